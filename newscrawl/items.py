@@ -1,0 +1,97 @@
+"""The Article item: the one contract shared by page objects, pipelines, the
+archive, exports and tests.
+
+Key names are fixed (see DESIGN.md, "The Article item"). Items are plain
+dataclasses so that Scrapy, itemadapter and ``dataclasses.asdict`` all handle
+them, and so that mypy checks every producer and consumer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ViewsSource = Literal["page", "script", "endpoint"]
+
+#: Every key of the Article contract, in the order exports print them.
+ARTICLE_KEYS: tuple[str, ...] = (
+    "url",
+    "site",
+    "cms_id",
+    "channel",
+    "title",
+    "published_at",
+    "published_raw",
+    "author",
+    "source",
+    "views",
+    "views_raw",
+    "views_source",
+    "sections",
+    "body",
+    "sidebar",
+    "fetched_at",
+)
+
+
+@dataclass
+class Section:
+    """A headed part of the body; the lead is a section whose heading is None."""
+
+    heading: str | None
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SidebarLink:
+    """One link of a link box beside the article (新闻资讯 News, 相关文章 …).
+
+    ``title`` is the full title (a/@title when the page has it), ``truncated``
+    says whether the visible link text was cut (``...``). ``date`` is
+    ``YYYY-MM-DD`` once the year is resolved; ``date_raw`` is the text as shown
+    (often ``MM-DD`` with no year).
+    """
+
+    box: str | None
+    title: str
+    url: str
+    date: str | None = None
+    date_raw: str | None = None
+    truncated: bool = False
+
+
+@dataclass
+class Article:
+    """One news article as fetched; see DESIGN.md for each key's meaning."""
+
+    url: str
+    site: str
+    title: str | None = None
+    cms_id: str | None = None
+    channel: str | None = None
+    published_at: str | None = None
+    published_raw: str | None = None
+    author: str | None = None
+    source: str | None = None
+    views: int | None = None
+    views_raw: str | None = None
+    views_source: ViewsSource | None = None
+    sections: list[Section] = field(default_factory=list)
+    body: str = ""
+    sidebar: list[SidebarLink] = field(default_factory=list)
+    fetched_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape, keys in ``ARTICLE_KEYS`` order."""
+        raw = asdict(self)
+        return {key: raw[key] for key in ARTICLE_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Inverse of :meth:`to_dict` (unknown keys are ignored)."""
+        known: dict[str, Any] = {key: data[key] for key in ARTICLE_KEYS if key in data}
+        known["sections"] = [Section(**s) for s in data.get("sections") or []]
+        known["sidebar"] = [SidebarLink(**s) for s in data.get("sidebar") or []]
+        if known.get("body") is None:
+            known["body"] = ""
+        return cls(**known)

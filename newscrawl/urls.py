@@ -1,0 +1,152 @@
+"""URL shapes of Chinese news CMS families: canonical form, article ids, pages.
+
+Pure string functions, shared by page objects (to tell article links from list
+links) and spiders (to request each article once, by its page-1 URL). The
+shapes come from the CMS families in DESIGN.md:
+
+- PHPMyWind: ``show.php?cid=29&id=613[&page=2]``, ``list.php?cid=29[&page=3]``,
+  rewritten ``show-29-613-1.html`` / ``list-29-2.html``;
+- DedeCMS: ``/a/news/613.html``, page 2 ``613_2.html``, lists ``list_3_2.html``;
+- PHPCMS v9 / EmpireCMS / PbootCMS: ``index.php?m=content&c=index&a=show&catid=6&id=613``,
+  ``/news/2025/1029/613.html``, ``?contentid=`` and ``pageno=`` pages.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+#: Schemes a crawler may follow; everything else (javascript:, mailto:, data:,
+#: file:, tel:) is never requested.
+FOLLOWABLE_SCHEMES = frozenset({"http", "https"})
+
+_ID_PARAMS = ("id", "aid", "contentid", "articleid", "newsid", "itemid")
+_CHANNEL_PARAMS = ("cid", "catid", "classid", "typeid", "tid", "cat")
+_PAGE_PARAMS = ("page", "pageno", "p", "pn")
+
+# show-29-613-1.html (PHPMyWind rewrite: channel, id, page)
+_REWRITE_SHOW = re.compile(r"/(?:show|view|article|news|content)-(\d+)-(\d+)(?:-(\d+))?\.html?$")
+# 613_2.html, /2025/1029/613.html, /a/613.html (DedeCMS / PHPCMS static pages)
+_STATIC_ARTICLE = re.compile(r"/(\d{2,})(?:_(\d+))?\.s?html?$")
+# list-29-2.html, list_3_2.html
+_REWRITE_LIST = re.compile(r"/list[-_](\d+)(?:[-_](\d+))?\.html?$")
+_SHOW_SCRIPTS = ("show.php", "view.php", "article.php", "content.php", "detail.php", "news.php")
+_LIST_SCRIPTS = ("list.php", "category.php", "lists.php")
+
+
+def canonical_url(url: str) -> str:
+    """The archive's key for a URL: fragment dropped, query kept (sorted).
+
+    w3lib sorts query arguments and normalizes percent-encoding, so that
+    ``?id=613&cid=29`` and ``?cid=29&id=613`` are one article.
+    """
+    return canonicalize_url(url, keep_fragments=False)
+
+
+def is_followable(url: str) -> bool:
+    """True for http(s) URLs; javascript:, mailto:, data:, file: never are."""
+    scheme = urlsplit(url).scheme.lower()
+    return scheme in FOLLOWABLE_SCHEMES
+
+
+def host_of(url: str) -> str:
+    """The host without port, lower-cased (the Article ``site`` key)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _query(url: str) -> dict[str, str]:
+    return {k.lower(): v for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+
+
+def _script(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1].lower()
+
+
+def article_id(url: str) -> str | None:
+    """The id the CMS gives the article (``id=613``, ``613.html``, ``show-29-613-1``)."""
+    query = _query(url)
+    for name in _ID_PARAMS:
+        value = query.get(name, "")
+        if value.isdigit():
+            return value
+    path = urlsplit(url).path
+    if m := _REWRITE_SHOW.search(path):
+        return m.group(2)
+    if not _REWRITE_LIST.search(path) and (m := _STATIC_ARTICLE.search(path)):
+        return m.group(1)
+    return None
+
+
+def channel_id(url: str) -> str | None:
+    """The channel the URL names (``cid=29``, ``show-29-613-1.html``, ``list-29-2.html``)."""
+    query = _query(url)
+    for name in _CHANNEL_PARAMS:
+        if query.get(name):
+            return query[name]
+    path = urlsplit(url).path
+    if m := _REWRITE_SHOW.search(path):
+        return m.group(1)
+    if m := _REWRITE_LIST.search(path):
+        return m.group(1)
+    return None
+
+
+def page_number(url: str) -> int:
+    """The page of a multi-page article or list (1 when the URL names none)."""
+    query = _query(url)
+    for name in _PAGE_PARAMS:
+        value = query.get(name, "")
+        if value.isdigit():
+            return max(int(value), 1)
+    path = urlsplit(url).path
+    for pattern, group in ((_REWRITE_SHOW, 3), (_REWRITE_LIST, 2), (_STATIC_ARTICLE, 2)):
+        if (m := pattern.search(path)) and m.group(group):
+            return max(int(m.group(group)), 1)
+    return 1
+
+
+def first_page_url(url: str) -> str:
+    """The canonical URL of page 1 of the article or list ``url`` belongs to.
+
+    ``show.php?cid=29&id=620&page=2`` -> ``show.php?cid=29&id=620``;
+    ``show-29-620-2.html`` -> ``show-29-620-1.html``; ``620_2.html`` -> ``620.html``.
+    """
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k.lower() not in _PAGE_PARAMS]
+    path = parts.path
+    if m := _REWRITE_SHOW.search(path):
+        if m.group(3):
+            path = path[: m.start(3)] + "1" + path[m.end(3) :]
+    elif (m := _REWRITE_LIST.search(path)) and m.group(2):
+        path = path[: m.start(2)] + "1" + path[m.end(2) :]
+    elif (m := _STATIC_ARTICLE.search(path)) and m.group(2):
+        path = path[: m.end(1)] + path[m.end(2) :]
+    rebuilt = urlunsplit((parts.scheme, parts.netloc, path, urlencode(kept), ""))
+    return canonical_url(rebuilt)
+
+
+def looks_like_article(url: str) -> bool:
+    """True when the URL has the shape of an article page of a known family."""
+    script = _script(url)
+    if script in _SHOW_SCRIPTS or "a=show" in urlsplit(url).query.lower():
+        return article_id(url) is not None
+    if script in _LIST_SCRIPTS or script in ("", "index.php", "index.html", "index.htm"):
+        return False
+    path = urlsplit(url).path
+    if _REWRITE_LIST.search(path):
+        return False
+    return bool(_REWRITE_SHOW.search(path) or _STATIC_ARTICLE.search(path))
+
+
+def looks_like_listing(url: str) -> bool:
+    """True for channel list pages (``list.php?cid=``, ``list-29-2.html``, ``/news/``)."""
+    script = _script(url)
+    if script in _LIST_SCRIPTS or "a=lists" in urlsplit(url).query.lower():
+        return True
+    path = urlsplit(url).path
+    if _REWRITE_LIST.search(path):
+        return True
+    return bool(re.search(r"/list(?:_\d+)*\.html?$|/index_\d+\.html?$", path))

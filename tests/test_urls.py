@@ -1,0 +1,85 @@
+"""URL shapes of the CMS families: canonical form, ids, pages, what to follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl import urls
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://h/show.php?id=613&cid=29#top", "http://h/show.php?cid=29&id=613"),
+        ("http://h/show.php?cid=29&id=613", "http://h/show.php?cid=29&id=613"),
+        ("HTTP://H/list.php?cid=29", "http://h/list.php?cid=29"),
+    ],
+)
+def test_canonical_url_drops_fragment_keeps_sorted_query(url: str, expected: str) -> None:
+    assert urls.canonical_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "cms_id", "channel", "page", "first"),
+    [
+        (
+            "http://h/show.php?cid=29&id=620&page=2",
+            "620",
+            "29",
+            2,
+            "http://h/show.php?cid=29&id=620",
+        ),
+        ("http://h/show-29-620-2.html", "620", "29", 2, "http://h/show-29-620-1.html"),
+        ("http://h/a/news/620_3.html", "620", None, 3, "http://h/a/news/620.html"),
+        (
+            "http://h/index.php?m=content&c=index&a=show&catid=6&id=77",
+            "77",
+            "6",
+            1,
+            "http://h/index.php?a=show&c=index&catid=6&id=77&m=content",
+        ),
+        ("http://h/list.php?cid=29&page=3", None, "29", 3, "http://h/list.php?cid=29"),
+        ("http://h/list-29-3.html", None, "29", 3, "http://h/list-29-1.html"),
+    ],
+)
+def test_ids_channels_pages(
+    url: str, cms_id: str | None, channel: str | None, page: int, first: str
+) -> None:
+    assert urls.article_id(url) == cms_id
+    assert urls.channel_id(url) == channel
+    assert urls.page_number(url) == page
+    assert urls.first_page_url(url) == first
+
+
+@pytest.mark.parametrize(
+    ("url", "article", "listing"),
+    [
+        ("http://h/show.php?cid=29&id=613", True, False),
+        ("http://h/show-29-613-1.html", True, False),
+        ("http://h/a/news/613.html", True, False),
+        ("http://h/list.php?cid=29", False, True),
+        ("http://h/list-29-2.html", False, True),
+        ("http://h/", False, False),
+        ("http://h/search.php?kw=x", False, False),
+        ("http://h/show.php?cid=29", False, False),
+    ],
+)
+def test_article_and_listing_shapes(url: str, article: bool, listing: bool) -> None:
+    assert urls.looks_like_article(url) is article
+    assert urls.looks_like_listing(url) is listing
+
+
+@pytest.mark.parametrize(
+    ("url", "followable"),
+    [
+        ("http://h/a.html", True),
+        ("https://h/a.html", True),
+        ("javascript:;", False),
+        ("javascript:void(0)", False),
+        ("mailto:a@b.c", False),
+        ("data:text/html,hi", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+def test_only_http_is_followable(url: str, followable: bool) -> None:
+    assert urls.is_followable(url) is followable
