@@ -1,0 +1,39 @@
+"""The newscrawl archive: store Article-contract dicts and query them.
+
+A library on its own (it imports neither Scrapy nor newscrawl): the Scrapy
+pipeline, the ``newsarchive`` CLI and any script use the same functions, each
+taking a Session whose transaction the caller owns.
+"""
+
+from archive.contract import ARTICLE_KEYS
+from archive.db import ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
+from archive.queries import (
+    ArticleSummary,
+    RunSummary,
+    count_articles,
+    get_article,
+    iter_articles,
+    list_articles,
+    list_runs,
+)
+from archive.store import StoreResult, finish_run, start_run, store_articles
+
+__all__ = [
+    "ARTICLE_KEYS",
+    "ArchiveError",
+    "ArchiveNotFound",
+    "ArticleSummary",
+    "RunSummary",
+    "StoreResult",
+    "count_articles",
+    "finish_run",
+    "get_article",
+    "iter_articles",
+    "list_articles",
+    "list_runs",
+    "make_engine",
+    "mask_url",
+    "open_archive",
+    "start_run",
+    "store_articles",
+]

@@ -1,0 +1,254 @@
+"""``newsarchive``: read the archive from a shell (list, show, export, runs).
+
+A thin layer over :mod:`archive.queries`; the CLI owns the session and its
+transaction. Reading commands never create an archive, and every error a user
+can cause (wrong path, unknown id, a database that cannot be read) ends in one
+``Error: …`` line and exit code 1 rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, Any
+
+import click
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from archive._display import display_width, one_line, pad, truncate
+from archive.contract import ARTICLE_KEYS
+from archive.db import ArchiveError, open_archive
+from archive.queries import get_article, iter_articles, list_articles, list_runs
+
+_JSON_KEYS = ("sections", "sidebar")
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def _reading(db: str) -> Iterator[Session]:
+    """A read session on an existing archive; user-facing errors become one line."""
+    try:
+        factory = open_archive(db, create=False)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    engine = factory.kw["bind"]
+    try:
+        with factory.begin() as session:
+            yield session
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DBAPIError as exc:
+        raise click.ClickException(f"cannot read the archive: {_first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+
+
+def _dumps(value: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def _terminal_width() -> int:
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    default="archive.sqlite",
+    show_default=True,
+    envvar="NEWSARCHIVE_DB",
+    show_envvar=True,
+    metavar="PATH_OR_URL",
+    help="Archive: a SQLite file path or a SQLAlchemy URL.",
+)
+@click.pass_context
+def main(ctx: click.Context, db: str) -> None:
+    """Query the newscrawl archive."""
+    ctx.obj = db
+
+
+@main.command("list")
+@click.option("--site", help="Only articles of this site (host).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def list_command(db: str, site: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List articles, newest published first."""
+    with _reading(db) as session:
+        rows = list_articles(session, site=site, limit=limit, offset=offset)
+    if as_json:
+        click.echo(_dumps([asdict(row) for row in rows]))
+        return
+    if not rows:
+        click.echo("no articles", err=True)
+        return
+    id_width = max([2, *(len(str(row.id)) for row in rows)])
+    views_width = max([5, *(len(str(row.views)) for row in rows if row.views is not None)])
+    head = f"{pad('ID', id_width, right=True)}  {pad('DATE', 10)}  {pad('VIEWS', views_width)}  "
+    title_width = max(10, _terminal_width() - display_width(head) - 1)
+    click.echo(head + "TITLE")
+    for row in rows:
+        day = row.published_at[:10] if row.published_at else "-"
+        views = str(row.views) if row.views is not None else "-"
+        title = truncate(one_line(row.title or "(untitled)"), title_width)
+        click.echo(
+            f"{pad(str(row.id), id_width, right=True)}  {pad(day, 10)}  "
+            f"{pad(views, views_width, right=True)}  {title}"
+        )
+
+
+def _field_lines(article: dict[str, Any]) -> Iterator[str]:
+    date = article["published_at"] or article["published_raw"] or "-"
+    if article["published_raw"] and article["published_at"]:
+        date = f"{article['published_at']} ({article['published_raw']})"
+    views = "-" if article["views"] is None else str(article["views"])
+    details = [v for v in (article["views_raw"], article["views_source"]) if v]
+    if details:
+        views += f" ({', '.join(details)})"
+    fields = [
+        ("date", date),
+        ("author", article["author"] or "-"),
+        ("source", article["source"] or "-"),
+        ("views", views),
+        ("url", article["url"]),
+        ("id", f"{article['id']} ({article['site']}, cms id {article['cms_id'] or '-'})"),
+    ]
+    for label, value in fields:
+        yield f"{label + ':':8}{value}"
+
+
+def _render(article: dict[str, Any]) -> Iterator[str]:
+    """The article as a person reads it: headline, facts, text, sidebar."""
+    title = article["title"] or "(untitled)"
+    yield title
+    yield "=" * display_width(title)
+    yield from _field_lines(article)
+    for section in article["sections"]:
+        yield ""
+        if section["heading"]:
+            yield section["heading"]
+            yield "-" * display_width(section["heading"])
+        for paragraph in section["paragraphs"]:
+            yield f"  {paragraph}"
+    if not article["sections"] and article["body"]:
+        yield ""
+        yield from (f"  {line}" for line in article["body"].splitlines())
+    box: object = object()
+    for link in article["sidebar"]:
+        if link["box"] != box:
+            box = link["box"]
+            yield ""
+            yield f"[{box or 'links'}]"
+        day = link["date"] or link["date_raw"] or "-"
+        yield f"  {pad(day, 10)}  {link['title']}"
+        yield f"  {'':10}  {link['url']}"
+
+
+@main.command("show")
+@click.argument("id_or_url")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@click.pass_obj
+def show_command(db: str, id_or_url: str, as_json: bool) -> None:
+    """Show one article by id or URL, with its sections and sidebar."""
+    with _reading(db) as session:
+        article = get_article(session, id_or_url)
+    if article is None:
+        raise click.ClickException(f"no article with id or URL {id_or_url!r}")
+    if as_json:
+        click.echo(_dumps(article))
+        return
+    for line in _render(article):
+        click.echo(line)
+
+
+def _csv_row(article: dict[str, Any]) -> list[str]:
+    row = []
+    for key in ARTICLE_KEYS:
+        value = article[key]
+        if key in _JSON_KEYS:
+            row.append(_dumps(value, indent=None))
+        else:
+            row.append("" if value is None else str(value))
+    return row
+
+
+def _write_export(session: Session, out: IO[str], fmt: str, site: str | None) -> int:
+    count = 0
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(ARTICLE_KEYS)
+    for article in iter_articles(session, site=site):
+        if writer is not None:
+            writer.writerow(_csv_row(article))
+        else:
+            out.write(_dumps(article, indent=None) + "\n")
+        count += 1
+    out.flush()
+    return count
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one Article JSON object per line; csv: sections and sidebar as JSON.",
+)
+@click.option("--site", help="Only articles of this site (host).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.pass_obj
+def export_command(db: str, fmt: str, site: str | None, output: Path | None) -> None:
+    """Export articles in the Article contract shape, streamed in id order."""
+    with _reading(db) as session:
+        if output is None:
+            _write_export(session, sys.stdout, fmt, site)
+            return
+        with output.open("w", encoding="utf-8", newline="") as out:
+            count = _write_export(session, out, fmt, site)
+    click.echo(f"exported {count} articles to {output}", err=True)
+
+
+@main.command("runs")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def runs_command(db: str, limit: int, as_json: bool) -> None:
+    """List crawl runs, newest first."""
+    with _reading(db) as session:
+        runs = list_runs(session, limit=limit)
+    if as_json:
+        click.echo(_dumps([asdict(run) for run in runs]))
+        return
+    if not runs:
+        click.echo("no crawl runs", err=True)
+        return
+    click.echo(f"{'ID':>4}  {'STATUS':11}  {'STARTED':25}  {'FINISHED':25}  {'ITEMS':>6}  SPIDER")
+    for run in runs:
+        items = run.stats.get("item_scraped_count", "-")
+        click.echo(
+            f"{run.id:>4}  {run.status:11}  {run.started_at:25}  "
+            f"{run.finished_at or '-':25}  {items!s:>6}  {run.spider}"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

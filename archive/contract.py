@@ -1,0 +1,82 @@
+"""The Article contract as the archive sees it: key names and model -> dict.
+
+The archive is usable without Scrapy, so it cannot import ``newscrawl.items``;
+it keeps its own copy of the key list, and a test asserts the two are equal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.models import Article
+
+#: Every key of the Article contract, in the order exports print them.
+ARTICLE_KEYS: tuple[str, ...] = (
+    "url",
+    "site",
+    "cms_id",
+    "channel",
+    "title",
+    "published_at",
+    "published_raw",
+    "author",
+    "source",
+    "views",
+    "views_raw",
+    "views_source",
+    "sections",
+    "body",
+    "sidebar",
+    "fetched_at",
+)
+
+#: Keys of one sidebar link, in the order of ``newscrawl.items.SidebarLink``.
+SIDEBAR_KEYS: tuple[str, ...] = ("box", "title", "url", "date", "date_raw", "truncated")
+
+#: Article columns copied one to one between the contract and the model.
+SCALAR_KEYS: tuple[str, ...] = (
+    "cms_id",
+    "channel",
+    "title",
+    "published_at",
+    "published_raw",
+    "author",
+    "source",
+    "views",
+    "views_raw",
+    "views_source",
+)
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """The contract dict of a stored article, keys in ``ARTICLE_KEYS`` order."""
+    return {
+        "url": article.url,
+        "site": article.site,
+        "cms_id": article.cms_id,
+        "channel": article.channel,
+        "title": article.title,
+        "published_at": article.published_at,
+        "published_raw": article.published_raw,
+        "author": article.author,
+        "source": article.source,
+        "views": article.views,
+        "views_raw": article.views_raw,
+        "views_source": article.views_source,
+        "sections": [
+            {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in article.sections
+        ],
+        "body": article.body or "",
+        "sidebar": [
+            {
+                "box": link.box,
+                "title": link.title,
+                "url": link.url,
+                "date": link.date,
+                "date_raw": link.date_raw,
+                "truncated": link.truncated,
+            }
+            for link in article.links
+        ],
+        "fetched_at": article.fetched_at,
+    }

@@ -1,0 +1,161 @@
+"""The archive's tables, as typed SQLAlchemy 2 declarative models.
+
+One row per article (the latest good values, denormalized for fast listing),
+its sections and sidebar links as child rows so they can be replaced as a
+whole, one observation per fetch so popularity becomes a time series, and one
+row per crawl run so cron harvests leave a record.
+
+Dates the sites show stay strings with their offset (``published_at``,
+``fetched_at``) because that is what the Article contract carries and what a
+person wants to read; ``published_utc`` is the same instant as a naive UTC
+``DateTime`` so ordering and range filters work the same on SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    WriteOnlyMapped,
+    mapped_column,
+    relationship,
+)
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every archive table."""
+
+
+class Article(Base):
+    """One article, keyed by its canonical URL and, when known, its CMS id."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(255), index=True)
+    cms_id: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    channel: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[str | None] = mapped_column(String(64))
+    published_utc: Mapped[datetime | None] = mapped_column(DateTime(), index=True)
+    published_raw: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    views: Mapped[int | None] = mapped_column(BigInteger)  # counts past 21亿 (2**31) fit
+    views_raw: Mapped[str | None] = mapped_column(Text)
+    views_source: Mapped[str | None] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text, default="")
+    first_seen_at: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[str | None] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(40))
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Section.position",
+    )
+    links: Mapped[list[Link]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Link.position",
+    )
+    # Write-only: an hourly harvest piles up observations, and storing one
+    # more must never load the whole history.
+    observations: WriteOnlyMapped[Observation] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Observation.id",
+    )
+
+
+# Partial unique index: several articles may lack a CMS id, but a site's id
+# names one article. Declared after the class so it can use real columns.
+Index(
+    "uq_articles_site_cms_id",
+    Article.site,
+    Article.cms_id,
+    unique=True,
+    sqlite_where=Article.cms_id.is_not(None),
+    postgresql_where=Article.cms_id.is_not(None),
+)
+
+
+class Section(Base):
+    """A headed part of an article's body; the lead has heading None."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    heading: Mapped[str | None] = mapped_column(Text)
+    paragraphs: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    article: Mapped[Article] = relationship(back_populates="sections")
+
+
+class Link(Base):
+    """One sidebar link; ``url`` is indexed so the target can settle its date."""
+
+    __tablename__ = "links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    box: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    date: Mapped[str | None] = mapped_column(String(10))
+    date_raw: Mapped[str | None] = mapped_column(String(64))
+    truncated: Mapped[bool] = mapped_column(default=False)
+    # True once ``date`` came from the linked article's own published date
+    # rather than a year guessed from ``date_raw``.
+    date_settled: Mapped[bool] = mapped_column(default=False)
+
+    article: Mapped[Article] = relationship(back_populates="links")
+
+
+class Observation(Base):
+    """One fetch of an article: the popularity count as seen at that moment."""
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    observed_at: Mapped[str] = mapped_column(String(64))
+    views: Mapped[int | None] = mapped_column(BigInteger)  # counts past 21亿 (2**31) fit
+    views_raw: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(16))
+
+    article: Mapped[Article] = relationship(back_populates="observations")
+
+
+class CrawlRun(Base):
+    """The record of one harvest: when, how it ended, and its stats."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(255))
+    started_at: Mapped[str] = mapped_column(String(64))
+    finished_at: Mapped[str | None] = mapped_column(String(64))
+    # "running", "finished", "interrupted" or "failed".
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Always stored masked: the record must not leak a password.
+    archive_url: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,134 @@
+"""Reading the archive: listings, one article, streaming exports, run records.
+
+Every function takes the caller's Session (the CLI owns the transaction) and
+returns plain values (dataclasses or Article-contract dicts), so callers never
+touch ORM objects or lazy loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from archive.contract import article_to_dict
+from archive.models import Article, CrawlRun
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One line of a listing."""
+
+    id: int
+    site: str
+    title: str | None
+    published_at: str | None
+    views: int | None
+    url: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The record of one crawl run."""
+
+    id: int
+    spider: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    stats: dict[str, Any]
+    archive_url: str | None
+
+
+def list_articles(
+    session: Session, *, site: str | None = None, limit: int = 20, offset: int = 0
+) -> list[ArticleSummary]:
+    """Newest published first; undated articles last, newest stored first among them."""
+    stmt = select(
+        Article.id,
+        Article.site,
+        Article.title,
+        Article.published_at,
+        Article.views,
+        Article.url,
+    )
+    if site is not None:
+        stmt = stmt.where(Article.site == site)
+    # "IS NULL" sorts false (0) first on every backend, unlike NULLS LAST syntax.
+    stmt = (
+        stmt.order_by(
+            Article.published_utc.is_(None), Article.published_utc.desc(), Article.id.desc()
+        )
+        .limit(limit)
+        .offset(offset)
+    )
+    return [ArticleSummary(*row) for row in session.execute(stmt)]
+
+
+def _with_children() -> tuple[Any, ...]:
+    return (selectinload(Article.sections), selectinload(Article.links))
+
+
+def get_article(session: Session, id_or_url: str) -> dict[str, Any] | None:
+    """The article with this id (digits) or URL, as ``{"id": …, **contract}``."""
+    key = id_or_url.strip()
+    stmt = select(Article).options(*_with_children())
+    stmt = stmt.where(Article.id == int(key)) if key.isdigit() else stmt.where(Article.url == key)
+    article = session.scalars(stmt).one_or_none()
+    if article is None:
+        return None
+    return {"id": article.id, **article_to_dict(article)}
+
+
+def iter_articles(
+    session: Session, *, site: str | None = None, batch_size: int = 500
+) -> Iterator[dict[str, Any]]:
+    """Every article as a contract dict, in id order, ``batch_size`` rows at a time.
+
+    Keyset pagination (``id > last``) keeps each query cheap however large the
+    archive is, and only one batch of rows is referenced at a time (the
+    session's identity map holds weak references), so memory stays flat
+    during an export.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    last_id = 0
+    while True:
+        stmt = select(Article).where(Article.id > last_id)
+        if site is not None:
+            stmt = stmt.where(Article.site == site)
+        stmt = stmt.order_by(Article.id).limit(batch_size).options(*_with_children())
+        batch = list(session.scalars(stmt))
+        if not batch:
+            return
+        last_id = batch[-1].id
+        dicts = [article_to_dict(article) for article in batch]
+        del batch  # the session's identity map is weak: unreferenced rows are freed
+        yield from dicts
+        if len(dicts) < batch_size:
+            return
+
+
+def count_articles(session: Session) -> int:
+    """How many articles the archive holds."""
+    return session.scalar(select(func.count()).select_from(Article)) or 0
+
+
+def list_runs(session: Session, limit: int = 20) -> list[RunSummary]:
+    """The latest crawl runs, newest first."""
+    stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
+    return [
+        RunSummary(
+            id=run.id,
+            spider=run.spider,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            status=run.status,
+            stats=dict(run.stats or {}),
+            archive_url=run.archive_url,
+        )
+        for run in session.scalars(stmt)
+    ]

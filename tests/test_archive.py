@@ -1,0 +1,369 @@
+"""The archive library on real SQLite files: upsert rules, settlement, queries."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive import (
+    ARTICLE_KEYS,
+    ArchiveError,
+    ArchiveNotFound,
+    count_articles,
+    finish_run,
+    get_article,
+    iter_articles,
+    list_articles,
+    make_engine,
+    mask_url,
+    open_archive,
+    start_run,
+    store_articles,
+)
+from archive.models import Article, CrawlRun, Link, Observation
+from archive.queries import list_runs
+
+SITE = "www.example-news.cn"
+
+
+def item(number: int, **overrides: Any) -> dict[str, Any]:
+    """A complete Article-contract dict with our own Chinese sample text."""
+    data: dict[str, Any] = {
+        "url": f"http://{SITE}/show.php?cid=29&id={number}",
+        "site": SITE,
+        "cms_id": str(number),
+        "channel": "29",
+        "title": f"春耕时节话农事：第{number}篇",
+        "published_at": "2026-01-08T09:30:00+08:00",
+        "published_raw": "2026-01-08 09:30:00",
+        "author": "李明",
+        "source": "本站原创",
+        "views": 6,
+        "views_raw": "人气：6",
+        "views_source": "page",
+        "sections": [
+            {"heading": None, "paragraphs": ["清晨的田野里，农民们已经开始忙碌。"]},
+            {"heading": "育苗", "paragraphs": ["温室里的秧苗长势喜人。", "技术员每天记录温度。"]},
+        ],
+        "body": "清晨的田野里，农民们已经开始忙碌。\n温室里的秧苗长势喜人。\n技术员每天记录温度。",
+        "sidebar": [],
+        "fetched_at": "2026-01-09T10:00:00+08:00",
+    }
+    data.update(overrides)
+    return data
+
+
+def link(number: int, date: str | None = "2025-01-05", box: str = "新闻资讯") -> dict[str, Any]:
+    return {
+        "box": box,
+        "title": f"春耕时节话农事：第{number}篇",
+        "url": f"http://{SITE}/show.php?cid=29&id={number}",
+        "date": date,
+        "date_raw": "01-05",
+        "truncated": False,
+    }
+
+
+@pytest.fixture
+def factory(tmp_path: Path) -> sessionmaker[Session]:
+    return open_archive(str(tmp_path / "archive.sqlite"))
+
+
+def store(factory: sessionmaker[Session], *items: dict[str, Any]) -> tuple[int, int, int]:
+    with factory.begin() as session:
+        result = store_articles(session, list(items))
+    return result.new, result.updated, result.unchanged
+
+
+def fetch(factory: sessionmaker[Session], key: str) -> dict[str, Any]:
+    with factory.begin() as session:
+        found = get_article(session, key)
+    assert found is not None
+    return found
+
+
+def links_of(factory: sessionmaker[Session], url: str) -> list[tuple[str | None, bool]]:
+    with factory.begin() as session:
+        rows = session.execute(select(Link.date, Link.date_settled).where(Link.url == url))
+        return [(row.date, row.date_settled) for row in rows]
+
+
+def test_archive_keys_equal_the_newscrawl_contract() -> None:
+    from newscrawl.items import ARTICLE_KEYS as NEWSCRAWL_KEYS
+    from newscrawl.items import Article as ArticleItem
+
+    assert ARTICLE_KEYS == NEWSCRAWL_KEYS
+    stored_shape = ArticleItem.from_dict(item(1)).to_dict()
+    assert tuple(stored_shape) == ARTICLE_KEYS
+
+
+def test_archive_imports_neither_scrapy_nor_newscrawl() -> None:
+    code = (
+        "import sys, archive, archive.cli\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'newscrawl')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_new_then_unchanged_then_updated(factory: sessionmaker[Session]) -> None:
+    assert store(factory, item(1)) == (1, 0, 0)
+    assert store(factory, item(1, views=7, views_raw="人气：7")) == (0, 0, 1)
+    assert store(factory, item(1, title="春耕时节话农事（修订）", views=8)) == (0, 1, 0)
+    stored = fetch(factory, "1")
+    assert stored["title"] == "春耕时节话农事（修订）"
+    assert stored["views"] == 8
+
+
+def test_none_never_replaces_a_stored_value(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1))
+    blanks = dict.fromkeys(
+        ("cms_id", "channel", "title", "published_at", "published_raw", "author", "source"),
+    )
+    blanks |= {"views": None, "views_raw": None, "views_source": None, "fetched_at": None}
+    store(factory, item(1, **blanks))
+    stored = fetch(factory, item(1)["url"])
+    for key in ("cms_id", "title", "published_at", "author", "source", "views", "views_raw"):
+        assert stored[key] == item(1)[key], key
+
+
+def test_empty_sections_body_and_sidebar_keep_the_stored_ones(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(1, sidebar=[link(2)]))
+    store(factory, item(1, sections=[], body="", sidebar=[]))
+    stored = fetch(factory, "1")
+    assert stored["sections"] == item(1)["sections"]
+    assert stored["body"] == item(1)["body"]
+    assert [entry["url"] for entry in stored["sidebar"]] == [link(2)["url"]]
+
+    new_sections = [{"heading": "收获", "paragraphs": ["秋天的稻田一片金黄。"]}]
+    store(factory, item(1, sections=new_sections, sidebar=[link(3), link(4)]))
+    stored = fetch(factory, "1")
+    assert stored["sections"] == new_sections
+    assert [entry["url"] for entry in stored["sidebar"]] == [link(3)["url"], link(4)["url"]]
+
+
+def test_one_observation_per_store_even_without_views(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1))
+    store(factory, item(1, views=None, views_raw=None, fetched_at="2026-01-09T11:00:00+08:00"))
+    store(factory, item(1, views=8, fetched_at="2026-01-09T12:00:00+08:00"))
+    with factory.begin() as session:
+        rows = session.execute(
+            select(Observation.observed_at, Observation.views).order_by(Observation.id)
+        ).all()
+        article = session.scalars(select(Article)).one()
+        assert article.first_seen_at == "2026-01-09T10:00:00+08:00"
+        assert article.fetched_at == "2026-01-09T12:00:00+08:00"
+    assert [tuple(row) for row in rows] == [
+        ("2026-01-09T10:00:00+08:00", 6),
+        ("2026-01-09T11:00:00+08:00", None),
+        ("2026-01-09T12:00:00+08:00", 8),
+    ]
+
+
+def test_matches_by_site_and_cms_id_even_when_the_url_differs(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(613))
+    rewritten = f"http://{SITE}/news/613.html"
+    assert store(factory, item(613, url=rewritten)) == (0, 0, 1)
+    other_site = item(613, site="news.other.cn", url="http://news.other.cn/613.html")
+    assert store(factory, other_site) == (1, 0, 0)
+    with factory.begin() as session:
+        assert count_articles(session) == 2
+    assert fetch(factory, rewritten)["cms_id"] == "613"
+
+
+def test_without_cms_id_matches_by_url(factory: sessionmaker[Session]) -> None:
+    assert store(factory, item(5, cms_id=None)) == (1, 0, 0)
+    assert store(factory, item(5, cms_id=None)) == (0, 0, 1)
+    # A later fetch that learns the CMS id completes the same row.
+    assert store(factory, item(5)) == (0, 0, 1)
+    assert fetch(factory, "1")["cms_id"] == "5"
+
+
+def test_link_stored_before_its_target_is_settled_later(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1, sidebar=[link(2, date="2025-01-05")]))
+    target = link(2)["url"]
+    assert links_of(factory, target) == [("2025-01-05", False)]
+    # 07:00 in Beijing is the previous day in UTC: the sidebar shows the local date.
+    store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
+    assert links_of(factory, target) == [("2026-01-05", True)]
+    assert fetch(factory, "1")["sidebar"][0]["date"] == "2026-01-05"
+
+
+def test_link_to_an_archived_target_is_settled_when_stored(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
+    store(factory, item(1, sidebar=[link(2, date="2025-01-05"), link(9, date="2025-12-30")]))
+    assert links_of(factory, link(2)["url"]) == [("2026-01-05", True)]
+    # No archived target: the estimate stays, unsettled.
+    assert links_of(factory, link(9)["url"]) == [("2025-12-30", False)]
+
+
+def test_links_settle_within_one_batch_in_any_order(factory: sessionmaker[Session]) -> None:
+    store(
+        factory,
+        item(1, sidebar=[link(2, date=None)]),
+        item(2, published_at="2026-01-05T20:00:00+08:00", sidebar=[link(1, date="2025-01-08")]),
+    )
+    assert links_of(factory, link(2)["url"]) == [("2026-01-05", True)]
+    assert links_of(factory, link(1)["url"]) == [("2026-01-08", True)]
+
+
+def test_a_target_without_published_date_settles_nothing(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1, sidebar=[link(2)]))
+    store(factory, item(2, published_at=None))
+    assert links_of(factory, link(2)["url"]) == [("2025-01-05", False)]
+
+
+def test_store_uses_a_few_bulk_selects_per_batch(factory: sessionmaker[Session]) -> None:
+    store(factory, *(item(n) for n in range(100, 140)))
+    batch = [item(n, sidebar=[link(100 + k) for k in range(10)]) for n in range(1, 41)]
+    selects: list[str] = []
+    with factory.begin() as session:
+        engine = session.get_bind()
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                selects.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            store_articles(session, batch)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(selects) <= 4, selects
+    assert links_of(factory, link(100)["url"]) == [("2026-01-08", True)] * 40
+
+
+def test_iter_articles_round_trips_the_contract(factory: sessionmaker[Session]) -> None:
+    items = [item(n, sidebar=[link(900 + n)]) for n in range(1, 8)]
+    items[2] = item(3, cms_id=None, published_at=None, views=None, sections=[], body="")
+    items.append(item(50, site="news.other.cn", url="http://news.other.cn/50.html"))
+    store(factory, *copy.deepcopy(items))
+    with factory.begin() as session:
+        streamed = list(iter_articles(session, batch_size=3))
+        other = list(iter_articles(session, site="news.other.cn"))
+    assert streamed == items
+    assert all(tuple(entry) == ARTICLE_KEYS for entry in streamed)
+    assert other == items[-1:]
+
+
+def test_list_articles_newest_first_undated_last(factory: sessionmaker[Session]) -> None:
+    store(
+        factory,
+        item(1, published_at="2026-01-08T09:30:00+08:00"),
+        item(2, published_at=None),
+        # Earlier in local digits but later in UTC than item 1.
+        item(3, published_at="2026-01-08T02:00:00Z"),
+        item(4, published_at="2025-12-31T23:00:00+08:00"),
+    )
+    with factory.begin() as session:
+        listed = list_articles(session)
+        assert [row.id for row in listed] == [3, 1, 4, 2]
+        assert [row.id for row in list_articles(session, limit=2, offset=1)] == [1, 4]
+        assert list_articles(session, site="nowhere.cn") == []
+        stored = session.scalars(select(Article).where(Article.id == 3)).one()
+        assert stored.published_utc == datetime(2026, 1, 8, 2, 0)
+
+
+def test_get_article_by_id_or_url(factory: sessionmaker[Session]) -> None:
+    store(factory, item(7))
+    by_id = fetch(factory, "1")
+    assert list(by_id) == ["id", *ARTICLE_KEYS]
+    assert fetch(factory, item(7)["url"]) == by_id
+    with factory.begin() as session:
+        assert get_article(session, "99") is None
+        assert get_article(session, "http://nowhere.cn/") is None
+
+
+def test_missing_url_is_rejected_before_writing(factory: sessionmaker[Session]) -> None:
+    with pytest.raises(ValueError, match="url"), factory.begin() as session:
+        store_articles(session, [item(1), item(2, url=None)])
+    with factory.begin() as session:
+        assert count_articles(session) == 0
+
+
+def test_runs_are_recorded_with_json_safe_stats(factory: sessionmaker[Session]) -> None:
+    url = "postgresql://crawler:s3cret@db.example.cn/news"
+    with factory.begin() as session:
+        run_id = start_run(session, "xingyu", url, "2026-01-09T10:00:00+08:00")
+    stats = {"start_time": datetime(2026, 1, 9, 2, 0), "item_scraped_count": 12, "x": (1, 2)}
+    with factory.begin() as session:
+        finish_run(
+            session, run_id, status="finished", finished_at="2026-01-09T10:05:00+08:00", stats=stats
+        )
+    with factory.begin() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        assert run.status == "finished"
+        assert run.archive_url == "postgresql://crawler:***@db.example.cn/news"
+        assert run.stats == {
+            "start_time": "2026-01-09T02:00:00",
+            "item_scraped_count": 12,
+            "x": [1, 2],
+        }
+        assert [r.id for r in list_runs(session)] == [run_id]
+        with pytest.raises(ValueError):
+            finish_run(session, run_id, status="done", finished_at="x", stats={})
+
+
+def test_mask_url() -> None:
+    assert mask_url("postgresql://u:pw@h/db") == "postgresql://u:***@h/db"
+    assert mask_url("postgresql://h/db") == "postgresql://h/db"
+    assert mask_url("archive.sqlite") == "archive.sqlite"
+
+
+def test_open_without_create_never_creates_the_file(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.sqlite"
+    with pytest.raises(ArchiveNotFound, match="no archive at"):
+        open_archive(str(missing), create=False)
+    with pytest.raises(ArchiveNotFound):
+        open_archive(f"sqlite:///{missing}", create=False)
+    assert not missing.exists()
+
+
+def test_open_without_create_rejects_a_foreign_database(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    make_engine(str(other)).connect().close()
+    with pytest.raises(ArchiveError, match="not a newscrawl archive"):
+        open_archive(str(other), create=False)
+
+
+@pytest.fixture
+def pragmas(factory: sessionmaker[Session]) -> Iterator[dict[str, Any]]:
+    with factory.begin() as session:
+        yield {
+            name: session.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+        }
+
+
+def test_sqlite_pragmas(pragmas: dict[str, Any]) -> None:
+    assert pragmas == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "synchronous": 1,
+        "busy_timeout": 30000,
+    }
+
+
+def test_deleting_an_article_deletes_its_rows(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1, sidebar=[link(2)]))
+    with factory.begin() as session:
+        session.delete(session.scalars(select(Article)).one())
+    with factory.begin() as session:
+        for model in (Link, Observation):
+            assert session.scalars(select(model)).all() == []
