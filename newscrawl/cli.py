@@ -1,0 +1,174 @@
+"""The ``newscrawl`` command: the offline demo and extraction of saved pages.
+
+``newscrawl demo`` serves the bundled demo site on a free 127.0.0.1 port over
+real HTTP and runs the real ``cms`` spider and pipelines against it, so a new
+user sees the whole product work without the internet. ``newscrawl extract``
+runs the page objects and normalizers on saved files (bytes in, encoding
+detected) and prints Article JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newscrawl.encoding import decode_html
+from newscrawl.normalize_item import DEFAULT_TZ, normalize_article
+from newscrawl.pages import page_class_for
+
+
+def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """newscrawl's Scrapy settings, wherever the command runs (no scrapy.cfg needed)."""
+    settings = Settings()
+    settings.setmodule("newscrawl.settings", priority="project")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def archive_url(db: str) -> str:
+    """``--db`` takes a SQLAlchemy URL or a file path."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+@click.group()
+@click.version_option(package_name="newscrawl")
+def main() -> None:
+    """Harvest Chinese news CMS sites into an archive."""
+
+
+@main.command()
+@click.option("--db", default="archive.sqlite", show_default=True, help="Archive path or URL.")
+@click.option(
+    "--theme",
+    type=click.Choice(["phpmywind", "rewrite"]),
+    default="phpmywind",
+    show_default=True,
+    help="Template of the demo site (the same articles, other markup and URLs).",
+)
+@click.option("--port", type=int, default=0, help="Port to serve on (default: a free one).")
+@click.option("--log-level", default="WARNING", show_default=True, help="Scrapy log level.")
+def demo(db: str, theme: str, port: int, log_level: str) -> None:
+    """Serve the bundled demo site on 127.0.0.1 and crawl it into the archive."""
+    from archive import count_articles, open_archive
+    from newscrawl.demo.server import DemoServer
+    from newscrawl.spiders.cms import CmsSpider
+
+    url = archive_url(db)
+    with DemoServer(theme=theme, port=port) as server:
+        click.echo(f"demo site: {server.base_url}/  ({theme} theme)")
+        settings = project_settings(
+            {
+                "ARCHIVE_URL": url,
+                "LOG_LEVEL": log_level,
+                # The demo runs on this machine: no politeness delay is needed.
+                "AUTOTHROTTLE_ENABLED": False,
+                "DOWNLOAD_DELAY": 0,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            }
+        )
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(CmsSpider)
+        started = time.perf_counter()
+        process.crawl(crawler, start_urls=f"{server.base_url}/")
+        process.start()
+        elapsed = time.perf_counter() - started
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    sessions = open_archive(url, create=False)
+    with sessions() as session:
+        archived = count_articles(session)
+    pages = int(stats.get("downloader/response_count", 0))
+    click.echo(
+        f"crawled {pages} pages in {elapsed:.1f} s ({pages / elapsed:.0f} pages/s); "
+        f"{stats.get('newscrawl/items', 0)} articles stored, "
+        f"{stats.get('newscrawl/soft_404', 0)} soft 404 skipped"
+    )
+    click.echo(f"archive: {db} holds {archived} articles; try: newsarchive --db {db} list")
+    if stats.get("finish_reason") != "finished" or not stats.get("newscrawl/items"):
+        raise click.ClickException(f"the demo crawl did not finish: {stats.get('finish_reason')}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--url", help="URL the page was fetched from (ids and links resolve against it).")
+@click.option("--tz", default=DEFAULT_TZ, show_default=True, help="Zone of naive site times.")
+@click.option("--fetched-at", help="Fetch time (ISO 8601) for relative dates; default now.")
+@click.option("--indent", type=int, default=None, help="Pretty-print with this indent.")
+def extract(
+    files: tuple[str, ...], url: str | None, tz: str, fetched_at: str | None, indent: int | None
+) -> None:
+    """Print one Article JSON object per saved page FILE (bytes in, encoding detected)."""
+    failed = 0
+    for name in files:
+        path = Path(name)
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            click.echo(f"Error: cannot read {name}: {exc.strerror}", err=True)
+            failed += 1
+            continue
+        html, _encoding = decode_html(body)
+        page_url = url or path.resolve().as_uri()
+        page = page_class_for(page_url, html)(page_url, html, fetched_at=fetched_at)
+        item = page.to_item()
+        if item is None:
+            click.echo(f"{name}: not an article (no title or date line found)", err=True)
+            failed += 1
+            continue
+        article = normalize_article(item, tz=tz)
+        click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=indent))
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("url")
+@click.argument("name")
+@click.option(
+    "--fixtures",
+    default="tests/fixtures",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of fixture families.",
+)
+@click.option("--family", default="phpmywind", show_default=True, help="Family sub-folder.")
+@click.option("--fetched-at", help="Fetch time to record (ISO 8601); default now.")
+def savefixture(url: str, name: str, fixtures: str, family: str, fetched_at: str | None) -> None:
+    """Save the page at URL as a golden fixture FAMILY/NAME for the page tests.
+
+    Writes page.html (the bytes as served), meta.json (url, fetch time,
+    Content-Type) and expected.json (today's extraction: review it, fix what
+    is wrong by hand, and the page test holds the extractor to it).
+    """
+    from datetime import UTC, datetime
+    from urllib.error import URLError
+    from urllib.request import Request, urlopen
+
+    from newscrawl.settings import USER_AGENT
+
+    try:
+        with urlopen(Request(url, headers={"User-Agent": USER_AGENT}), timeout=30) as response:
+            body = response.read()
+            content_type = response.headers.get("Content-Type")
+    except (URLError, ValueError, OSError) as exc:
+        raise click.ClickException(f"cannot fetch {url}: {exc}") from None
+    fetched = fetched_at or datetime.now(UTC).isoformat(timespec="seconds")
+    folder = Path(fixtures) / family / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "page.html").write_bytes(body)
+    meta = {"url": url, "fetched_at": fetched, "content_type": content_type}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    html, _encoding = decode_html(body, content_type)
+    item = page_class_for(url, html)(url, html, fetched_at=fetched).to_item()
+    expected = normalize_article(item).to_dict() if item else {"not_article": True}
+    (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n")
+    click.echo(f"saved {folder}: review expected.json before committing")

@@ -1,0 +1,124 @@
+"""Normalize a raw Article from a page object into the archive's typed values.
+
+Shared by ``NormalizePipeline`` and ``newscrawl extract`` so that both give the
+same JSON. Pure: the fetch time and the site's time zone are inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from newscrawl.items import Article, Section, SidebarLink
+from newscrawl.normalize import (
+    clean_text,
+    parse_cn_datetime,
+    parse_count,
+    resolve_month_day,
+    resolve_sidebar_dates,
+    to_iso,
+)
+from newscrawl.pages.labels import NEWEST_BOX_WORDS, OLDER_BOX_WORDS
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def fetch_time(article: Article, tz: str) -> datetime:
+    """The article's fetch time as an aware datetime in ``tz`` (now when unknown)."""
+    zone = ZoneInfo(tz)
+    if article.fetched_at:
+        try:
+            parsed = datetime.fromisoformat(article.fetched_at)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return parsed.astimezone(zone) if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    return datetime.now(zone)
+
+
+def _clean_sections(sections: list[Section]) -> list[Section]:
+    cleaned: list[Section] = []
+    for section in sections:
+        paragraphs = [p for p in (clean_text(x) for x in section.paragraphs) if p]
+        heading = clean_text(section.heading)
+        if paragraphs or heading:
+            cleaned.append(Section(heading=heading, paragraphs=paragraphs))
+    return cleaned
+
+
+def _box_kind(box: str | None) -> str:
+    name = box or ""
+    if any(word in name for word in OLDER_BOX_WORDS):
+        return "older"
+    if any(word in name for word in NEWEST_BOX_WORDS):
+        return "newest"
+    return "other"
+
+
+def resolve_sidebar_years(
+    sidebar: list[SidebarLink], *, fetched: date, published: date | None
+) -> None:
+    """Give each ``MM-DD`` a year (in place); the archive later settles it exactly.
+
+    - A *newest* box (最新 资讯 动态 …) lists the site's latest articles, newest
+      first, so its first date is read against the fetch date and each next
+      one against the one above it.
+    - The newest date the page shows (that box's top, or the article's own
+      date) is the site's "now"; *other* boxes (热门 …) are read against it,
+      each on its own since they are not sorted by date.
+    - A *related/previous* box lists older articles: read against the
+      article's date.
+    No date is ever put after the fetch date.
+    """
+    boxes: dict[str | None, list[SidebarLink]] = {}
+    for link in sidebar:
+        boxes.setdefault(link.box, []).append(link)
+    site_now = published or fetched
+    for box, links in boxes.items():
+        if _box_kind(box) == "newest":
+            days = resolve_sidebar_dates([link.date_raw for link in links], anchor=fetched)
+            for link, day in zip(links, days, strict=True):
+                link.date = day.isoformat() if day else None
+            site_now = max([site_now, *(d for d in days if d)])
+    for box, links in boxes.items():
+        kind = _box_kind(box)
+        if kind == "newest":
+            continue
+        anchor = (published or fetched) if kind == "older" else min(site_now, fetched)
+        for link in links:
+            day = (
+                resolve_month_day(link.date_raw, anchor=anchor, not_after=fetched)
+                if link.date_raw
+                else None
+            )
+            link.date = day.isoformat() if day else None
+
+
+def normalize_article(article: Article, *, tz: str = DEFAULT_TZ) -> Article:
+    """Typed dates and counts, clean text, sidebar years; raw values kept beside them."""
+    now = fetch_time(article, tz)
+    published = parse_cn_datetime(article.published_raw, now=now, tz=tz)
+    sections = _clean_sections(article.sections)
+    sidebar = [
+        replace(link, title=clean_text(link.title) or link.title, box=clean_text(link.box))
+        for link in article.sidebar
+    ]
+    resolve_sidebar_years(
+        sidebar, fetched=now.date(), published=published.date() if published else None
+    )
+    views = article.views if article.views is not None else parse_count(article.views_raw)
+    return replace(
+        article,
+        title=clean_text(article.title),
+        published_at=article.published_at or to_iso(published),
+        published_raw=clean_text(article.published_raw),
+        author=clean_text(article.author),
+        source=clean_text(article.source),
+        views=views,
+        views_raw=clean_text(article.views_raw),
+        sections=sections,
+        body="\n".join(p for s in sections for p in s.paragraphs),
+        sidebar=sidebar,
+        fetched_at=article.fetched_at or to_iso(now),
+    )

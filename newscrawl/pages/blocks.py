@@ -1,0 +1,207 @@
+"""Turn a body element into paragraphs and headed sections.
+
+Editor HTML in Chinese CMSs is messy: paragraphs come as ``<p>``, as runs of
+text split by ``<br>``, or as bare text in ``<div>``s, indented with U+3000 or
+``&nbsp;``; headings are ``<h3>``, a paragraph that is all ``<strong>``, or a
+plain line starting with a Chinese ordinal (一、 （二） 第三章). This module
+walks the lxml tree once and applies those rules, so every page class shares
+them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawl.items import Section
+from newscrawl.normalize import clean_text
+
+#: Elements that end a paragraph.
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "section",
+        "article",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "pre",
+        "center",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "hr",
+    ]
+)
+#: Elements whose text is never article text.
+SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "svg",
+        "canvas",
+        "template",
+        "object",
+        "embed",
+    ]
+)
+_HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_BOLD_TAGS = frozenset(["strong", "b"])
+
+# 一、 / （一） / (一) / 第一章 / 第3节 / 1、 / 1. (followed by text)
+_ORDINAL_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百\d]+[）)]"
+    r"|第[一二三四五六七八九十百\d]+[章节部分篇]|\d{1,2}[、．]|\d{1,2}\.(?!\d))"
+)
+_SENTENCE_END = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",")
+_MAX_HEADING_CHARS = 40
+
+# Pagers, prev/next and bylines that editors leave inside the body.
+_PAGER_TEXT = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|共\d+页|第\d+页|\d+|[<>«»…\[\]|]|\s)+$")
+_PRENEXT = re.compile(r"^\s*(?:←|→)?\s*(?:上一篇|下一篇|上一条|下一条)")
+
+
+@dataclass
+class Block:
+    """One paragraph of text, with the hints that make it a heading."""
+
+    text: str
+    heading_tag: bool = False
+    all_bold: bool = False
+
+    @property
+    def is_heading(self) -> bool:
+        """Headings are short and do not end like a sentence."""
+        text = self.text
+        if len(text) > _MAX_HEADING_CHARS or text.endswith(_SENTENCE_END):
+            return False
+        return self.heading_tag or self.all_bold or bool(_ORDINAL_HEADING.match(text))
+
+
+def _tag(el: etree._Element) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def is_pager(el: etree._Element) -> bool:
+    """A block of page links (1 2 下一页) inside an article body."""
+    if not el.xpath(".//a"):
+        return False
+    text = "".join(str(t) for t in el.itertext())
+    return bool(_PAGER_TEXT.match(text))
+
+
+class _Walker:
+    """Collects blocks in document order; one instance per body."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._parts: list[tuple[str, bool]] = []
+        self._heading_depth = 0
+
+    def flush(self) -> None:
+        text = clean_text("".join(part for part, _ in self._parts))
+        if text:
+            visible = [bold for part, bold in self._parts if part.strip()]
+            self.blocks.append(
+                Block(
+                    text=text,
+                    heading_tag=self._heading_depth > 0,
+                    all_bold=bool(visible) and all(visible),
+                )
+            )
+        self._parts = []
+
+    def add(self, text: str | None, bold: bool) -> None:
+        if text:
+            self._parts.append((text, bold))
+
+    def walk(self, el: etree._Element, bold: bool = False) -> None:
+        tag = _tag(el)
+        if not tag or tag in SKIP_TAGS:  # comments and processing instructions have no tag
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            if is_pager(el):
+                return
+            self.flush()
+        heading = tag in _HEADING_TAGS
+        if heading:
+            self._heading_depth += 1
+        inner_bold = bold or tag in _BOLD_TAGS
+        self.add(el.text, inner_bold)
+        for child in el:
+            child_tag = _tag(child)
+            if child_tag == "br":
+                self.flush()
+            elif child_tag:
+                self.walk(child, inner_bold)
+            self.add(child.tail, inner_bold)
+        if block:
+            self.flush()
+        if heading:
+            self._heading_depth -= 1
+
+
+def body_blocks(el: HtmlElement) -> list[Block]:
+    """Paragraph blocks of a body element, minus pagers and prev/next lines."""
+    walker = _Walker()
+    walker.walk(el)
+    walker.flush()
+    return [b for b in walker.blocks if not _PRENEXT.match(b.text)]
+
+
+def to_sections(blocks: list[Block]) -> list[Section]:
+    """Group blocks into sections; paragraphs before the first heading form the lead."""
+    sections: list[Section] = []
+    for block in blocks:
+        if block.is_heading:
+            sections.append(Section(heading=block.text, paragraphs=[]))
+        elif sections:
+            sections[-1].paragraphs.append(block.text)
+        else:
+            sections.append(Section(heading=None, paragraphs=[block.text]))
+    return sections
+
+
+def merge_sections(first: list[Section], more: list[Section]) -> list[Section]:
+    """Append the sections of a following page; a headless start continues the last one."""
+    merged = [Section(s.heading, list(s.paragraphs)) for s in first]
+    for i, section in enumerate(more):
+        if i == 0 and section.heading is None and merged:
+            merged[-1].paragraphs.extend(section.paragraphs)
+        else:
+            merged.append(Section(section.heading, list(section.paragraphs)))
+    return merged
+
+
+def body_text(sections: list[Section]) -> str:
+    """All paragraphs, one per line (headings excluded)."""
+    return "\n".join(p for s in sections for p in s.paragraphs)

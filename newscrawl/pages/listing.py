@@ -1,0 +1,74 @@
+"""Navigation pages (home, channel lists): which links lead to articles and lists.
+
+The spider follows what this page object reports and never looks at HTML
+itself. Links are classified by URL shape (``newscrawl.urls``) and by the
+pager's labels (下一页 / 已是最后一页), not by a template's class names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from newscrawl import urls
+from newscrawl.normalize import clean_text
+from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS
+
+
+@dataclass
+class Links:
+    """Followable links of one page, canonical and without duplicates, in page order."""
+
+    articles: list[str] = field(default_factory=list)
+    listings: list[str] = field(default_factory=list)
+    next_page: str | None = None
+    #: True when the pager says this is the last page (下一页 -> javascript:; 已是最后一页).
+    last_page: bool = False
+
+
+class ListingPage:
+    """A page whose links lead to articles: the home page, a channel list, an article."""
+
+    def __init__(self, url: str, html: str) -> None:
+        self.url = url
+        self.html = html
+
+    @cached_property
+    def selector(self) -> Selector:
+        return Selector(text=self.html if self.html.strip() else "<html></html>", type="html")
+
+    def links(self) -> Links:
+        found = Links()
+        seen: set[str] = set()
+        base = self.selector.xpath("//base/@href").get() or self.url
+        for a in self.selector.root.iter("a"):
+            href = (a.get("href") or "").strip()
+            text = clean_text(" ".join(a.itertext())) or ""
+            title = clean_text(a.get("title")) or ""
+            is_next = text in NEXT_PAGE_TEXTS or title in NEXT_PAGE_TEXTS
+            dead_link = not href or href.lower().startswith(("javascript:", "#"))
+            if title in LAST_PAGE_MARKERS or (is_next and dead_link):
+                found.last_page = True
+                continue
+            if not href or href.startswith("#"):
+                continue
+            absolute = urljoin(base, href)
+            if not urls.is_followable(absolute):
+                continue
+            if is_next and found.next_page is None:
+                found.next_page = urls.canonical_url(absolute)
+            if urls.looks_like_article(absolute):
+                target = urls.first_page_url(absolute)
+                bucket = found.articles
+            elif urls.looks_like_listing(absolute):
+                target = urls.canonical_url(absolute)
+                bucket = found.listings
+            else:
+                continue
+            if target not in seen:
+                seen.add(target)
+                bucket.append(target)
+        return found

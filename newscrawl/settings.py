@@ -1,0 +1,39 @@
+"""Scrapy settings of newscrawl: only values that differ from Scrapy's defaults.
+
+Project settings (read through ``from_crawler``, never at import time):
+
+- ``ARCHIVE_URL``: SQLAlchemy URL (or file path) of the archive.
+- ``ARCHIVE_BATCH_SIZE``: items stored per transaction.
+- ``NEWSCRAWL_TZ``: time zone of naive site times.
+"""
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+COMMANDS_MODULE = "newscrawl.commands"
+
+# Polite by default on real sites: robots.txt, an honest agent, few parallel
+# requests per site, and AutoThrottle backing off when the site slows down.
+ROBOTSTXT_OBEY = True
+USER_AGENT = "newscrawl/0.1 (news archive crawler; Scrapy)"
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # news pages are < 1 MB; a 10 MB body is not an article
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.NormalizePipeline": 300,
+    "newscrawl.pipelines.ArchivePipeline": 800,
+}
+
+ARCHIVE_URL = "sqlite:///archive.sqlite"  # the archive database (SQLAlchemy URL or path)
+ARCHIVE_BATCH_SIZE = 200  # items per transaction: fewer commits, bounded loss on a crash
+NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

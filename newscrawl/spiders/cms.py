@@ -1,0 +1,187 @@
+"""The ``cms`` spider: navigation only (which links to follow, which page class reads a page).
+
+Discovery goes through the site's own navigation: the start pages, channel
+lists and their pagers, and the article links those pages show (including
+the sidebar and prev/next links of articles). Ids are never enumerated.
+Extraction is delegated to page objects; the spider holds no selectors.
+
+Traps handled here: the last list page's ``javascript:;`` next link is never
+followed (page objects drop non-http links), and a list page past the end
+that silently serves page 1 is recognized by its article set and not
+followed further. Each article URL is requested once (by its canonical
+page-1 URL): on PHPMyWind every fetch adds one to the public counter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from newscrawl import urls
+from newscrawl.items import Article
+from newscrawl.pages import page_class_for
+from newscrawl.pages.base import ArticlePage
+from newscrawl.pages.blocks import body_text, merge_sections
+from newscrawl.pages.listing import Links, ListingPage
+from newscrawl.sites import get_profile
+
+
+def parse_start_urls(value: str | list[str] | None) -> list[str]:
+    """``URL[,URL…]`` -> URLs; each must be an absolute http(s) URL with a host."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else value.split(",")
+    result: list[str] = []
+    for raw in (item.strip() for item in items):
+        if not raw:
+            continue
+        if not urls.is_followable(raw) or not urls.host_of(raw):
+            raise ValueError(f"not an http(s) URL: {raw!r}")
+        result.append(raw)
+    return result
+
+
+class CmsSpider(scrapy.Spider):
+    """Harvest a news CMS site from its start pages into Article items."""
+
+    name = "cms"
+
+    def __init__(
+        self,
+        start_urls: str | list[str] | None = None,
+        site: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        start, profile_hosts = self.check_arguments({"start_urls": start_urls, "site": site})
+        self.start_urls = start
+        self.site_name = site
+        self.allowed_domains = sorted({urls.host_of(u) for u in start} | set(profile_hosts))
+        self._list_signatures: dict[tuple[str, ...], str] = {}
+
+    @classmethod
+    def check_arguments(cls, args: dict[str, Any]) -> tuple[list[str], tuple[str, ...]]:
+        """Validate ``-a`` arguments; raises ``ValueError`` with a one-line message."""
+        start = parse_start_urls(args.get("start_urls"))
+        hosts: tuple[str, ...] = ()
+        site = args.get("site")
+        if site:
+            profile = get_profile(str(site))
+            start = start or list(profile.start_urls)
+            hosts = profile.extra_hosts
+        if not start:
+            raise ValueError("give -a start_urls=URL[,URL...] or -a site=NAME")
+        return start, hosts
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls:
+            if urls.looks_like_article(url):
+                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+            else:
+                yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+
+    # -- navigation --------------------------------------------------------
+
+    def _count(self, key: str, value: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/{key}", value)
+
+    def _text(self, response: Response) -> str | None:
+        if isinstance(response, TextResponse):
+            return response.text
+        self._count("non_html")
+        self.logger.warning("not an HTML page, skipped: %s", response.url)
+        return None
+
+    def _follow(self, links: Links) -> Iterator[scrapy.Request]:
+        for url in links.listings:
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+        for url in links.articles:
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        """A home or list page: follow its list and article links."""
+        html = self._text(response)
+        if html is None:
+            return
+        links = ListingPage(response.url, html).links()
+        signature = tuple(links.articles)
+        if signature:
+            seen_at = self._list_signatures.setdefault(signature, response.url)
+            if seen_at != response.url:
+                # The same articles under another URL: a page number past the end
+                # that serves page 1 again. Only pages past 1 are left unfollowed.
+                self._count("list_trap")
+                self.logger.info("list page %s repeats %s", response.url, seen_at)
+                if urls.page_number(response.url) > 1:
+                    return
+        self._count("list_pages")
+        yield from self._follow(links)
+
+    # -- articles ----------------------------------------------------------
+
+    def _page(self, response: Response, html: str) -> ArticlePage:
+        fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return page_class_for(response.url, html)(response.url, html, fetched_at=fetched_at)
+
+    def parse_article(self, response: Response) -> Iterator[scrapy.Request | Article]:
+        """An article's page 1: build the item, fetch its further pages, follow its links."""
+        html = self._text(response)
+        if html is None:
+            return
+        yield from self._follow(ListingPage(response.url, html).links())
+        page = self._page(response, html)
+        item = page.to_item()
+        if item is None:
+            self._count("soft_404")
+            self.logger.info("soft 404 (HTTP 200 without an article): %s", response.url)
+            return
+        more = [u for u in page.page_urls() if u != urls.canonical_url(response.url)]
+        if more:
+            yield self._next_page(item, more)
+        else:
+            yield item
+
+    def _next_page(self, item: Article, remaining: list[str]) -> scrapy.Request:
+        return scrapy.Request(
+            remaining[0],
+            callback=self.parse_more,
+            errback=self.on_page_error,
+            cb_kwargs={"item": item, "remaining": remaining[1:]},
+        )
+
+    def parse_more(
+        self, response: Response, item: Article, remaining: list[str]
+    ) -> Iterator[scrapy.Request | Article]:
+        """Page 2..n of an article: append its sections to the item."""
+        html = self._text(response)
+        if html is not None:
+            page = self._page(response, html)
+            item.sections = merge_sections(item.sections, page.sections())
+            item.body = body_text(item.sections)
+            for url in page.page_urls():
+                if url not in remaining and urls.page_number(url) > urls.page_number(response.url):
+                    remaining.append(url)
+        self._count("article_pages")
+        yield self._next_page(item, remaining) if remaining else item
+
+    def on_page_error(self, failure: Failure) -> Iterator[Article]:
+        """A later page failed: keep the pages we have rather than lose the article."""
+        self.on_error(failure)
+        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
+        self._count("partial_article")
+        item: Article = request.cb_kwargs["item"]
+        yield item
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and log a failed request once; the crawl goes on."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        self._count("request_failed")
+        self.logger.warning("request failed (%s): %s", failure.getErrorMessage(), url)

@@ -1,0 +1,67 @@
+"""Navigation page objects on the demo site's list and article pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.request import urlopen
+
+import pytest
+
+from newscrawl import urls
+from newscrawl.demo.server import DemoServer
+from newscrawl.pages.base import ArticlePage
+from newscrawl.pages.listing import ListingPage
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    with DemoServer() as demo:
+        yield demo
+
+
+def fetch(server: DemoServer, path: str) -> tuple[str, str]:
+    url = server.base_url + path
+    with urlopen(url) as response:
+        return url, response.read().decode("utf-8")
+
+
+def test_first_list_page_links_articles_and_next_page(server: DemoServer) -> None:
+    url, html = fetch(server, "/list.php?cid=29")
+    links = ListingPage(url, html).links()
+    assert links.next_page == f"{server.base_url}/list.php?cid=29&page=2"
+    assert links.last_page is False
+    assert len([u for u in links.articles if urls.channel_id(u) == "29"]) >= 10
+
+
+def test_last_list_page_has_marker_and_no_next(server: DemoServer) -> None:
+    url, html = fetch(server, "/list.php?cid=29&page=3")
+    links = ListingPage(url, html).links()
+    assert links.last_page is True
+    assert links.next_page is None
+
+
+def test_no_link_leaves_http_or_names_a_script_url(server: DemoServer) -> None:
+    url, html = fetch(server, "/")
+    links = ListingPage(url, html).links()
+    everything = links.articles + links.listings
+    assert everything
+    assert all(u.startswith("http") for u in everything)
+    assert not any("javascript" in u or "mailto" in u for u in everything)
+
+
+def test_article_links_point_to_page_one(server: DemoServer) -> None:
+    url, html = fetch(server, "/show.php?cid=29&id=620")
+    links = ListingPage(url, html).links()
+    assert all(urls.page_number(u) == 1 for u in links.articles)
+
+
+def test_multi_page_article_lists_its_other_pages(server: DemoServer) -> None:
+    url, html = fetch(server, "/show.php?cid=29&id=620")
+    assert ArticlePage(url, html).page_urls() == [
+        f"{server.base_url}/show.php?cid=29&id=620&page=2"
+    ]
+
+
+def test_single_page_article_has_no_other_pages(server: DemoServer) -> None:
+    url, html = fetch(server, "/show.php?cid=29&id=613")
+    assert ArticlePage(url, html).page_urls() == []
