@@ -115,17 +115,21 @@ class ArticlePage:
     # -- fields ------------------------------------------------------------
 
     def is_article(self) -> bool:
-        """False for soft 404s: the frame without a title, date line or body."""
-        return bool(self.title()) and (self.meta_line is not None or bool(self.sections()))
+        """False for soft 404s: the article frame without its date line and body.
+
+        A page that has them but no title is still an article: the pipeline
+        drops it with a warning, so the loss is visible in the stats.
+        """
+        return self.meta_line is not None
 
     def title(self) -> str | None:
+        """The heading right before the date line, else the page title's first part."""
         line = self.meta_line
         if line is not None:
             heads = line.xpath(_HEADINGS_BEFORE)
-            if heads:
-                return clean_text(" ".join(heads[0].itertext()))
-            return self.document_title()
-        return None
+            if heads and (text := clean_text(" ".join(heads[0].itertext()))):
+                return text
+        return self.document_title()
 
     def document_title(self) -> str | None:
         """``<title>`` without the site or channel suffix (``标题 - 站名``)."""

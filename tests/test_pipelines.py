@@ -1,0 +1,105 @@
+"""Pipelines with a real Scrapy crawler object and a real SQLite archive."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from archive import get_article, list_runs, open_archive
+from newscrawl.items import Article, Section, SidebarLink
+from newscrawl.pipelines import ArchivePipeline, NormalizePipeline
+from newscrawl.spiders.cms import CmsSpider
+
+FETCHED = "2026-11-27T02:00:00+00:00"
+
+
+def raw_article(**overrides: object) -> Article:
+    article = Article(
+        url="http://news.example.cn/show.php?cid=29&id=613",
+        site="news.example.cn",
+        cms_id="613",
+        channel="29",
+        title="　测试\u200b标题 ",
+        published_raw="2026-01-08 09:30:00",
+        views_raw="人气：1.2万",
+        views_source="page",
+        author="星澜编辑部",
+        sections=[Section(None, ["导语。"]), Section("一、概况", ["正文\u3000一段。"])],
+        sidebar=[
+            SidebarLink("新闻资讯", "旧闻", "http://news.example.cn/show.php?id=1", None, "12-28")
+        ],
+        fetched_at=FETCHED,
+    )
+    for key, value in overrides.items():
+        setattr(article, key, value)
+    return article
+
+
+def normalize_pipeline(**settings: object) -> tuple[NormalizePipeline, object]:
+    crawler = get_crawler(CmsSpider, settings_dict=dict(settings))
+    crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
+    return NormalizePipeline.from_crawler(crawler), crawler
+
+
+def test_normalize_types_and_cleans() -> None:
+    pipeline, _ = normalize_pipeline()
+    item = pipeline.process_item(raw_article())
+    assert item.title == "测试标题"
+    assert item.published_at == "2026-01-08T09:30:00+08:00"
+    assert item.views == 12000
+    assert item.body == "导语。\n正文 一段。"
+    assert item.sidebar[0].date == "2025-12-28"
+
+
+def test_normalize_reads_naive_times_in_the_site_zone() -> None:
+    pipeline, _ = normalize_pipeline(NEWSCRAWL_TZ="Europe/Berlin")
+    item = pipeline.process_item(raw_article())
+    assert item.published_at == "2026-01-08T09:30:00+01:00"
+
+
+def test_page_without_title_is_dropped_with_one_warning(caplog: pytest.LogCaptureFixture) -> None:
+    pipeline, crawler = normalize_pipeline()
+    with caplog.at_level(logging.WARNING), pytest.raises(DropItem):
+        pipeline.process_item(raw_article(title="  "))
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "id=613" in warnings[0].getMessage()
+    assert crawler.stats.get_value("newscrawl/dropped/no_title") == 1  # type: ignore[attr-defined]
+
+
+def test_missing_fields_are_counted() -> None:
+    pipeline, crawler = normalize_pipeline()
+    pipeline.process_item(raw_article(author=None, views_raw=None))
+    stats = crawler.stats  # type: ignore[attr-defined]
+    assert stats.get_value("newscrawl/missing/author") == 1
+    assert stats.get_value("newscrawl/missing/views") == 1
+    assert stats.get_value("newscrawl/missing/title") is None
+
+
+def test_archive_pipeline_stores_in_batches_and_records_the_run(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    crawler = get_crawler(CmsSpider, settings_dict={"ARCHIVE_URL": url, "ARCHIVE_BATCH_SIZE": 2})
+    crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
+    normalize = NormalizePipeline.from_crawler(crawler)
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    for i in range(3):
+        item = normalize.process_item(
+            raw_article(cms_id=str(i), url=f"http://news.example.cn/{i}.html")
+        )
+        pipeline.process_item(item)
+    sessions = open_archive(url, create=False)
+    with sessions() as session:
+        assert get_article(session, "http://news.example.cn/1.html") is not None  # first batch
+        assert get_article(session, "http://news.example.cn/2.html") is None  # still buffered
+    pipeline.close_spider()
+    pipeline.spider_closed(crawler.spider, reason="finished")  # type: ignore[arg-type]  # no spider object needed
+    with sessions() as session:
+        stored = get_article(session, "http://news.example.cn/2.html")
+        runs = list_runs(session)
+    assert stored is not None and stored["views"] == 12000
+    assert [r.status for r in runs] == ["finished"]
