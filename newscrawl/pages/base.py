@@ -1,18 +1,27 @@
-"""Page objects: (url, html) -> Article, with no I/O.
+"""The generic article page object: (url, html) -> Article, with no I/O.
 
-``ArticlePage`` finds each field by what readers see, so it works across the
-templates of one CMS family (class names and wrappers differ, labels do not):
+It finds each field the way a reader does, so it works on templates it has
+never seen (class names and wrappers differ between sites, labels do not).
+Each field is an ordered chain; the first link that answers wins:
 
-- the *meta line* is the first element outside link lists whose own text has a
-  date label (日期 发布时间 …) followed by a date; counters (人气 点击 …) and
-  bylines often share it;
-- the *title* is the nearest heading (h1–h3) before the meta line, else the
-  ``<title>`` minus its site suffix;
-- the *body* is the following block with the most paragraph text;
-- *sidebar boxes* are headed link lists outside the article.
+- *meta line*: the first short element outside page chrome whose own text
+  has a date or byline label (日期 时间 发布时间 来源 作者 点击 …) and whose
+  text holds a date; not a header's "today" line (今天是… 星期五);
+- *title*: the best heading (h1–h3, ``*title*`` elements) scored against
+  ``<title>``/og:title and its nearness to the meta line; then og:title;
+  then ``<title>`` without its site suffix;
+- *published*: the meta line; meta tags (article:published_time …);
+  JSON-LD datePublished; ``<time datetime>``; never the header or a sidebar;
+- *author* and *source*: labelled bylines (作者/记者/文 vs 来源), in the meta
+  line, then near the article; JSON-LD Person author; never 编辑/责任编辑;
+- *views*: a labelled counter; an empty counter filled by a script is
+  reported as ``script`` and its endpoint kept for the spider;
+- *body*: the block after the meta line with the most text, else the
+  densest paragraph container; split into sections by ``blocks``;
+- *sidebar*: headed article-link boxes outside the body (``sidebar``).
 
-Subclasses for CMS families override single methods. Everything returns raw
-text; ``newscrawl.normalize_item`` turns it into typed values.
+CMS family subclasses override single methods. Everything returns raw text;
+``newscrawl.normalize_item`` turns it into typed values.
 """
 
 from __future__ import annotations
@@ -26,21 +35,38 @@ from parsel import Selector
 
 from newscrawl import urls
 from newscrawl.items import Article, Section, SidebarLink, ViewsSource
-from newscrawl.normalize import clean_text, is_truncated
-from newscrawl.pages import labels
-from newscrawl.pages.blocks import body_blocks, body_text, is_pager, to_sections
+from newscrawl.normalize import clean_text
+from newscrawl.pages import labels, metadata
+from newscrawl.pages.blocks import body_blocks, body_text, densest_block, is_pager, to_sections
+from newscrawl.pages.sidebar import sidebar_links
 
-_TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]|\s{2,})\s*")
-_HEADINGS_BEFORE = "preceding::*[self::h1 or self::h2 or self::h3][1]"
-_CHROME = "ancestor::*[self::header or self::nav or self::footer or self::li]"
-_SIDEBAR_DATE = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}|\d{1,2}月\d{1,2}日"
+_CHROME = "ancestor-or-self::*[self::header or self::nav or self::footer or self::li or self::a]"
+_META_LABELS = (
+    *labels.DATE_LABELS,
+    *labels.SOURCE_LABELS,
+    *labels.AUTHOR_LABELS[:2],
+    "点击",
+    "人气",
 )
+_TODAY_LINE = re.compile(r"星期|今天是|欢迎|周[一二三四五六日天]")
+_HEADING_XPATH = (
+    "//h1|//h2|//h3|//*[contains(@class,'title') or contains(@class,'Title')"
+    " or contains(@id,'title') or @class='tit' or @class='bt']"
+)
+_HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0}
 _MIN_BODY_CHARS = 20
+_MAX_META_CHARS = 300
+
+
+def _text(el: HtmlElement) -> str:
+    return clean_text(" ".join(str(t) for t in el.itertext())) or ""
 
 
 class ArticlePage:
-    """An article page of a PHPMyWind-like template, read by labels and structure."""
+    """An article page of any Chinese news template, read by labels and structure."""
+
+    #: The CMS family this class reads best ("generic" reads them all).
+    family = "generic"
 
     def __init__(self, url: str, html: str, *, fetched_at: str | None = None) -> None:
         self.url = url
@@ -54,121 +80,176 @@ class ArticlePage:
         # lxml refuses an empty document; a lone <html/> is the empty page.
         return Selector(text=self.html if self.html.strip() else "<html></html>", type="html")
 
+    @property
+    def root(self) -> HtmlElement:
+        root: HtmlElement = self.selector.root
+        return root
+
     @cached_property
     def meta_line(self) -> HtmlElement | None:
-        """The element holding the date (and often the counter) of the article."""
-        label_test = " or ".join(f"contains(., '{label}')" for label in labels.DATE_LABELS)
-        for node in self.selector.xpath(f"//body//*[text()[{label_test}]]"):
+        """The element holding the date (and often byline and counter) of the article."""
+        test = " or ".join(f"contains(., '{label}')" for label in _META_LABELS)
+        for node in self.selector.xpath(f"//body//*[text()[{test}]]"):
             el = node.root
-            if el.xpath(_CHROME) or el.tag in ("script", "style", "a", "title"):
+            if el.tag in ("script", "style", "title", "option") or el.xpath(_CHROME):
                 continue
-            text = " ".join(el.itertext())
-            if len(text) > 300 or not labels.DATE_TEXT.search(text):
+            # Labels often sit in <small>/<span>/<em>; the line is their block parent.
+            while el.tag in ("small", "span", "em", "b", "strong", "label", "font", "i"):
+                parent = el.getparent()
+                if parent is None or len(_text(parent)) > _MAX_META_CHARS:
+                    break
+                el = parent
+            text = _text(el)
+            if len(text) > _MAX_META_CHARS or _TODAY_LINE.search(text):
                 continue
-            parent = el.getparent()
-            if parent is not None and not labels.VIEWS_TEXT.search(text):
-                parent_text = " ".join(parent.itertext())
-                if len(parent_text) <= 200 and labels.VIEWS_LABEL_ONLY.search(parent_text):
-                    return parent  # 日期 and 人气 in sibling spans of one line
-            return el
+            if labels.DATE_TEXT.search(text):
+                return el
         return None
 
     @cached_property
     def meta_text(self) -> str:
         line = self.meta_line
-        return clean_text(" ".join(line.itertext())) or "" if line is not None else ""
+        return _text(line) if line is not None else ""
+
+    @cached_property
+    def headline(self) -> HtmlElement | None:
+        """The headline element: the best-scored heading-like element."""
+        full_title = metadata.full_document_title(self.root) or ""
+        short_title = metadata.document_title(self.root) or ""
+        og_title = metadata.meta_content(self.root, metadata.TITLE_META_NAMES) or ""
+        line = self.meta_line
+        before_line = (
+            set(line.xpath("preceding::*[self::h1 or self::h2 or self::h3][1]"))
+            if (line is not None)
+            else set()
+        )
+        best: HtmlElement | None = None
+        best_score = 2.9
+        for el in self.selector.root.xpath(_HEADING_XPATH):
+            if el.xpath(
+                "ancestor-or-self::*[self::header or self::nav or self::footer or self::a]"
+            ):
+                continue
+            text = _text(el)
+            if not 4 <= len(text) <= 120:
+                continue
+            score = _HEADING_WEIGHT.get(el.tag, 1.5)
+            if text in (short_title, og_title):
+                score += 4
+            elif len(text) >= 5 and (text in full_title or (short_title and short_title in text)):
+                score += 3
+            if el in before_line:
+                score += 2.5
+            if el.xpath(".//a") and el not in before_line:
+                score -= 1.5  # headings that link elsewhere are box titles
+            if score > best_score:
+                best, best_score = el, score
+        return best
 
     @cached_property
     def body_element(self) -> HtmlElement | None:
-        """The block after the meta line with the most paragraph text."""
-        anchor = self.meta_line
+        """The block after the meta line with the most text, else the densest container."""
+        anchor = self.meta_line if self.meta_line is not None else self.headline
         for _ in range(4):
             if anchor is None:
-                return None
+                break
             best: HtmlElement | None = None
             best_len = _MIN_BODY_CHARS
             for sibling in anchor.itersiblings():
-                if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style"):
+                if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "ul"):
                     continue
-                size = len("".join(t.strip() for t in sibling.itertext()))
+                size = len("".join(str(t).strip() for t in sibling.itertext()))
                 if size > best_len:
                     best, best_len = sibling, size
             if best is not None:
                 return best
             anchor = anchor.getparent()
-        return None
-
-    @cached_property
-    def article_root(self) -> HtmlElement | None:
-        """The smallest element holding both the meta line and the body."""
-        line, body = self.meta_line, self.body_element
-        if line is None:
-            return None
-        if body is None:
-            return line.getparent()
-        body_ancestors = set(body.iterancestors())
-        for ancestor in line.iterancestors():
-            if ancestor in body_ancestors:
-                return ancestor
-        return None
+        return densest_block(self.root)
 
     # -- fields ------------------------------------------------------------
 
     def is_article(self) -> bool:
-        """False for soft 404s: the article frame without its date line and body.
-
-        A page that has them but no title is still an article: the pipeline
-        drops it with a warning, so the loss is visible in the stats.
-        """
-        return self.meta_line is not None
+        """False for soft 404s and list pages: no date line, headline or body of its own."""
+        if self.meta_line is not None:
+            return True
+        has_date = self._structured_date() is not None
+        return self.headline is not None and has_date and bool(self.sections())
 
     def title(self) -> str | None:
-        """The heading right before the date line, else the page title's first part."""
-        line = self.meta_line
-        if line is not None:
-            heads = line.xpath(_HEADINGS_BEFORE)
-            if heads and (text := clean_text(" ".join(heads[0].itertext()))):
-                return text
-        return self.document_title()
+        """The headline, else og:title, else ``<title>`` without its suffix."""
+        if self.headline is not None:
+            return _text(self.headline)
+        return metadata.meta_content(self.root, metadata.TITLE_META_NAMES) or (
+            metadata.document_title(self.root)
+        )
 
-    def document_title(self) -> str | None:
-        """``<title>`` without the site or channel suffix (``标题 - 站名``)."""
-        raw = clean_text(self.selector.xpath("string(//title)").get())
-        if not raw:
-            return None
-        return _TITLE_SPLIT.split(raw)[0] or raw
+    def _structured_date(self) -> str | None:
+        return (
+            metadata.meta_content(self.root, metadata.DATE_META_NAMES)
+            or metadata.jsonld_article(self.root).get("datePublished")
+            or metadata.time_element(self.root)
+        )
 
     def published_raw(self) -> str | None:
+        """The date as shown: meta line, then meta tags, JSON-LD, ``<time>``."""
         text = self.meta_text
-        label = labels.DATE_LABEL_RE.search(text)
-        match = labels.DATE_TEXT.search(text, label.end() if label else 0)
-        if match is None and label is not None:
-            match = labels.DATE_TEXT.search(text)
-        return clean_text(match.group(0)) if match else None
+        if text:
+            label = labels.DATE_LABEL_RE.search(text)
+            match = labels.DATE_TEXT.search(text, label.end() if label else 0)
+            if match is None and label is not None:
+                match = labels.DATE_TEXT.search(text)
+            if match:
+                return clean_text(match.group(0))
+        value = self._structured_date()
+        return clean_text(value) if isinstance(value, str) else None
 
     def views_raw(self) -> str | None:
         match = labels.VIEWS_TEXT.search(self.meta_text)
         return clean_text(match.group(0)) if match else None
 
+    def counter_url(self) -> str | None:
+        """The script endpoint that fills the counter (count.php, api.php?op=count, ViewClick)."""
+        for src in self.root.xpath("//script/@src"):
+            if labels.COUNTER_SCRIPT.search(str(src)):
+                return urljoin(self.url, str(src).strip())
+        return None
+
     def views_source(self) -> ViewsSource | None:
-        return "page" if self.views_raw() else None
+        if self.views_raw():
+            return "page"
+        if self.counter_url() is not None:
+            return "script"
+        return None
 
     def _byline(self, field: str) -> str | None:
         pattern = labels.BYLINE[field]
         if match := pattern.search(self.meta_text):
             return clean_text(match.group(1))
-        root = self.article_root
-        scope = root if root is not None else self.selector.root
+        scope = self._article_scope()
         test = " or ".join(
-            f"contains(., '{label}')" for label in labels.AUTHOR_LABELS + labels.SOURCE_LABELS
+            f"contains(., '{label}')"
+            for label in (labels.AUTHOR_LABELS if field == "author" else labels.SOURCE_LABELS)
         )
         for el in scope.xpath(f".//*[text()[{test}]]"):
-            if el.xpath(_CHROME):
+            if el.xpath(_CHROME) or el.tag in ("script", "style"):
                 continue
-            text = clean_text(" ".join(el.itertext())) or ""
+            text = _text(el)
             if len(text) <= 120 and (match := pattern.search(text)):
                 return clean_text(match.group(1))
+        if field == "author":
+            return metadata.jsonld_author(metadata.jsonld_article(self.root))
         return None
+
+    def _article_scope(self) -> HtmlElement:
+        """The element around headline, meta line and body (bylines are searched there)."""
+        parts = [p for p in (self.headline, self.meta_line, self.body_element) if p is not None]
+        if not parts:
+            return self.root
+        common = [parts[0], *parts[0].iterancestors()]
+        for part in parts[1:]:
+            ancestors = {part, *part.iterancestors()}
+            common = [a for a in common if a in ancestors]
+        return common[0] if common else self.root
 
     def author(self) -> str | None:
         return self._byline("author")
@@ -180,8 +261,7 @@ class ArticlePage:
         body = self.body_element
         if body is None:
             return []
-        blocks = [b for b in body_blocks(body) if not labels.BYLINE["author"].match(b.text)]
-        return to_sections(blocks)
+        return to_sections(body_blocks(body))
 
     def page_urls(self) -> list[str]:
         """Other pages of a multi-page article, from the pager inside the body."""
@@ -189,70 +269,20 @@ class ArticlePage:
         if body is None:
             return []
         first = urls.first_page_url(self.url)
-        found: list[str] = []
-        for pager in body.iter("div", "p", "span", "ul"):
+        found: set[str] = set()
+        for pager in body.iter("div", "p", "span", "ul", "td"):
             if not is_pager(pager):
                 continue
             for href in pager.xpath(".//a/@href"):
-                absolute = urljoin(self.url, str(href))
+                absolute = urljoin(self.url, str(href).strip())
                 if not urls.is_followable(absolute) or urls.page_number(absolute) == 1:
                     continue
-                if urls.first_page_url(absolute) == first and absolute not in found:
-                    found.append(urls.canonical_url(absolute))
-        return sorted(set(found), key=urls.page_number)
+                if urls.first_page_url(absolute) == first:
+                    found.add(urls.canonical_url(absolute))
+        return sorted(found, key=urls.page_number)
 
     def sidebar(self) -> list[SidebarLink]:
-        root = self.article_root
-        links: list[SidebarLink] = []
-        for ul in self.selector.root.iter("ul", "ol"):
-            if root is not None and (ul is root or root in ul.iterancestors()):
-                continue
-            if ul.xpath("ancestor::*[self::header or self::nav or self::footer]"):
-                continue
-            box = self._box_name(ul)
-            items = [self._sidebar_link(li, box) for li in ul.iterchildren("li")]
-            found = [item for item in items if item is not None]
-            if box and len(found) >= 2 and any(i.date_raw or i.truncated for i in found):
-                links.extend(found)
-        return links
-
-    def _box_name(self, ul: HtmlElement) -> str | None:
-        """The heading right before a link list: its own text, without <small>News</small>."""
-        heading = ul.getprevious()
-        while heading is not None and not isinstance(heading.tag, str):
-            heading = heading.getprevious()
-        if heading is None:
-            parent = ul.getparent()
-            heading = parent.getprevious() if parent is not None else None
-        if heading is None or not isinstance(heading.tag, str):
-            return None
-        own = clean_text("".join(heading.xpath("text()")))
-        name = own or clean_text(" ".join(heading.itertext()))
-        return name if name and len(name) <= 20 else None
-
-    def _sidebar_link(self, li: HtmlElement, box: str | None) -> SidebarLink | None:
-        anchors = li.xpath(".//a[@href]")
-        if not anchors:
-            return None
-        a = anchors[0]
-        href = urljoin(self.url, str(a.get("href")))
-        if not urls.is_followable(href):
-            return None
-        text = clean_text(" ".join(a.itertext())) or ""
-        full = clean_text(a.get("title"))
-        title = full or text
-        if not title:
-            return None
-        outside = " ".join(t for t in li.xpath(".//text()[not(ancestor::a)]"))
-        date = _SIDEBAR_DATE.search(outside)
-        return SidebarLink(
-            box=box,
-            title=title,
-            url=urls.canonical_url(href),
-            date=None,
-            date_raw=date.group(0) if date else None,
-            truncated=is_truncated(text, full),
-        )
+        return sidebar_links(self.root, self.url, self.body_element)
 
     # -- the item ------------------------------------------------------------
 

@@ -86,6 +86,12 @@ _MAX_HEADING_CHARS = 40
 # Pagers, prev/next and bylines that editors leave inside the body.
 _PAGER_TEXT = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|共\d+页|第\d+页|\d+|[<>«»…\[\]|]|\s)+$")
 _PRENEXT = re.compile(r"^\s*(?:←|→)?\s*(?:上一篇|下一篇|上一条|下一条)")
+# Lines editors and templates put in the body that are not article text.
+_BOILERPLATE = re.compile(
+    r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|作者|来源|文章来源|本文来源|稿件来源|分享到|版权所有|"
+    r"Copyright|©|转载请注明|声明：|免责声明|点击数|阅读数|关键词|标签|Tags?)\s*[：:]?",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -108,6 +114,14 @@ class Block:
 def _tag(el: etree._Element) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
+
+
+def _link_dense(el: etree._Element) -> bool:
+    """A block that is mostly links: a related list, a share bar, a tag line."""
+    if _tag(el) in ("p", "h1", "h2", "h3", "h4", "h5", "h6") or el.find(".//a") is None:
+        return False
+    total = len("".join(str(t) for t in el.itertext()).strip())
+    return total > 0 and _link_text_len(el) / total > 0.6
 
 
 def is_pager(el: etree._Element) -> bool:
@@ -149,7 +163,7 @@ class _Walker:
             return
         block = tag in BLOCK_TAGS
         if block:
-            if is_pager(el):
+            if is_pager(el) or ((self.blocks or self._parts) and _link_dense(el)):
                 return
             self.flush()
         heading = tag in _HEADING_TAGS
@@ -170,12 +184,53 @@ class _Walker:
             self._heading_depth -= 1
 
 
+_CHROME_TAGS = frozenset(("header", "nav", "footer", "aside", "li", "a", "select", "form"))
+
+
+def _link_text_len(el: etree._Element) -> int:
+    return sum(len("".join(str(t) for t in a.itertext()).strip()) for a in el.iter("a"))
+
+
+def densest_block(root: HtmlElement) -> HtmlElement | None:
+    """The element holding the most paragraph text, for pages without a date line.
+
+    Each ``<p>`` with real text scores for its parent (and half for the
+    grandparent); a container of ``<br>``-separated text scores its own text.
+    Link text does not count, so navigation and link lists never win.
+    """
+    scores: dict[etree._Element, float] = {}
+    for el in root.iter("p", "div", "td", "font", "section", "article", "span"):
+        if any(_tag(a) in _CHROME_TAGS for a in el.iterancestors()):
+            continue
+        if _tag(el) == "p":
+            size = len("".join(str(t) for t in el.itertext()).strip()) - _link_text_len(el)
+            if size < 10:
+                continue
+            parent = el.getparent()
+            if parent is not None:
+                scores[parent] = scores.get(parent, 0.0) + size
+                grand = parent.getparent()
+                if grand is not None:
+                    scores[grand] = scores.get(grand, 0.0) + size / 2
+        elif sum(1 for child in el if _tag(child) == "br") >= 2:
+            own = (el.text or "") + "".join(child.tail or "" for child in el)
+            size = len(own.strip())
+            if size >= 20:
+                scores[el] = scores.get(el, 0.0) + size
+    if not scores:
+        return None
+    best = max(scores, key=lambda el: scores[el])
+    return best if isinstance(best, HtmlElement) else None
+
+
 def body_blocks(el: HtmlElement) -> list[Block]:
     """Paragraph blocks of a body element, minus pagers and prev/next lines."""
     walker = _Walker()
     walker.walk(el)
     walker.flush()
-    return [b for b in walker.blocks if not _PRENEXT.match(b.text)]
+    return [
+        b for b in walker.blocks if not _PRENEXT.match(b.text) and not _BOILERPLATE.match(b.text)
+    ]
 
 
 def to_sections(blocks: list[Block]) -> list[Section]:

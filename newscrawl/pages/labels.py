@@ -67,6 +67,12 @@ BYLINE = {
     ),
 }
 
+#: Script endpoints that print or fill an article's counter (DedeCMS, PHPCMS, EmpireCMS …).
+COUNTER_SCRIPT = re.compile(
+    r"/plus/count\.php|api\.php\?op=count|/ViewClick/|/e/public/ViewClick|hits\.php|click\.php",
+    re.IGNORECASE,
+)
+
 #: Link texts and titles of pagers: the next page of a list or article.
 NEXT_PAGE_TEXTS = ("下一页", "下页", "后一页", "下一頁")
 LAST_PAGE_MARKERS = ("已是最后一页", "没有了", "最后一页了")

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -27,6 +29,7 @@ from newscrawl.items import Article
 from newscrawl.pages import page_class_for
 from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.blocks import body_text, merge_sections
+from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.sites import get_profile
 
@@ -64,6 +67,14 @@ class CmsSpider(scrapy.Spider):
         self.site_name = site
         self.allowed_domains = sorted({urls.host_of(u) for u in start} | set(profile_hosts))
         self._list_signatures: dict[tuple[str, ...], str] = {}
+        self.fetch_counters = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CmsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Off by default: every counter request adds one to the site's public count.
+        spider.fetch_counters = crawler.settings.getbool("NEWSCRAWL_FETCH_COUNTERS", False)
+        return spider
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any]) -> tuple[list[str], tuple[str, ...]]:
@@ -142,22 +153,35 @@ class CmsSpider(scrapy.Spider):
             self._count("soft_404")
             self.logger.info("soft 404 (HTTP 200 without an article): %s", response.url)
             return
-        more = [u for u in page.page_urls() if u != urls.canonical_url(response.url)]
-        if more:
-            yield self._next_page(item, more)
+        pending = [u for u in page.page_urls() if u != urls.canonical_url(response.url)]
+        counter = page.counter_url() if item.views_source == "script" else None
+        yield from self._complete(item, pending, counter)
+
+    def _complete(
+        self, item: Article, pending: list[str], counter: str | None
+    ) -> Iterator[scrapy.Request | Article]:
+        """Fetch what the item still needs (further pages, then the counter), else yield it."""
+        if pending:
+            yield scrapy.Request(
+                pending[0],
+                callback=self.parse_more,
+                errback=self.on_more_error,
+                cb_kwargs={"item": item, "pending": pending[1:], "counter": counter},
+            )
+        elif counter is not None and self.fetch_counters:
+            yield scrapy.Request(
+                counter,
+                callback=self.parse_counter,
+                errback=self.on_more_error,
+                cb_kwargs={"item": item, "pending": [], "counter": None},
+                meta={"newscrawl_counter": True},
+                dont_filter=True,
+            )
         else:
             yield item
 
-    def _next_page(self, item: Article, remaining: list[str]) -> scrapy.Request:
-        return scrapy.Request(
-            remaining[0],
-            callback=self.parse_more,
-            errback=self.on_page_error,
-            cb_kwargs={"item": item, "remaining": remaining[1:]},
-        )
-
     def parse_more(
-        self, response: Response, item: Article, remaining: list[str]
+        self, response: Response, item: Article, pending: list[str], counter: str | None
     ) -> Iterator[scrapy.Request | Article]:
         """Page 2..n of an article: append its sections to the item."""
         html = self._text(response)
@@ -166,16 +190,33 @@ class CmsSpider(scrapy.Spider):
             item.sections = merge_sections(item.sections, page.sections())
             item.body = body_text(item.sections)
             for url in page.page_urls():
-                if url not in remaining and urls.page_number(url) > urls.page_number(response.url):
-                    remaining.append(url)
+                if url not in pending and urls.page_number(url) > urls.page_number(response.url):
+                    pending.append(url)
         self._count("article_pages")
-        yield self._next_page(item, remaining) if remaining else item
+        yield from self._complete(item, pending, counter)
 
-    def on_page_error(self, failure: Failure) -> Iterator[Article]:
-        """A later page failed: keep the pages we have rather than lose the article."""
-        self.on_error(failure)
+    def parse_counter(
+        self, response: Response, item: Article, pending: list[str], counter: str | None
+    ) -> Iterator[Article]:
+        """The counter endpoint's answer fills views (each such request adds one on the site)."""
+        value = counter_value(response.text) if isinstance(response, TextResponse) else None
+        if value is None:
+            self._count("counter_unreadable")
+        else:
+            item.views_raw = value
+            item.views_source = "endpoint"
+            self._count("counter_fetched")
+        yield item
+
+    def on_more_error(self, failure: Failure) -> Iterator[Article]:
+        """A later page or the counter failed (or robots.txt forbids it): keep what we have."""
         request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
-        self._count("partial_article")
+        if isinstance(failure.value, IgnoreRequest):
+            self._count("counter_blocked" if request.meta.get("newscrawl_counter") else "ignored")
+            self.logger.info("not fetched (%s): %s", failure.getErrorMessage(), request.url)
+        else:
+            self.on_error(failure)
+            self._count("partial_article")
         item: Article = request.cb_kwargs["item"]
         yield item
 

@@ -1,0 +1,117 @@
+"""Machine-readable metadata: meta tags, JSON-LD, ``<time>``, ``<title>``.
+
+These are the fallbacks of the field chains in ``ArticlePage`` for pages
+whose visible byline is missing or unlabelled (blogs, newer portals).
+Pure functions of the parsed document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from newscrawl.normalize import clean_text
+
+#: Meta tags that carry the publication time, most specific first.
+DATE_META_NAMES = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "publishdate",
+    "pubdate",
+    "publish_date",
+    "publishtime",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+)
+TITLE_META_NAMES = ("og:title", "twitter:title", "title", "headline")
+#: ``<title>`` separators between headline, channel and site name.
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|\s[-–—]+\s|--|——)\s*")
+_TRAILING_SITE = re.compile(r"^(.{6,}?)[-–—]([^-–—]{2,16})$")
+
+
+def meta_content(root: HtmlElement, names: tuple[str, ...]) -> str | None:
+    """The first non-empty ``content`` of ``<meta name|property|itemprop=…>`` in ``names`` order."""
+    found: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = clean_text(meta.get("content"))
+        if key in names and content and key not in found:
+            found[key] = content
+    for name in names:
+        if name in found:
+            return found[name]
+    return None
+
+
+def _walk_jsonld(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _walk_jsonld(entry)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk_jsonld(data["@graph"])
+
+
+def jsonld_article(root: HtmlElement) -> dict[str, Any]:
+    """The first JSON-LD object that looks like an article (has a headline or datePublished)."""
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for entry in _walk_jsonld(data):
+            if "datePublished" in entry or "headline" in entry:
+                return entry
+    return {}
+
+
+def jsonld_author(entry: dict[str, Any]) -> str | None:
+    """A JSON-LD author's name when the author is a person (organizations are the site)."""
+    author = entry.get("author")
+    if isinstance(author, list):
+        author = author[0] if author else None
+    if isinstance(author, str):
+        return clean_text(author)
+    if isinstance(author, dict) and author.get("@type", "Person") == "Person":
+        name = author.get("name")
+        return clean_text(name) if isinstance(name, str) else None
+    return None
+
+
+def time_element(root: HtmlElement) -> str | None:
+    """The ``datetime`` of the first ``<time>`` outside link lists and page chrome."""
+    for el in root.iter("time"):
+        value = clean_text(el.get("datetime")) or clean_text(el.text_content())
+        if value and not el.xpath(
+            "ancestor::*[self::li or self::nav or self::footer or self::aside]"
+        ):
+            return value
+    return None
+
+
+def document_title(root: HtmlElement) -> str | None:
+    """``<title>`` without the site or channel suffix (``标题_新闻中心_站名``, ``标题 - 站名``)."""
+    el = root.find(".//title")
+    raw = clean_text(el.text_content()) if el is not None else None
+    if not raw:
+        return None
+    first = _TITLE_SPLIT.split(raw)[0] or raw
+    if match := _TRAILING_SITE.match(first):
+        return match.group(1)
+    return first
+
+
+def full_document_title(root: HtmlElement) -> str | None:
+    """The whole ``<title>`` text, for checking a headline candidate against it."""
+    el = root.find(".//title")
+    return clean_text(el.text_content()) if el is not None else None
