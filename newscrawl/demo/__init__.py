@@ -3,7 +3,9 @@
 ``newscrawl demo`` and the end-to-end tests crawl it instead of the internet:
 it has the example site's structure (lists with a trap, multi-page articles,
 soft 404s, counters that move on every fetch, sidebars with year-less dates)
-in two themes, and :func:`expected_articles` says what a crawler should archive.
+in two PHPMyWind themes, plus a ``dedecms`` theme serving the same articles as
+a DedeCMS site (GBK pages, static URLs, a counter filled by a script), and
+:func:`expected_articles` says what a crawler should archive.
 
     with DemoServer(theme="rewrite") as server:
         crawl(server.base_url + "/")
@@ -27,7 +29,12 @@ from newscrawl.demo.routes import THEMES, url_scheme
 
 if TYPE_CHECKING:
     from newscrawl.demo.expected import expected_articles, load_expected
-    from newscrawl.demo.server import ROBOTS_TXT, DemoServer
+    from newscrawl.demo.server import (
+        DEDE_ROBOTS_TXT,
+        DEDE_ROBOTS_TXT_NO_COUNTER,
+        ROBOTS_TXT,
+        DemoServer,
+    )
 
 # The server and expected modules are also run with ``python -m``; importing
 # them lazily keeps runpy from warning that they were imported twice.
@@ -35,6 +42,8 @@ _LAZY = {
     "expected_articles": "newscrawl.demo.expected",
     "load_expected": "newscrawl.demo.expected",
     "ROBOTS_TXT": "newscrawl.demo.server",
+    "DEDE_ROBOTS_TXT": "newscrawl.demo.server",
+    "DEDE_ROBOTS_TXT_NO_COUNTER": "newscrawl.demo.server",
     "DemoServer": "newscrawl.demo.server",
 }
 
@@ -50,10 +59,13 @@ def __getattr__(name: str) -> Any:
 SHOWCASE_ID = 613
 #: The article whose body continues on a second page.
 TWO_PAGE_ID = 620
-#: An id no article has: ``show.php?cid=29&id=999`` is the soft 404 the home page links.
+#: An id no article has: ``show.php?cid=29&id=999`` is the soft 404 the home page links
+#: (``/plus/view.php?aid=999`` on the dedecms theme).
 STALE_ID = 999
 
 __all__ = [
+    "DEDE_ROBOTS_TXT",
+    "DEDE_ROBOTS_TXT_NO_COUNTER",
     "ROBOTS_TXT",
     "SHOWCASE_ID",
     "STALE_ID",

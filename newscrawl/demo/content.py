@@ -116,6 +116,8 @@ class DemoArticle:
     sections: tuple[DemoSection, ...]
     continuation: tuple[str, ...] = ()
     page2_sections: tuple[DemoSection, ...] = ()
+    #: 来源: only the DedeCMS theme prints it (PHPMyWind's template has no field).
+    source: str | None = None
 
     @property
     def colon_char(self) -> str:
@@ -249,6 +251,7 @@ def _article(raw: dict[str, Any]) -> DemoArticle:
         sections=tuple(_section(s) for s in raw["sections"]),
         continuation=tuple(page2.get("continuation", ())),
         page2_sections=tuple(_section(s) for s in page2.get("sections", ())),
+        source=raw.get("source"),
     )
 
 

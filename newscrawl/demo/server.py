@@ -7,6 +7,13 @@ example CMS: every fetch of an existing article adds one to its counter and the
 page prints the new value, a list page number out of range silently serves page
 1, and an unknown article id answers 200 with an empty article frame.
 
+The ``dedecms`` theme behaves like a DedeCMS site instead: pages are static
+files (a list or article page that was never generated is a plain 404), they
+are GB18030 bytes declared only by a gb2312 ``<meta>`` while the HTTP header
+says a bare ``text/html``, and an article fetch counts nothing: the page's
+``<script src="/plus/count.php?view=yes&aid=N&mid=1">`` adds one and answers
+``document.write('N');``. Its soft 404 is ``/plus/view.php?aid=999``.
+
 ``fetch_counts`` records every request (path + query) so tests can assert what
 a crawler fetched, and that it skipped what robots.txt disallows.
 """
@@ -21,11 +28,26 @@ from types import TracebackType
 from typing import Any, Self
 
 from newscrawl.demo.content import DemoSite, load_site
-from newscrawl.demo.routes import THEMES, Route, url_scheme
+from newscrawl.demo.routes import THEMES, DedeUrls, Route, url_scheme
+from newscrawl.demo.theme_dedecms import DedeCmsTheme
 from newscrawl.demo.theme_phpmywind import PhpMyWindTheme
 from newscrawl.demo.theme_rewrite import RewriteTheme
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /admin/\nDisallow: /search.php\n"
+#: robots.txt of the ``dedecms`` theme: the counter script ``/plus/count.php`` is allowed.
+DEDE_ROBOTS_TXT = (
+    "User-agent: *\n"
+    "Disallow: /plus/ad_js.php\n"
+    "Disallow: /plus/search.php\n"
+    "Disallow: /member/\n"
+    "Disallow: /dede/\n"
+)
+#: The ``robots_disallow_counter=True`` variant: all of ``/plus/`` (the counter too).
+DEDE_ROBOTS_TXT_NO_COUNTER = (
+    "User-agent: *\nDisallow: /plus/\nDisallow: /member/\nDisallow: /dede/\n"
+)
+#: The DedeCMS theme's encoding: GBK as declared, written as GB18030 so any character fits.
+DEDE_ENCODING = "gb18030"
 #: A 1x1 transparent GIF for the pictures the editor HTML references.
 PIXEL = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
@@ -62,13 +84,27 @@ class DemoServer:
     or call :meth:`start` and :meth:`stop`. ``port=0`` picks a free port.
     """
 
-    def __init__(self, theme: str = "phpmywind", host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        theme: str = "phpmywind",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        robots_disallow_counter: bool = False,
+    ) -> None:
         self.theme_name = theme
         self.urls = url_scheme(theme)
         self.site: DemoSite = load_site()
-        self.theme: PhpMyWindTheme = (RewriteTheme if theme == "rewrite" else PhpMyWindTheme)(
-            self.site, self.urls
-        )
+        self.theme: PhpMyWindTheme | DedeCmsTheme
+        if isinstance(self.urls, DedeUrls):
+            self.theme = DedeCmsTheme(self.site, self.urls)
+        else:
+            self.theme = (RewriteTheme if theme == "rewrite" else PhpMyWindTheme)(
+                self.site, self.urls
+            )
+        if robots_disallow_counter and theme != "dedecms":
+            raise ValueError("robots_disallow_counter applies to the dedecms theme only")
+        self.robots_disallow_counter = robots_disallow_counter
         self.host = host
         self.port = port
         self.fetch_counts: dict[str, int] = Counter()
@@ -121,8 +157,18 @@ class DemoServer:
 
     # -- state ----------------------------------------------------------------
 
+    @property
+    def robots_txt(self) -> str:
+        """The robots.txt this server answers with."""
+        if self.theme_name != "dedecms":
+            return ROBOTS_TXT
+        return DEDE_ROBOTS_TXT_NO_COUNTER if self.robots_disallow_counter else DEDE_ROBOTS_TXT
+
     def views(self, article_id: int) -> int:
-        """The current counter of an article (what the next fetch shows, minus one)."""
+        """The current counter of an article (what the next fetch shows, minus one).
+
+        On the ``dedecms`` theme only ``/plus/count.php`` moves it.
+        """
         with self._lock:
             return self._views[article_id]
 
@@ -140,6 +186,8 @@ class DemoServer:
     def respond(self, path: str) -> tuple[int, str, bytes]:
         """(status, content type, body) for a request path with its query."""
         route = self.urls.parse(path)
+        if isinstance(self.theme, DedeCmsTheme):
+            return self._respond_dedecms(self.theme, route, path)
         html = "text/html; charset=utf-8"
         if route.kind == "robots":
             return 200, "text/plain; charset=utf-8", ROBOTS_TXT.encode()
@@ -152,6 +200,7 @@ class DemoServer:
     def render(self, route: Route) -> str:
         """The HTML of a page route; counts an article view as a side effect."""
         theme = self.theme
+        assert isinstance(theme, PhpMyWindTheme), "render() serves the PHPMyWind themes"
         if route.kind == "home":
             return theme.home()
         if route.kind == "search":
@@ -167,6 +216,50 @@ class DemoServer:
             return theme.article(None, route.cid, 1, 0)
         page = route.page if 1 <= route.page <= article.page_count else 1
         return theme.article(article, route.cid, page, self._hit(article.id))
+
+    def _respond_dedecms(
+        self, theme: DedeCmsTheme, route: Route, path: str
+    ) -> tuple[int, str, bytes]:
+        """DedeCMS: GB18030 pages under a charset-less ``text/html``, script counters."""
+        html = "text/html"  # no charset: many old servers send none; the page's <meta> says gb2312
+        if route.kind == "robots":
+            return 200, "text/plain", self.robots_txt.encode("ascii")
+        if route.kind == "counter":
+            return 200, "application/x-javascript", self._count(route).encode("ascii")
+        if route.kind == "adjs":
+            return 200, "application/x-javascript", b"document.write('');\r\n"
+        if route.kind == "asset":
+            if path.split("?", 1)[0].endswith((".gif", ".jpg", ".png")):
+                return 200, "image/gif", PIXEL
+            return self._asset(path)
+        if route.kind == "missing":
+            return 404, "text/html; charset=iso-8859-1", _not_found().encode("ascii")
+        page: str
+        if route.kind == "home":
+            page = theme.home()
+        elif route.kind == "list" and route.cid is not None:
+            page = theme.listing(route.cid, route.page)
+        elif route.kind == "show" and (article := self.site.article(route.article_id or 0)):
+            page = theme.article(article, route.page)
+        elif route.kind == "view":
+            article = self.site.article(route.article_id or 0)
+            if article is None or not 1 <= route.page <= article.page_count:
+                page = theme.missing()  # soft 404: HTTP 200 and 文档不存在
+            else:
+                page = theme.article(article, route.page, dynamic=True)
+        elif route.kind == "search":
+            page = theme.search(route.keyword)
+        else:
+            page = theme.admin()
+        return 200, html, page.encode(DEDE_ENCODING)
+
+    def _count(self, route: Route) -> str:
+        """``/plus/count.php``: add one to a known article; with ``view=yes`` print it."""
+        article_id = route.article_id or 0
+        if self.site.article(article_id) is None:
+            return "document.write('0');\r\n" if route.view else ""
+        views = self._hit(article_id)
+        return f"document.write('{views}');\r\n" if route.view else ""
 
     def _asset(self, path: str) -> tuple[int, str, bytes]:
         clean = path.split("?", 1)[0]
@@ -186,13 +279,23 @@ def _not_found() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m newscrawl.demo.server [--theme rewrite] [--port 8000]``: serve until Ctrl-C."""
+    """``python -m newscrawl.demo.server [--theme dedecms] [--port 8000]``: serve until Ctrl-C."""
     parser = argparse.ArgumentParser(description="Serve the newscrawl offline demo site.")
     parser.add_argument("--theme", choices=THEMES, default="phpmywind")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--robots-disallow-counter",
+        action="store_true",
+        help="dedecms theme: robots.txt disallows /plus/ (the counter script) entirely",
+    )
     args = parser.parse_args(argv)
-    server = DemoServer(theme=args.theme, host=args.host, port=args.port).start()
+    server = DemoServer(
+        theme=args.theme,
+        host=args.host,
+        port=args.port,
+        robots_disallow_counter=args.robots_disallow_counter,
+    ).start()
     print(f"demo site ({args.theme}) on {server.base_url}/  (Ctrl-C to stop)", flush=True)
     try:
         threading.Event().wait()
