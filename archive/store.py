@@ -203,7 +203,8 @@ def _merge(article: Article, item: Mapping[str, Any], index: _Index, fetched: st
 def _make_links(sidebar: Sequence[Mapping[str, Any]], dates: Mapping[str, str]) -> list[Link]:
     links = []
     for position, entry in enumerate(sidebar):
-        settled = dates.get(entry["url"])
+        # Only a date the box shows is settled; an undated link stays undated.
+        settled = dates.get(entry["url"]) if entry.get("date_raw") else None
         links.append(
             Link(
                 position=position,
@@ -223,7 +224,8 @@ def _settle_links_to(session: Session, targets: Mapping[str, str]) -> None:
     """Give links pointing at these articles their published date, in bulk.
 
     Fixes links stored before their target was crawled, whose year was only
-    an estimate from ``MM-DD``.
+    an estimate from ``MM-DD``. Links the page showed without a date keep
+    none: ``date`` is what the box says, made exact.
     """
     items = sorted(targets.items())
     for chunk in _chunks(items, CHUNK):
@@ -233,6 +235,7 @@ def _settle_links_to(session: Session, targets: Mapping[str, str]) -> None:
             update(Link)
             .where(
                 Link.url.in_(by_url),
+                Link.date_raw.is_not(None),
                 or_(Link.date_settled.is_(False), Link.date.is_(None), Link.date != day),
             )
             .values(date=day, date_settled=True)

@@ -50,7 +50,7 @@ def main() -> None:
 @click.option("--db", default="archive.sqlite", show_default=True, help="Archive path or URL.")
 @click.option(
     "--theme",
-    type=click.Choice(["phpmywind", "rewrite"]),
+    type=click.Choice(["phpmywind", "rewrite", "dedecms"]),
     default="phpmywind",
     show_default=True,
     help="Template of the demo site (the same articles, other markup and URLs).",

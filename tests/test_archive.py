@@ -367,3 +367,11 @@ def test_deleting_an_article_deletes_its_rows(factory: sessionmaker[Session]) ->
     with factory.begin() as session:
         for model in (Link, Observation):
             assert session.scalars(select(model)).all() == []
+
+
+def test_links_shown_without_a_date_stay_undated(factory: sessionmaker[Session]) -> None:
+    undated = {**link(2, date=None), "date_raw": None, "box": "热点文章"}
+    store(factory, item(1, sidebar=[undated]))
+    store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
+    store(factory, item(3, sidebar=[undated]))
+    assert links_of(factory, undated["url"]) == [(None, False), (None, False)]

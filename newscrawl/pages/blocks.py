@@ -84,7 +84,10 @@ _SENTENCE_END = ("。", "！", "？", "!", "?", "；", ";", "…", "，", ",")
 _MAX_HEADING_CHARS = 40
 
 # Pagers, prev/next and bylines that editors leave inside the body.
-_PAGER_TEXT = re.compile(r"^(?:上一页|下一页|首页|尾页|末页|共\d+页|第\d+页|\d+|[<>«»…\[\]|]|\s)+$")
+_PAGER_TEXT = re.compile(
+    r"^(?:上一页|下一页|上页|下页|首页|尾页|末页|共\s*\d+\s*(?:页|条记录|条)|第\s*\d+\s*页|\d+"
+    r"|[<>«»…\[\]|:：.,，\-]|\s)+$"
+)
 _PRENEXT = re.compile(r"^\s*(?:←|→)?\s*(?:上一篇|下一篇|上一条|下一条)")
 # Lines editors and templates put in the body that are not article text.
 _BOILERPLATE = re.compile(

@@ -32,9 +32,11 @@ class Links:
 class ListingPage:
     """A page whose links lead to articles: the home page, a channel list, an article."""
 
-    def __init__(self, url: str, html: str) -> None:
+    def __init__(self, url: str, html: str, *, selector: Selector | None = None) -> None:
         self.url = url
         self.html = html
+        if selector is not None:  # an article page's parsed tree: parse each page once
+            self.__dict__["selector"] = selector
 
     @cached_property
     def selector(self) -> Selector:

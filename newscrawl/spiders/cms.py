@@ -146,8 +146,8 @@ class CmsSpider(scrapy.Spider):
         html = self._text(response)
         if html is None:
             return
-        yield from self._follow(ListingPage(response.url, html).links())
         page = self._page(response, html)
+        yield from self._follow(ListingPage(response.url, html, selector=page.selector).links())
         item = page.to_item()
         if item is None:
             self._count("soft_404")
