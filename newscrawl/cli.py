@@ -33,6 +33,17 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     return settings
 
 
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs of ``-s`` options; a pair without ``=`` is a usage error."""
+    settings: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+        settings[name] = value
+    return settings
+
+
 def archive_url(db: str) -> str:
     """``--db`` takes a SQLAlchemy URL or a file path."""
     if "://" in db:
@@ -57,13 +68,22 @@ def main() -> None:
 )
 @click.option("--port", type=int, default=0, help="Port to serve on (default: a free one).")
 @click.option("--log-level", default="WARNING", show_default=True, help="Scrapy log level.")
-def demo(db: str, theme: str, port: int, log_level: str) -> None:
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy setting, as with scrapy crawl -s (repeatable).",
+)
+def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, ...]) -> None:
     """Serve the bundled demo site on 127.0.0.1 and crawl it into the archive."""
     from archive import count_articles, open_archive
     from newscrawl.demo.server import DemoServer
     from newscrawl.spiders.cms import CmsSpider
 
     url = archive_url(db)
+    extra = parse_overrides(overrides)
     with DemoServer(theme=theme, port=port) as server:
         click.echo(f"demo site: {server.base_url}/  ({theme} theme)")
         settings = project_settings(
@@ -74,6 +94,7 @@ def demo(db: str, theme: str, port: int, log_level: str) -> None:
                 "AUTOTHROTTLE_ENABLED": False,
                 "DOWNLOAD_DELAY": 0,
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+                **extra,
             }
         )
         process = CrawlerProcess(settings)
