@@ -6,6 +6,7 @@ same JSON. Pure: the fetch time and the site's time zone are inputs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -56,8 +57,11 @@ def _box_kind(box: str | None) -> str:
     return "other"
 
 
+_SELF_DATED = re.compile(r"\d{4}|前|刚刚|昨天|前天|今天")
+
+
 def resolve_sidebar_years(
-    sidebar: list[SidebarLink], *, fetched: date, published: date | None
+    sidebar: list[SidebarLink], *, now: datetime, published: date | None, tz: str = DEFAULT_TZ
 ) -> None:
     """Give each ``MM-DD`` a year (in place); the archive later settles it exactly.
 
@@ -69,17 +73,24 @@ def resolve_sidebar_years(
       each on its own since they are not sorted by date.
     - A *related/previous* box lists older articles: read against the
       article's date.
-    No date is ever put after the fetch date.
+    Full dates (2008-06-11) and relative ones (5小时前, 昨天) need no year: they
+    are read as they are, against the fetch time. No date is ever put after
+    the fetch date.
     """
+    fetched = now.date()
     boxes: dict[str | None, list[SidebarLink]] = {}
     for link in sidebar:
+        if link.date_raw and _SELF_DATED.search(link.date_raw):
+            moment = parse_cn_datetime(link.date_raw, now=now, tz=tz)
+            link.date = moment.date().isoformat() if moment else None
+            continue
         boxes.setdefault(link.box, []).append(link)
     site_now = published or fetched
     for box, links in boxes.items():
         if _box_kind(box) == "newest":
             days = resolve_sidebar_dates([link.date_raw for link in links], anchor=fetched)
-            for link, day in zip(links, days, strict=True):
-                link.date = day.isoformat() if day else None
+            for link, resolved in zip(links, days, strict=True):
+                link.date = resolved.isoformat() if resolved else None
             site_now = max([site_now, *(d for d in days if d)])
     for box, links in boxes.items():
         kind = _box_kind(box)
@@ -95,23 +106,43 @@ def resolve_sidebar_years(
             link.date = day.isoformat() if day else None
 
 
+_SHOWS_TIME = re.compile(r"\d{1,2}[:：]\d{2}")
+
+
+def published_time(article: Article, now: datetime, tz: str) -> datetime | None:
+    """The date as shown; a machine-readable time on the same day adds the minute.
+
+    ``published_at`` coming from a page object is that machine-readable hint
+    (``<time datetime>``, meta tags, JSON-LD); the text shown wins whenever
+    it has its own time or names another day.
+    """
+    shown = parse_cn_datetime(article.published_raw, now=now, tz=tz)
+    hint = parse_cn_datetime(article.published_at, now=now, tz=tz) if article.published_at else None
+    if shown is None:
+        return hint
+    same_day = hint is not None and hint.date() == shown.date()
+    if same_day and not _SHOWS_TIME.search(article.published_raw or ""):
+        return hint
+    return shown
+
+
 def normalize_article(article: Article, *, tz: str = DEFAULT_TZ) -> Article:
     """Typed dates and counts, clean text, sidebar years; raw values kept beside them."""
     now = fetch_time(article, tz)
-    published = parse_cn_datetime(article.published_raw, now=now, tz=tz)
+    published = published_time(article, now, tz)
     sections = _clean_sections(article.sections)
     sidebar = [
         replace(link, title=clean_text(link.title) or link.title, box=clean_text(link.box))
         for link in article.sidebar
     ]
     resolve_sidebar_years(
-        sidebar, fetched=now.date(), published=published.date() if published else None
+        sidebar, now=now, published=published.date() if published else None, tz=tz
     )
     views = article.views if article.views is not None else parse_count(article.views_raw)
     return replace(
         article,
         title=clean_text(article.title),
-        published_at=article.published_at or to_iso(published),
+        published_at=to_iso(published),
         published_raw=clean_text(article.published_raw),
         author=clean_text(article.author),
         source=clean_text(article.source),

@@ -34,7 +34,9 @@ ITEM_PIPELINES = {
 ARCHIVE_URL = "sqlite:///archive.sqlite"  # the archive database (SQLAlchemy URL or path)
 ARCHIVE_BATCH_SIZE = 200  # items per transaction: fewer commits, bounded loss on a crash
 NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
-NEWSCRAWL_FETCH_COUNTERS = False  # request script counter endpoints (each adds one to the site count)
+NEWSCRAWL_FETCH_COUNTERS = (
+    False  # request script counter endpoints (each adds one to the site count)
+)
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -26,12 +26,27 @@ _ID_PARAMS = ("id", "aid", "contentid", "articleid", "newsid", "itemid")
 _CHANNEL_PARAMS = ("cid", "catid", "classid", "typeid", "tid", "cat")
 _PAGE_PARAMS = ("page", "pageno", "p", "pn")
 
-# show-29-613-1.html (PHPMyWind rewrite: channel, id, page)
-_REWRITE_SHOW = re.compile(r"/(?:show|view|article|news|content)-(\d+)-(\d+)(?:-(\d+))?\.html?$")
-# 613_2.html, /2025/1029/613.html, /a/613.html (DedeCMS / PHPCMS static pages)
-_STATIC_ARTICLE = re.compile(r"/(\d{2,})(?:_(\d+))?\.s?html?$")
-# list-29-2.html, list_3_2.html
-_REWRITE_LIST = re.compile(r"/list[-_](\d+)(?:[-_](\d+))?\.html?$")
+# show-29-613-1.html, newsshow-3-58-1.html (PHPMyWind rewrite: channel, id, page)
+_REWRITE_SHOW = re.compile(
+    r"/[a-z]*(?:show|view|detail|article|content)-(\d+)-(\d+)(?:-(\d+))?\.html?$"
+)
+# 613_2.html, /2025/1029/613.html, detail_33812.html (DedeCMS / PHPCMS static pages)
+_STATIC_ARTICLE = re.compile(r"[/_-](\d{2,})(?:_(\d+))?\.s?html?$")
+# list-29-2.html, list_3_2.html, news-3-1.html (PHPMyWind rewrite: channel, page)
+_REWRITE_LISTS = (
+    re.compile(r"/[a-z]*list[-_](?P<channel>\d+)(?:[-_](?P<page>\d+))?\.html?$"),
+    re.compile(r"/[a-z]+-(?P<channel>\d+)-(?P<page>\d+)\.html?$"),
+)
+
+
+def _rewrite_list(path: str) -> re.Match[str] | None:
+    """A rewritten list page (``list-29-2.html``, ``list_3_2.html``, ``news-3-1.html``)."""
+    for pattern in _REWRITE_LISTS:
+        if match := pattern.search(path):
+            return match
+    return None
+
+
 _SHOW_SCRIPTS = ("show.php", "view.php", "article.php", "content.php", "detail.php", "news.php")
 _LIST_SCRIPTS = ("list.php", "category.php", "lists.php")
 
@@ -40,9 +55,22 @@ def canonical_url(url: str) -> str:
     """The archive's key for a URL: fragment dropped, query kept (sorted).
 
     w3lib sorts query arguments and normalizes percent-encoding, so that
-    ``?id=613&cid=29`` and ``?cid=29&id=613`` are one article.
+    ``?id=613&cid=29`` and ``?cid=29&id=613`` are one article. A query that
+    is a path, not arguments (PbootCMS ``/?news/12.html``), is kept as it is.
     """
+    parts = urlsplit(url)
+    if parts.query and "=" not in parts.query:
+        base = canonicalize_url(urlunsplit((*parts[:3], "", "")), keep_fragments=False)
+        return f"{base}?{parts.query}"
     return canonicalize_url(url, keep_fragments=False)
+
+
+def _path_and_route(url: str) -> str:
+    """The path, or for query routes (``/?news/12.html``) the route in the query."""
+    parts = urlsplit(url)
+    if parts.query and "=" not in parts.query:
+        return "/" + parts.query.lstrip("/")
+    return parts.path
 
 
 def is_followable(url: str) -> bool:
@@ -61,7 +89,7 @@ def _query(url: str) -> dict[str, str]:
 
 
 def _script(url: str) -> str:
-    return urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    return _path_and_route(url).rsplit("/", 1)[-1].lower()
 
 
 def article_id(url: str) -> str | None:
@@ -71,10 +99,10 @@ def article_id(url: str) -> str | None:
         value = query.get(name, "")
         if value.isdigit():
             return value
-    path = urlsplit(url).path
+    path = _path_and_route(url)
     if m := _REWRITE_SHOW.search(path):
         return m.group(2)
-    if not _REWRITE_LIST.search(path) and (m := _STATIC_ARTICLE.search(path)):
+    if not _rewrite_list(path) and (m := _STATIC_ARTICLE.search(path)):
         return m.group(1)
     return None
 
@@ -85,11 +113,11 @@ def channel_id(url: str) -> str | None:
     for name in _CHANNEL_PARAMS:
         if query.get(name):
             return query[name]
-    path = urlsplit(url).path
+    path = _path_and_route(url)
     if m := _REWRITE_SHOW.search(path):
         return m.group(1)
-    if m := _REWRITE_LIST.search(path):
-        return m.group(1)
+    if m := _rewrite_list(path):
+        return m.group("channel")
     return None
 
 
@@ -100,10 +128,12 @@ def page_number(url: str) -> int:
         value = query.get(name, "")
         if value.isdigit():
             return max(int(value), 1)
-    path = urlsplit(url).path
-    for pattern, group in ((_REWRITE_SHOW, 3), (_REWRITE_LIST, 2), (_STATIC_ARTICLE, 2)):
-        if (m := pattern.search(path)) and m.group(group):
-            return max(int(m.group(group)), 1)
+    path = _path_and_route(url)
+    if (m := _rewrite_list(path)) and m.group("page"):
+        return max(int(m.group("page")), 1)
+    for pattern in (_REWRITE_SHOW, _STATIC_ARTICLE):
+        if (m := pattern.search(path)) and m.group(pattern.groups):
+            return max(int(m.group(pattern.groups)), 1)
     return 1
 
 
@@ -114,14 +144,20 @@ def first_page_url(url: str) -> str:
     ``show-29-620-2.html`` -> ``show-29-620-1.html``; ``620_2.html`` -> ``620.html``.
     """
     parts = urlsplit(url)
+    if parts.query and "=" not in parts.query:  # a query route: /?news/12_2.html
+        route = _STATIC_ARTICLE.sub(
+            lambda m: m.group(0).replace(f"_{m.group(2)}", "", 1) if m.group(2) else m.group(0),
+            parts.query,
+        )
+        return canonical_url(urlunsplit((parts.scheme, parts.netloc, parts.path, route, "")))
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(k, v) for k, v in pairs if k.lower() not in _PAGE_PARAMS]
     path = parts.path
     if m := _REWRITE_SHOW.search(path):
         if m.group(3):
             path = path[: m.start(3)] + "1" + path[m.end(3) :]
-    elif (m := _REWRITE_LIST.search(path)) and m.group(2):
-        path = path[: m.start(2)] + "1" + path[m.end(2) :]
+    elif (m := _rewrite_list(path)) and m.group("page"):
+        path = path[: m.start("page")] + "1" + path[m.end("page") :]
     elif (m := _STATIC_ARTICLE.search(path)) and m.group(2):
         path = path[: m.end(1)] + path[m.end(2) :]
     rebuilt = urlunsplit((parts.scheme, parts.netloc, path, urlencode(kept), ""))
@@ -135,8 +171,8 @@ def looks_like_article(url: str) -> bool:
         return article_id(url) is not None
     if script in _LIST_SCRIPTS or script in ("", "index.php", "index.html", "index.htm"):
         return False
-    path = urlsplit(url).path
-    if _REWRITE_LIST.search(path):
+    path = _path_and_route(url)
+    if _rewrite_list(path):
         return False
     return bool(_REWRITE_SHOW.search(path) or _STATIC_ARTICLE.search(path))
 
@@ -146,7 +182,7 @@ def looks_like_listing(url: str) -> bool:
     script = _script(url)
     if script in _LIST_SCRIPTS or "a=lists" in urlsplit(url).query.lower():
         return True
-    path = urlsplit(url).path
-    if _REWRITE_LIST.search(path):
+    path = _path_and_route(url)
+    if _rewrite_list(path):
         return True
     return bool(re.search(r"/list(?:_\d+)*\.html?$|/index_\d+\.html?$", path))

@@ -83,3 +83,31 @@ def test_article_and_listing_shapes(url: str, article: bool, listing: bool) -> N
 )
 def test_only_http_is_followable(url: str, followable: bool) -> None:
     assert urls.is_followable(url) is followable
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical", "cms_id", "first"),
+    [
+        ("http://h/?news/12.html", "http://h/?news/12.html", "12", "http://h/?news/12.html"),
+        ("http://h/?news/12_2.html", "http://h/?news/12_2.html", "12", "http://h/?news/12.html"),
+        ("http://h/tech/2026/11/detail_33812.html#c", "http://h/tech/2026/11/detail_33812.html",
+         "33812", "http://h/tech/2026/11/detail_33812.html"),
+        ("http://h/newsshow-3-58-2.html", "http://h/newsshow-3-58-2.html", "58",
+         "http://h/newsshow-3-58-1.html"),
+    ],
+)  # fmt: skip
+def test_query_routes_and_prefixed_rewrites(
+    url: str, canonical: str, cms_id: str, first: str
+) -> None:
+    assert urls.canonical_url(url) == canonical
+    assert urls.article_id(url) == cms_id
+    assert urls.first_page_url(url) == first
+    assert urls.looks_like_article(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://h/news-3-1.html", "http://h/a/news/list_29_2.html", "http://h/list_3_2.html"]
+)
+def test_rewritten_lists_are_not_articles(url: str) -> None:
+    assert urls.looks_like_listing(url)
+    assert not urls.looks_like_article(url)

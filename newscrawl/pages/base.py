@@ -40,26 +40,47 @@ from newscrawl.pages import labels, metadata
 from newscrawl.pages.blocks import body_blocks, body_text, densest_block, is_pager, to_sections
 from newscrawl.pages.sidebar import sidebar_links
 
-_CHROME = "ancestor-or-self::*[self::header or self::nav or self::footer or self::li or self::a]"
-_META_LABELS = (
-    *labels.DATE_LABELS,
-    *labels.SOURCE_LABELS,
-    *labels.AUTHOR_LABELS[:2],
-    "点击",
-    "人气",
+# Page chrome: a <header> inside <article> or <main> is the article's own header.
+_CHROME = (
+    "ancestor-or-self::*[(self::header or self::nav or self::footer)"
+    " and not(ancestor::article) and not(ancestor::main)] | ancestor-or-self::a"
 )
-_TODAY_LINE = re.compile(r"星期|今天是|欢迎|周[一二三四五六日天]")
+_META_LABELS = (
+    *labels.DATE_LABELS, *labels.SOURCE_LABELS, "作者", "記者", "点击", "點擊", "人气", "浏览", "阅读",
+)  # fmt: skip
 _HEADING_XPATH = (
     "//h1|//h2|//h3|//*[contains(@class,'title') or contains(@class,'Title')"
     " or contains(@id,'title') or @class='tit' or @class='bt']"
 )
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0}
 _MIN_BODY_CHARS = 20
+_COLON_SPACES = re.compile(r"\s*([：:])\s*")
 _MAX_META_CHARS = 300
 
 
-def _text(el: HtmlElement) -> str:
-    return clean_text(" ".join(str(t) for t in el.itertext())) or ""
+def _text(el: HtmlElement, *, skip: HtmlElement | None = None, sep: str = "") -> str:
+    """An element's text as shown (tags add no spaces), without the subtree ``skip``.
+
+    ``sep=" "`` keeps the words of separate elements apart, for bylines where
+    ``<span>来源：本站</span><span>3小时前</span>`` must not run together.
+    """
+    if skip is None:
+        return clean_text(sep.join(str(t) for t in el.itertext())) or ""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if node is skip:
+            return
+        if isinstance(node.tag, str) and node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return clean_text("".join(parts)) or ""
 
 
 class ArticlePage:
@@ -96,11 +117,13 @@ class ArticlePage:
             # Labels often sit in <small>/<span>/<em>; the line is their block parent.
             while el.tag in ("small", "span", "em", "b", "strong", "label", "font", "i"):
                 parent = el.getparent()
-                if parent is None or len(_text(parent)) > _MAX_META_CHARS:
+                if parent is None or parent.tag in _HEADING_TAGS:  # PHPCMS: h1 > span line
+                    break
+                if len(_text(parent)) > _MAX_META_CHARS:
                     break
                 el = parent
             text = _text(el)
-            if len(text) > _MAX_META_CHARS or _TODAY_LINE.search(text):
+            if len(text) > _MAX_META_CHARS or labels.TODAY_LINE.search(text):
                 continue
             if labels.DATE_TEXT.search(text):
                 return el
@@ -109,7 +132,7 @@ class ArticlePage:
     @cached_property
     def meta_text(self) -> str:
         line = self.meta_line
-        return _text(line) if line is not None else ""
+        return _text(line, sep=" ") if line is not None else ""
 
     @cached_property
     def headline(self) -> HtmlElement | None:
@@ -126,11 +149,9 @@ class ArticlePage:
         best: HtmlElement | None = None
         best_score = 2.9
         for el in self.selector.root.xpath(_HEADING_XPATH):
-            if el.xpath(
-                "ancestor-or-self::*[self::header or self::nav or self::footer or self::a]"
-            ):
+            if el.xpath(_CHROME):
                 continue
-            text = _text(el)
+            text = _text(el, skip=line) if line is not None else _text(el)
             if not 4 <= len(text) <= 120:
                 continue
             score = _HEADING_WEIGHT.get(el.tag, 1.5)
@@ -178,7 +199,8 @@ class ArticlePage:
     def title(self) -> str | None:
         """The headline, else og:title, else ``<title>`` without its suffix."""
         if self.headline is not None:
-            return _text(self.headline)
+            # A date line nested in the headline (PHPCMS h1 > span) is not title text.
+            return _text(self.headline, skip=self.meta_line) or None
         return metadata.meta_content(self.root, metadata.TITLE_META_NAMES) or (
             metadata.document_title(self.root)
         )
@@ -203,9 +225,19 @@ class ArticlePage:
         value = self._structured_date()
         return clean_text(value) if isinstance(value, str) else None
 
+    def published_hint(self) -> str | None:
+        """A machine-readable publication time (``<time datetime>``, meta, JSON-LD).
+
+        Blogs often show only the day (2024年11月2日) while ``datetime`` has the
+        minute; the normalizer uses this when it falls on the day shown.
+        """
+        value = self._structured_date()
+        return clean_text(value) if isinstance(value, str) else None
+
     def views_raw(self) -> str | None:
+        """The counter as shown; a colon takes no spaces (``点击：<b>356</b>`` is ``点击：356``)."""
         match = labels.VIEWS_TEXT.search(self.meta_text)
-        return clean_text(match.group(0)) if match else None
+        return clean_text(_COLON_SPACES.sub(r"\1", match.group(0))) if match else None
 
     def counter_url(self) -> str | None:
         """The script endpoint that fills the counter (count.php, api.php?op=count, ViewClick)."""
@@ -297,6 +329,7 @@ class ArticlePage:
             cms_id=urls.article_id(self.url),
             channel=urls.channel_id(self.url),
             title=self.title(),
+            published_at=self.published_hint(),
             published_raw=self.published_raw(),
             author=self.author(),
             source=self.source(),

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import re
 
-DATE_LABELS = ("发布时间", "发表时间", "发布日期", "更新时间", "日期", "时间", "发表于", "发布于")
+# Simplified and traditional forms; the longest label first where one contains another.
+DATE_LABELS = (
+    "发布时间", "发表时间", "发布日期", "更新时间", "发稿时间", "日期", "时间", "发表于", "发布于",
+    "發佈時間", "發表時間", "發布時間", "發佈日期", "時間",
+)  # fmt: skip
 VIEWS_LABELS = (
-    "点击次数",
-    "浏览次数",
-    "阅读次数",
-    "访问量",
-    "阅读量",
-    "人气",
-    "点击",
-    "阅读",
-    "浏览",
-    "热度",
-)
-AUTHOR_LABELS = ("作者", "撰文", "记者", "文")
-SOURCE_LABELS = ("来源", "出处")
-EDITOR_LABELS = ("责任编辑", "责编", "编辑")
+    "点击次数", "浏览次数", "阅读次数", "访问量", "阅读量", "浏览量", "点击量", "人气", "点击",
+    "阅读", "浏览", "热度", "點擊次數", "瀏覽次數", "點擊", "瀏覽", "閱讀", "人氣",
+)  # fmt: skip
+AUTHOR_LABELS = ("作者", "撰文", "记者", "記者", "撰稿", "文")
+SOURCE_LABELS = ("来源", "來源", "出处", "出處")
+EDITOR_LABELS = ("责任编辑", "責任編輯", "责编", "編輯", "编辑")
 #: Every byline label; a value ends where the next label starts.
 ALL_LABELS = (*DATE_LABELS, *VIEWS_LABELS, *AUTHOR_LABELS, *SOURCE_LABELS, *EDITOR_LABELS)
 
@@ -39,33 +35,39 @@ DATE_TEXT = re.compile(
 )
 DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
 
+_VIEWS_LABEL = "(?:" + "|".join(VIEWS_LABELS) + ")"
+# 人气：6, 点击: 1,234, 阅读 2.3万, 浏览次数：[88] ; the colon may be missing, never the label.
 VIEWS_TEXT = re.compile(
-    "(?:" + "|".join(VIEWS_LABELS) + ")" + _COLON + r"[\[【(（]?\s*(\d[\d,，.]*\s*[万亿]?\+?\s*次?)"
+    _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+)[\[【(（]?\s*(\d[\d,，.]*\s*[万亿wW]?\+?)"
 )
-VIEWS_LABEL_ONLY = re.compile("(?:" + "|".join(VIEWS_LABELS) + ")" + r"\s*[：:]")
+VIEWS_LABEL_ONLY = re.compile(_VIEWS_LABEL + r"\s*[：:]")
 
-_NEXT_LABEL = "|".join(sorted(ALL_LABELS, key=len, reverse=True))
+_NEXT_LABEL = "(?:" + "|".join(sorted(ALL_LABELS, key=len, reverse=True)) + r")\s*[：:]"
+# A byline value: runs of non-separators, stopping before the next label; a name of
+# Latin words may contain single spaces ("Li Ming"), Chinese names do not.
+_VALUE = (
+    r"((?:(?!" + _NEXT_LABEL + r")[^\s|丨/，,;；】\])）)])+"
+    r"(?:\s(?=[A-Za-z])(?:(?!" + _NEXT_LABEL + r")[^\s|丨/，,;；】\])）)])+)*)"
+)
+
+
+def _byline(labels: tuple[str, ...]) -> re.Pattern[str]:
+    # "文" alone must start the line or follow a separator ("原文：" is no byline).
+    long = "(?:" + "|".join(label for label in labels if len(label) > 1) + ")"
+    if "文" in labels:
+        long = "(?:" + long + r"|(?:^|(?<=[\s|丨/　【\[(（]))文)"
+    return re.compile(long + _COLON + _VALUE)
+
+
 # 作者：张三  来源：本站 -> 张三 ; the value stops at a separator or the next label.
-BYLINE = {
-    "author": re.compile(
-        r"(?:^|[\s|丨/　])(?:"
-        + "|".join(AUTHOR_LABELS)
-        + ")"
-        + _COLON
-        + r"(.+?)(?=\s*(?:[|丨/]|\s{2,}|　|(?:"
-        + _NEXT_LABEL
-        + r")\s*[：:]|$))"
-    ),
-    "source": re.compile(
-        r"(?:^|[\s|丨/　])(?:"
-        + "|".join(SOURCE_LABELS)
-        + ")"
-        + _COLON
-        + r"(.+?)(?=\s*(?:[|丨/]|\s{2,}|　|(?:"
-        + _NEXT_LABEL
-        + r")\s*[：:]|$))"
-    ),
-}
+BYLINE = {"author": _byline(AUTHOR_LABELS), "source": _byline(SOURCE_LABELS)}
+#: A header's "today" line (今天是2026年11月27日 星期五) is never the article's date.
+TODAY_LINE = re.compile(r"星期[一二三四五六日天]|今天是|今日是|欢迎您?|礼拜[一二三四五六日天]")
+
+#: Navigation and tag pages: links to them never make a sidebar box.
+TAG_URL = re.compile(
+    r"/tags?[-/_.]|[?&]tags?=|/category/|/categories/|/cat[-/_]\d|/topics?/", re.IGNORECASE
+)
 
 #: Script endpoints that print or fill an article's counter (DedeCMS, PHPCMS, EmpireCMS …).
 COUNTER_SCRIPT = re.compile(

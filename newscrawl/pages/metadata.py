@@ -89,14 +89,25 @@ def jsonld_author(entry: dict[str, Any]) -> str | None:
 
 
 def time_element(root: HtmlElement) -> str | None:
-    """The ``datetime`` of the first ``<time>`` outside link lists and page chrome."""
+    """The ``datetime`` of the publication ``<time>``, never one in a sidebar or footer.
+
+    A ``<time>`` marked as published (class ``published``, ``pubdate``,
+    ``itemprop=datePublished``) wins over the first plain one; ``updated``
+    times are skipped.
+    """
+    plain: str | None = None
     for el in root.iter("time"):
+        if el.xpath("ancestor::*[self::nav or self::footer or self::aside]"):
+            continue
         value = clean_text(el.get("datetime")) or clean_text(el.text_content())
-        if value and not el.xpath(
-            "ancestor::*[self::li or self::nav or self::footer or self::aside]"
-        ):
+        if not value:
+            continue
+        marks = " ".join((el.get("class") or "", el.get("itemprop") or "")).lower()
+        if "published" in marks or el.get("pubdate") is not None:
             return value
-    return None
+        if plain is None and "updated" not in marks and "modified" not in marks:
+            plain = value
+    return plain
 
 
 def document_title(root: HtmlElement) -> str | None:

@@ -17,17 +17,28 @@ from lxml.html import HtmlElement
 from newscrawl import urls
 from newscrawl.items import SidebarLink
 from newscrawl.normalize import clean_text, is_truncated
+from newscrawl.pages.labels import TAG_URL
 
 _DATE = re.compile(
-    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}|\d{1,2}月\d{1,2}日"
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}"
+    r"|\d{1,2}月\d{1,2}日|刚刚|\d+\s*(?:分钟|小时|天)前|昨天|前天|今天"
 )
-_PRENEXT = re.compile(r"^\s*(?:←|→)?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇)")
-_CHROME = "ancestor::*[self::header or self::nav or self::footer]"
+_DATE_ONLY = re.compile(
+    r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?\s*(?:\(\d+\))?\s*$"
+)
+_WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{3}")
+_PRENEXT = re.compile(r"^\s*(?:[←→«»]|(?:上一篇|下一篇|上一条|下一条|上篇|下篇))")
+_LABEL = re.compile(r"[：:]")
+# Page header and footer; a <nav> of its own may be a sidebar widget (近期文章).
+_CHROME = (
+    "ancestor-or-self::*[(self::header or self::footer) and not(ancestor::article)"
+    " and not(ancestor::main)]"
+)
 _MIN_TITLE_CHARS = 6
 
 
 def _text(el: HtmlElement) -> str:
-    return clean_text(" ".join(str(t) for t in el.itertext())) or ""
+    return clean_text("".join(str(t) for t in el.itertext())) or ""
 
 
 def box_name(ul: HtmlElement) -> str | None:
@@ -44,7 +55,7 @@ def box_name(ul: HtmlElement) -> str | None:
         while heading is not None and not isinstance(heading.tag, str):
             heading = heading.getprevious()
         if heading is not None:
-            if heading.tag in ("ul", "ol", "li", "a", "img", "script"):
+            if heading.tag in ("ul", "ol", "li", "a", "img", "script") or len(_text(heading)) > 24:
                 return None
             own = clean_text("".join(str(t) for t in heading.xpath("text()")))
             name = own or _text(heading)
@@ -53,25 +64,36 @@ def box_name(ul: HtmlElement) -> str | None:
                 first = heading[0]
                 first_own = clean_text("".join(str(t) for t in first.xpath("text()")))
                 name = first_own or name
-            return name if name and len(name) <= 20 else None
+            # "标签：" or "上一篇：" label a line of links; they are not box headings.
+            return name if name and len(name) <= 20 and not _LABEL.search(name) else None
         node = node.getparent()
     return None
 
 
 def _link(li: HtmlElement, page_url: str, box: str | None) -> SidebarLink | None:
-    anchors = li.xpath(".//a[@href]")
-    if not anchors:
+    anchors = [li] if li.tag == "a" else li.xpath(".//a[@href]")
+    if not anchors or not anchors[0].get("href"):
         return None
     a = anchors[0]
-    href = urljoin(page_url, str(a.get("href")).strip())
-    if not urls.is_followable(href):
+    raw_href = str(a.get("href")).strip()
+    href = urljoin(page_url, raw_href)
+    if raw_href.startswith("#") or not urls.is_followable(href):
         return None
     text = _text(a)
     full = clean_text(a.get("title"))
     title = full or text
-    if not title or _PRENEXT.match(_text(li)):
+    # Calendar days, archive months and counters ("2023-5-3 (1)", "2024年11月") are no titles.
+    if not title or not _WORDS.search(title) or _DATE_ONLY.match(title):
         return None
-    outside = " ".join(str(t) for t in li.xpath(".//text()[not(ancestor::a)]"))
+    if _PRENEXT.match(_text(li)):
+        return None
+    if li.tag == "a":  # a bare link: its date is the text right after it
+        outside = li.tail or ""
+        following = li.getnext()
+        if following is not None and following.tag not in ("a", "br"):
+            outside += _text(following)
+    else:
+        outside = " ".join(str(t) for t in li.xpath(".//text()[not(ancestor::a)]"))
     date = _DATE.search(outside)
     return SidebarLink(
         box=box,
@@ -84,7 +106,7 @@ def _link(li: HtmlElement, page_url: str, box: str | None) -> SidebarLink | None
 
 
 def _is_article_box(links: list[SidebarLink]) -> bool:
-    """Article lists, not menus or tag clouds: long titles, article URLs or dates."""
+    """Article lists, not menus, tag clouds or category boxes."""
     if len(links) < 2:
         return False
     articleish = sum(
@@ -92,23 +114,92 @@ def _is_article_box(links: list[SidebarLink]) -> bool:
         for link in links
         if link.date_raw or urls.looks_like_article(link.url) or len(link.title) >= _MIN_TITLE_CHARS
     )
-    listing = sum(1 for link in links if urls.looks_like_listing(link.url))
-    return articleish * 2 > len(links) and listing * 2 < len(links)
+    navigation = sum(
+        1 for link in links if urls.looks_like_listing(link.url) or TAG_URL.search(link.url)
+    )
+    return articleish * 2 > len(links) and navigation * 2 < len(links)
+
+
+def _row_of(a: HtmlElement) -> HtmlElement:
+    """The list row an anchor sits in (``li``, ``tr``, ``dd``), else the anchor itself."""
+    node = a.getparent()
+    for _ in range(3):
+        if node is None:
+            break
+        if node.tag in ("li", "tr", "dd"):
+            return node
+        node = node.getparent()
+    return a
+
+
+def _heading_row(rows: list[HtmlElement]) -> str | None:
+    """A table box's title row: the nearest earlier ``tr`` with short text and no link."""
+    row = rows[0].getprevious()
+    while row is not None:
+        if isinstance(row.tag, str) and row.tag == "tr":
+            if row.find(".//a") is None:
+                name = _text(row)
+                return name if name and len(name) <= 20 else None
+            return None
+        row = row.getprevious()
+    return None
+
+
+def _inline_heading(container: HtmlElement, first_row: HtmlElement) -> str | None:
+    """For ``<td><b>热门</b><br><a>…</a><br><a>…</a>``: a bold/heading child before the links."""
+    for child in container:
+        if child is first_row:
+            return None
+        if isinstance(child.tag, str) and child.tag in (
+            "b",
+            "strong",
+            "h3",
+            "h4",
+            "h5",
+            "span",
+            "font",
+        ):
+            name = _text(child)
+            if child.find(".//a") is None and name and len(name) <= 20:
+                return None if _LABEL.search(name) else name
+    return None
 
 
 def sidebar_links(root: HtmlElement, page_url: str, body: HtmlElement | None) -> list[SidebarLink]:
-    """Every link of every article box on the page, in page order."""
+    """Every link of every article box on the page, in page order.
+
+    Anchors are grouped by their row's parent: the ``li`` of one ``ul``, the
+    ``tr`` of one table, or bare ``<br>``-separated links of one cell.
+    """
+    groups: dict[HtmlElement, list[HtmlElement]] = {}
+    for a in root.iter("a"):
+        if body is not None and (a is body or body in a.iterancestors()):
+            continue
+        row = _row_of(a)
+        parent = row.getparent()
+        if parent is None:
+            continue
+        rows = groups.setdefault(parent, [])
+        if row not in rows:
+            rows.append(row)
     found: list[SidebarLink] = []
-    for ul in root.iter("ul", "ol"):
-        if body is not None and (ul is body or body in ul.iterancestors()):
+    for container, rows in groups.items():
+        if len(rows) < 2 or container.xpath(_CHROME):
             continue
-        if ul.xpath(_CHROME) or ul.xpath("ancestor::ul|ancestor::ol"):
+        labels_text = "".join(str(t) for t in container.xpath(".//text()[not(ancestor::a)]"))
+        if _PRENEXT.search(labels_text):  # 上一篇：<a>…</a> 下一篇：<a>…</a>
             continue
-        name = box_name(ul)
+        if rows[0].tag == "tr":
+            name = _heading_row(rows)
+            if name is None and container.tag == "tbody":
+                name = box_name(container.getparent())
+        elif rows[0].tag == "a":
+            name = _inline_heading(container, rows[0]) or box_name(container)
+        else:
+            name = box_name(container)
         if not name:
             continue
-        items = [_link(li, page_url, name) for li in ul.iterchildren("li")]
-        links = [item for item in items if item is not None]
+        links = [link for link in (_link(row, page_url, name) for row in rows) if link]
         if _is_article_box(links):
             found.extend(links)
     return found

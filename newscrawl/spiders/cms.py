@@ -25,6 +25,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newscrawl import urls
+from newscrawl.encoding import decode_html
 from newscrawl.items import Article
 from newscrawl.pages import page_class_for
 from newscrawl.pages.base import ArticlePage
@@ -104,8 +105,13 @@ class CmsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newscrawl/{key}", value)
 
     def _text(self, response: Response) -> str | None:
+        """The page's text; a Content-Type charset that fails on the bytes yields to the page's own."""
         if isinstance(response, TextResponse):
-            return response.text
+            content_type = response.headers.get("Content-Type")
+            text, _encoding = decode_html(
+                response.body, content_type.decode("latin-1") if content_type else None
+            )
+            return text
         self._count("non_html")
         self.logger.warning("not an HTML page, skipped: %s", response.url)
         return None
