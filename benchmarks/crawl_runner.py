@@ -1,0 +1,143 @@
+"""Run one crawl in this process and write its figures as JSON (one subprocess per crawl).
+
+``python -m benchmarks.crawl_runner {bare|cms} URL OUT.json [--archive URL] [--profile F]``
+
+Each crawl gets a fresh interpreter so Twisted reactors never clash and the
+peak RSS measured here (``ru_maxrss`` of this process) belongs to one crawl
+only. Both spiders run with the same settings, so the ratio of their rates is
+what newscrawl's extraction, normalization and storage cost on top of Scrapy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import re
+import resource
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response
+from scrapy.utils.project import get_project_settings
+
+from newscrawl.spiders.cms import CmsSpider
+
+#: Identical for both crawls (the benchmark brief: full speed, robots still obeyed).
+CRAWL_SETTINGS: dict[str, Any] = {
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "ROBOTSTXT_OBEY": True,
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": False,
+}
+
+_LIST = re.compile(r"/list\.php\?")
+_SHOW = re.compile(r"/show\.php\?")
+
+
+class BareSpider(scrapy.Spider):
+    """The cms spider's discovery with no extraction: Scrapy's own cost on this site.
+
+    Home and list pages: follow every list link (the pager included; its
+    ``javascript:;`` last-page link is not a URL and is skipped) and every
+    article link. Article pages: nothing is parsed, nothing is yielded.
+    """
+
+    name = "bare"
+
+    def __init__(self, start_urls: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = [u for u in start_urls.split(",") if u]
+        self.allowed_domains = ["127.0.0.1"]
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        for href in response.xpath("//a/@href").getall():
+            url = response.urljoin(href)
+            if _LIST.search(url):
+                yield scrapy.Request(url, callback=self.parse)
+            elif _SHOW.search(url):
+                yield scrapy.Request(url, callback=self.parse_article)
+
+    def parse_article(self, response: Response) -> None:
+        """Articles are only downloaded: the floor the full crawl is compared with."""
+
+
+def run(spider: str, url: str, archive: str | None, profile: str | None) -> dict[str, Any]:
+    """Crawl ``url`` with ``spider`` and return pages, seconds and peak RSS."""
+    settings = get_project_settings()
+    overrides = dict(CRAWL_SETTINGS)
+    if spider == "bare":
+        overrides["ITEM_PIPELINES"] = {}
+    else:
+        if not archive:
+            raise SystemExit("the cms crawl needs --archive")
+        overrides["ARCHIVE_URL"] = archive
+    settings.setdict(overrides, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(BareSpider if spider == "bare" else CmsSpider)
+    process.crawl(crawler, start_urls=url)
+    started = time.perf_counter()
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(process.start)
+        profiler.dump_stats(profile)
+    else:
+        process.start()
+    seconds = time.perf_counter() - started
+    assert crawler.stats is not None
+    stats = crawler.stats.get_stats()
+    return {
+        "spider": spider,
+        "seconds": seconds,
+        "elapsed_stat": stats.get("elapsed_time_seconds"),
+        "responses": stats.get("downloader/response_count", 0),
+        "status_200": stats.get("downloader/response_status_count/200", 0),
+        "items": stats.get("item_scraped_count", 0),
+        "errors": stats.get("log_count/ERROR", 0),
+        "finish_reason": stats.get("finish_reason"),
+        "max_rss_kb": peak_rss_kb(),
+    }
+
+
+def peak_rss_kb() -> int:
+    """This process's peak RSS in KiB, since its ``exec``.
+
+    ``VmHWM`` is per address space; ``ru_maxrss`` is not usable here because
+    Linux carries it across ``fork``+``exec``, so a crawl started by a parent
+    holding 200 MB of rendered pages would report the parent's size.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments, crawl, write the JSON figures to OUT."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("spider", choices=("bare", "cms"))
+    parser.add_argument("url")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--archive")
+    parser.add_argument("--profile")
+    args = parser.parse_args(argv)
+    result = run(args.spider, args.url, args.archive, args.profile)
+    args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

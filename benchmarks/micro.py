@@ -1,0 +1,129 @@
+"""In-process costs per page: parse floor, extraction, normalization, storage.
+
+The crawl figures say how fast the whole system is; these say where the time
+goes inside one worker. ``lxml.html.fromstring`` is the floor any extractor
+pays, so extraction is reported as a multiple of it; normalization as a share
+of extraction; storage as articles per second through ``archive.store_articles``
+with real Article dicts (sections, sidebar links and one observation each).
+Every timing is the best of ``repeat`` passes over the same sample, which
+discounts one-off noise (GC, page cache) without hiding steady costs.
+"""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+
+from archive import open_archive, store_articles
+from benchmarks.site import SiteBundle
+from newscrawl.items import Article
+from newscrawl.normalize_item import normalize_article
+from newscrawl.pages import page_class_for
+from newscrawl.pages.listing import ListingPage
+
+FETCHED_AT = "2026-01-21T00:00:00+00:00"
+STORE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class MicroResult:
+    """Mean seconds per page of each stage, and the storage rate."""
+
+    sample: int
+    repeat: int
+    parse: float
+    extract: float
+    links: float
+    normalize: float
+    store_articles: int
+    store_seconds: float
+
+    @property
+    def store_rate(self) -> float:
+        return self.store_articles / self.store_seconds if self.store_seconds else 0.0
+
+
+def _best_per_item(func: Callable[[Any], object], items: Sequence[Any], repeat: int) -> float:
+    """Best-of-``repeat`` mean seconds per item of ``func`` over ``items``."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for item in items:
+            func(item)
+        best = min(best, time.perf_counter() - started)
+    return best / len(items)
+
+
+def sample_pages(bundle: SiteBundle, base_url: str, size: int) -> list[tuple[str, str]]:
+    """``size`` article pages spread evenly over the site, as (URL, decoded HTML)."""
+    paths = bundle.article_paths
+    step = max(1, len(paths) // max(1, size))
+    chosen = paths[::step][:size]
+    return [(base_url + p, bundle.body(p).decode("utf-8")) for p in chosen]
+
+
+def _extract(page: tuple[str, str]) -> Article | None:
+    url, html = page
+    return page_class_for(url, html)(url, html, fetched_at=FETCHED_AT).to_item()
+
+
+def _storage_items(normalized: Sequence[Article], count: int) -> list[dict[str, Any]]:
+    """``count`` distinct Article dicts cloned from the sample (new URL and CMS id each)."""
+    items: list[dict[str, Any]] = []
+    for index in range(count):
+        item = copy.deepcopy(normalized[index % len(normalized)].to_dict())
+        item["cms_id"] = str(100000 + index)
+        item["url"] = f"http://bench.invalid/show.php?cid={item['channel']}&id={item['cms_id']}"
+        item["site"] = "bench.invalid"
+        items.append(item)
+    return items
+
+
+def time_storage(items: Sequence[dict[str, Any]], directory: Path) -> float:
+    """Seconds to store ``items`` in batches of :data:`STORE_BATCH` into a fresh SQLite file."""
+    sessions = open_archive(f"sqlite:///{directory / 'store-bench.sqlite'}")
+    try:
+        started = time.perf_counter()
+        for start in range(0, len(items), STORE_BATCH):
+            with sessions.begin() as session:
+                store_articles(session, items[start : start + STORE_BATCH])
+        return time.perf_counter() - started
+    finally:
+        bind = sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
+
+
+def run_micro(
+    bundle: SiteBundle, base_url: str, *, sample: int, repeat: int, store_count: int
+) -> MicroResult:
+    """Time each stage over ``sample`` pages; store ``store_count`` articles."""
+    pages = sample_pages(bundle, base_url, sample)
+    parse = _best_per_item(lambda page: lxml.html.fromstring(page[1]), pages, repeat)
+    extract = _best_per_item(_extract, pages, repeat)
+    links = _best_per_item(lambda page: ListingPage(page[0], page[1]).links(), pages, repeat)
+    raw = [item for item in (_extract(page) for page in pages) if item is not None]
+    if len(raw) != len(pages):
+        raise RuntimeError(f"extraction found {len(raw)} articles in {len(pages)} pages")
+    normalize = _best_per_item(normalize_article, raw, repeat)
+    normalized = [normalize_article(item) for item in raw]
+    items = _storage_items(normalized, store_count)
+    with tempfile.TemporaryDirectory(prefix="newscrawl-bench-") as tmp:
+        store_seconds = time_storage(items, Path(tmp))
+    return MicroResult(
+        sample=len(pages),
+        repeat=repeat,
+        parse=parse,
+        extract=extract,
+        links=links,
+        normalize=normalize,
+        store_articles=len(items),
+        store_seconds=store_seconds,
+    )

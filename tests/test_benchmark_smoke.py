@@ -1,0 +1,77 @@
+"""Smoke test of the throughput benchmark (issue 6): it runs end to end and stays honest.
+
+A tiny site keeps it quick; no timing is asserted (figures depend on the
+machine), only that the one command serves, crawls twice, checks the archive
+against the truth, and writes a report with every expected row, and that
+the full crawl archived every article with correct fields.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLES = 30
+
+EXPECTED_ROWS = (
+    "synthetic site",
+    "server ceiling",
+    "bare crawl",
+    "full crawl",
+    "full / bare",
+    "peak RSS bare crawl",
+    "peak RSS full crawl",
+    "archive complete",
+    "title correct",
+    "published_at correct",
+    "views correct",
+    "author correct",
+    "sections correct",
+    "lxml parse (floor)",
+    "extraction",
+    "article link discovery",
+    "normalization",
+    "storage",
+)
+
+
+def _rows(report: str) -> dict[str, str]:
+    """``measure -> value`` of the results table."""
+    rows: dict[str, str] = {}
+    for line in report.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 3:
+            rows[cells[0]] = cells[1]
+    return rows
+
+
+def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "benchmarks.run",
+            "--articles", str(ARTICLES), "--sample", "5", "--repeat", "1",
+            "--ceiling-seconds", "0.3", "--out", str(out),
+        ],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
+    report = out.read_text(encoding="utf-8")
+    assert "## Machine" in report
+    for key in ("nproc", "CPU", "RAM", "Python", "Scrapy", "lxml", "SQLAlchemy", "date"):
+        assert f"| {key} |" in report
+    rows = _rows(report)
+    for name in EXPECTED_ROWS:
+        assert name in rows, f"missing row {name!r}"
+    assert rows["archive complete"] == f"{ARTICLES}/{ARTICLES}"
+    for name in ("title", "published_at", "views", "author", "sections"):
+        assert rows[f"{name} correct"] == f"{ARTICLES}/{ARTICLES}"
+    assert re.fullmatch(r"[\d,.]+ pages/s", rows["full crawl"])
+    assert "archive complete" in proc.stdout  # the report is printed too
