@@ -8,6 +8,7 @@ in ``--db`` would otherwise "succeed" with zero articles), hence
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -74,11 +75,16 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _json_dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str) -> Engine:
     """An Engine for a SQLAlchemy URL or a plain SQLite file path."""
     sa_url = _to_url(url)
     try:
-        engine = create_engine(sa_url)
+        # Chinese text stays UTF-8 in JSON columns (ensure_ascii would double its size).
+        engine = create_engine(sa_url, json_serializer=_json_dumps)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise ArchiveError(f"cannot open archive {mask_url(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":

@@ -8,6 +8,14 @@ one observation, so the popularity series has no silent gaps.
 Functions take the caller's Session and never commit: the pipeline and the
 CLI own transactions (``with Session.begin()``). Lookups are done in bulk, a
 few SELECTs per batch of up to :data:`CHUNK` items, never one per link.
+
+:func:`store_articles` writes with SQLAlchemy Core statements run through the
+session (``executemany`` INSERTs and UPDATEs over lists of dicts), not through
+the ORM unit of work: per article it costs a handful of Python dicts instead
+of ~20 ORM objects and ~20 statements. It flushes the session first, and
+afterwards expires (or, for deleted child rows, expunges) whatever ORM objects
+of the rows it changed the session already held, so a caller that queries
+through the ORM in the same session sees what was stored.
 """
 
 from __future__ import annotations
@@ -19,10 +27,21 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
 
 from archive.contract import SCALAR_KEYS
 from archive.db import ArchiveError, mask_url
@@ -36,6 +55,18 @@ RUN_STATUSES = frozenset({"running", "finished", "interrupted", "failed"})
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _T = TypeVar("_T")
+
+# The ORM models double as Core table definitions for the bulk writes.
+_ARTICLES = cast(Table, Article.__table__)
+_SECTIONS = cast(Table, Section.__table__)
+_LINKS = cast(Table, Link.__table__)
+_OBSERVATIONS = cast(Table, Observation.__table__)
+
+#: Every article column but the primary key, as Core column keys.
+_ARTICLE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _ARTICLES.c if c.key != "id")
+
+#: Name of the bound id in the executemany UPDATE (must not be a column key).
+_ID_PARAM = "article_pk"
 
 
 @dataclass
@@ -86,15 +117,21 @@ def local_date(published_at: str | None) -> str | None:
     return match.group(0) if match else None
 
 
-def content_hash(article: Article) -> str:
-    """sha1 over title, body and sections: what counts as a change of content."""
+def _hash(title: str | None, body: str | None, sections: Sequence[Mapping[str, Any]]) -> str:
+    """sha1 of the canonical JSON; ``sections`` hold exactly "heading" and "paragraphs"."""
     payload = {
-        "title": article.title,
-        "body": article.body or "",
-        "sections": [{"heading": s.heading, "paragraphs": s.paragraphs} for s in article.sections],
+        "title": title,
+        "body": body or "",
+        "sections": sections,
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def content_hash(article: Article) -> str:
+    """sha1 over title, body and sections: what counts as a change of content."""
+    sections = [{"heading": s.heading, "paragraphs": s.paragraphs} for s in article.sections]
+    return _hash(article.title, article.body, sections)
 
 
 def _check(item: Mapping[str, Any]) -> None:
@@ -103,21 +140,35 @@ def _check(item: Mapping[str, Any]) -> None:
             raise ValueError(f"article item without {key}: {item.get('url')!r}")
 
 
-def _load_existing(session: Session, items: Sequence[Mapping[str, Any]]) -> list[Article]:
-    """One SELECT for every article the batch may match, children included."""
-    conditions: list[ColumnElement[bool]] = [Article.url.in_({item["url"] for item in items})]
+class _Row:
+    """One article as the batch sees it: stored values, new values, children to write.
+
+    ``sections`` is None while the stored sections stand (not loaded); a list
+    once an item brought sections (or ``[]`` for a new article without any).
+    """
+
+    __slots__ = ("hash", "id", "sections", "sidebar", "stored", "values")
+
+    def __init__(self, values: dict[str, Any], stored: bool) -> None:
+        self.id: int | None = values.pop("id", None)
+        self.values = values
+        self.stored: dict[str, Any] | None = dict(values) if stored else None
+        self.hash: str | None = values["content_hash"] if stored else None
+        self.sections: list[dict[str, Any]] | None = None if stored else []
+        self.sidebar: Sequence[Mapping[str, Any]] | None = None
+
+
+def _load_existing(session: Session, items: Sequence[Mapping[str, Any]]) -> list[_Row]:
+    """One SELECT for every article the batch may match (columns only, no children)."""
+    conditions: list[ColumnElement[bool]] = [_ARTICLES.c.url.in_({item["url"] for item in items})]
     ids_by_site: dict[str, set[str]] = {}
     for item in items:
         if item.get("cms_id") is not None:
             ids_by_site.setdefault(item["site"], set()).add(str(item["cms_id"]))
     for site, ids in ids_by_site.items():
-        conditions.append(and_(Article.site == site, Article.cms_id.in_(ids)))
-    stmt = (
-        select(Article)
-        .where(or_(*conditions))
-        .options(selectinload(Article.sections), selectinload(Article.links))
-    )
-    return list(session.scalars(stmt))
+        conditions.append(and_(_ARTICLES.c.site == site, _ARTICLES.c.cms_id.in_(ids)))
+    stmt = select(_ARTICLES).where(or_(*conditions)).order_by(_ARTICLES.c.id)
+    return [_Row(dict(row._mapping), stored=True) for row in session.execute(stmt)]
 
 
 def _archived_dates(session: Session, urls: set[str]) -> dict[str, str]:
@@ -125,8 +176,8 @@ def _archived_dates(session: Session, urls: set[str]) -> dict[str, str]:
     dates: dict[str, str] = {}
     ordered = sorted(urls)
     for chunk in _chunks(ordered, CHUNK):
-        stmt = select(Article.url, Article.published_at).where(
-            Article.url.in_(chunk), Article.published_at.is_not(None)
+        stmt = select(_ARTICLES.c.url, _ARTICLES.c.published_at).where(
+            _ARTICLES.c.url.in_(chunk), _ARTICLES.c.published_at.is_not(None)
         )
         for url, published_at in session.execute(stmt):
             day = local_date(published_at)
@@ -135,14 +186,32 @@ def _archived_dates(session: Session, urls: set[str]) -> dict[str, str]:
     return dates
 
 
+def _stored_sections(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The stored sections of these articles, in position order, in bulk."""
+    found: dict[int, list[dict[str, Any]]] = {article_id: [] for article_id in ids}
+    for chunk in _chunks(sorted(ids), CHUNK):
+        stmt = (
+            select(_SECTIONS.c.article_id, _SECTIONS.c.heading, _SECTIONS.c.paragraphs)
+            .where(_SECTIONS.c.article_id.in_(chunk))
+            .order_by(_SECTIONS.c.article_id, _SECTIONS.c.position)
+        )
+        for article_id, heading, paragraphs in session.execute(stmt):
+            found[article_id].append({"heading": heading, "paragraphs": paragraphs})
+    return found
+
+
 class _Index:
     """The batch's view of matching articles, kept current as items are stored."""
 
-    def __init__(self, articles: list[Article]) -> None:
-        self.by_url = {a.url: a for a in articles}
-        self.by_key = {(a.site, a.cms_id): a for a in articles if a.cms_id is not None}
+    def __init__(self, rows: list[_Row]) -> None:
+        self.by_url = {r.values["url"]: r for r in rows}
+        self.by_key = {
+            (r.values["site"], r.values["cms_id"]): r
+            for r in rows
+            if r.values["cms_id"] is not None
+        }
 
-    def match(self, item: Mapping[str, Any]) -> Article | None:
+    def match(self, item: Mapping[str, Any]) -> _Row | None:
         cms_id = item.get("cms_id")
         if cms_id is not None:
             found = self.by_key.get((item["site"], str(cms_id)))
@@ -150,74 +219,79 @@ class _Index:
                 return found
         return self.by_url.get(item["url"])
 
-    def add(self, article: Article) -> None:
-        self.by_url[article.url] = article
-        if article.cms_id is not None:
-            self.by_key[(article.site, article.cms_id)] = article
+    def add(self, row: _Row) -> None:
+        self.by_url[row.values["url"]] = row
+        if row.values["cms_id"] is not None:
+            self.by_key[(row.values["site"], row.values["cms_id"])] = row
 
-    def move_url(self, article: Article, url: str) -> None:
+    def move_url(self, row: _Row, url: str) -> None:
         """Follow a changed canonical URL, unless another article holds it."""
-        if url == article.url or url in self.by_url:
+        if url == row.values["url"] or url in self.by_url:
             return
-        del self.by_url[article.url]
-        article.url = url
-        self.by_url[url] = article
+        del self.by_url[row.values["url"]]
+        row.values["url"] = url
+        self.by_url[url] = row
 
-    def set_cms_id(self, article: Article, cms_id: str) -> None:
-        key = (article.site, cms_id)
-        if cms_id == article.cms_id or key in self.by_key:
+    def set_cms_id(self, row: _Row, cms_id: str) -> None:
+        site, old = row.values["site"], row.values["cms_id"]
+        key = (site, cms_id)
+        if cms_id == old or key in self.by_key:
             return
-        if article.cms_id is not None:
-            self.by_key.pop((article.site, article.cms_id), None)
-        article.cms_id = cms_id
-        self.by_key[key] = article
+        if old is not None:
+            self.by_key.pop((site, old), None)
+        row.values["cms_id"] = cms_id
+        self.by_key[key] = row
 
 
-def _merge(article: Article, item: Mapping[str, Any], index: _Index, fetched: str) -> None:
-    """Apply one item to ``article``: nulls and empties never erase stored values."""
-    index.move_url(article, item["url"])
+def _new_row(item: Mapping[str, Any]) -> _Row:
+    values: dict[str, Any] = dict.fromkeys(_ARTICLE_COLUMNS)
+    values.update(url=item["url"], site=item["site"], body="", content_hash="")
+    return _Row(values, stored=False)
+
+
+def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> None:
+    """Apply one item to ``row``: nulls and empties never erase stored values."""
+    index.move_url(row, item["url"])
     if item.get("cms_id") is not None:
-        index.set_cms_id(article, str(item["cms_id"]))
+        index.set_cms_id(row, str(item["cms_id"]))
+    values = row.values
     for key in SCALAR_KEYS:
         value = item.get(key)
         if value is not None and key != "cms_id":
-            setattr(article, key, value)
-    article.published_utc = to_utc(article.published_at)
+            values[key] = value
+    values["published_utc"] = to_utc(values["published_at"])
     if item.get("body"):
-        article.body = item["body"]
+        values["body"] = item["body"]
     sections = item.get("sections") or []
     if sections:
-        article.sections = [
-            Section(
-                position=position,
-                heading=section.get("heading"),
-                paragraphs=list(section.get("paragraphs") or []),
-            )
-            for position, section in enumerate(sections)
+        row.sections = [
+            {"heading": section.get("heading"), "paragraphs": list(section.get("paragraphs") or [])}
+            for section in sections
         ]
-    article.fetched_at = fetched
-    if article.first_seen_at is None:
-        article.first_seen_at = fetched
+    values["fetched_at"] = fetched
+    if values["first_seen_at"] is None:
+        values["first_seen_at"] = fetched
+    if item.get("sidebar"):
+        row.sidebar = item["sidebar"]
 
 
-def _make_links(sidebar: Sequence[Mapping[str, Any]], dates: Mapping[str, str]) -> list[Link]:
-    links = []
+def _link_rows(
+    article_id: int, sidebar: Sequence[Mapping[str, Any]], dates: Mapping[str, str]
+) -> Iterator[dict[str, Any]]:
     for position, entry in enumerate(sidebar):
         # Only a date the box shows is settled; an undated link stays undated.
         settled = dates.get(entry["url"]) if entry.get("date_raw") else None
-        links.append(
-            Link(
-                position=position,
-                box=entry.get("box"),
-                title=entry.get("title") or "",
-                url=entry["url"],
-                date=settled if settled is not None else entry.get("date"),
-                date_raw=entry.get("date_raw"),
-                truncated=bool(entry.get("truncated")),
-                date_settled=settled is not None,
-            )
-        )
-    return links
+        yield {
+            "article_id": article_id,
+            "position": position,
+            "box": entry.get("box"),
+            "title": entry.get("title") or "",
+            "url": entry["url"],
+            "date": settled if settled is not None else entry.get("date"),
+            "date_raw": entry.get("date_raw"),
+            "truncated": bool(entry.get("truncated")),
+            "date_settled": settled is not None,
+        }
 
 
 def _settle_links_to(session: Session, targets: Mapping[str, str]) -> None:
@@ -225,82 +299,240 @@ def _settle_links_to(session: Session, targets: Mapping[str, str]) -> None:
 
     Fixes links stored before their target was crawled, whose year was only
     an estimate from ``MM-DD``. Links the page showed without a date keep
-    none: ``date`` is what the box says, made exact.
+    none: ``date`` is what the box says, made exact. One executemany UPDATE
+    keyed by the indexed ``links.url``.
     """
-    items = sorted(targets.items())
-    for chunk in _chunks(items, CHUNK):
-        by_url = dict(chunk)
-        day = case(by_url, value=Link.url)
-        stmt = (
-            update(Link)
-            .where(
-                Link.url.in_(by_url),
-                Link.date_raw.is_not(None),
-                or_(Link.date_settled.is_(False), Link.date.is_(None), Link.date != day),
-            )
-            .values(date=day, date_settled=True)
-            .execution_options(synchronize_session="fetch")
+    links = _LINKS.c
+    day = bindparam("target_day", type_=links.date.type)
+    stmt = (
+        update(_LINKS)
+        .where(
+            links.url == bindparam("target_url"),
+            links.date_raw.is_not(None),
+            or_(links.date_settled.is_(False), links.date.is_(None), links.date != day),
         )
-        session.execute(stmt)
+        .values(date=day, date_settled=True)
+    )
+    params = [{"target_url": url, "target_day": day} for url, day in sorted(targets.items())]
+    session.execute(stmt, params)
 
 
-def _store_chunk(session: Session, items: Sequence[Mapping[str, Any]], result: StoreResult) -> None:
-    index = _Index(_load_existing(session, items))
-    link_urls = {entry["url"] for item in items for entry in item.get("sidebar") or []}
-    dates = _archived_dates(session, link_urls) if link_urls else {}
-    touched: dict[Article, None] = {}
-    sidebars: dict[Article, Sequence[Mapping[str, Any]]] = {}
+class _Changes:
+    """What one call changed, so stale ORM objects in the session can be expired."""
+
+    def __init__(self) -> None:
+        self.articles: set[int] = set()
+        self.sections_of: set[int] = set()
+        self.links_of: set[int] = set()
+        self.links_settled = False
+
+
+def _hash_and_count(
+    session: Session,
+    jobs: list[tuple[_Row, str | None, str | None, list[dict[str, Any]] | None]],
+    result: StoreResult,
+) -> None:
+    """Content hash after each item, in item order; counts new/updated/unchanged.
+
+    A job without sections hashes the stored ones, loaded in one SELECT.
+    """
+    need = {row.id for row, _, _, sections in jobs if sections is None and row.id is not None}
+    stored = _stored_sections(session, sorted(need)) if need else {}
+    for row, title, body, sections in jobs:
+        digest = _hash(title, body, sections if sections is not None else stored[row.id or 0])
+        if row.hash is None:
+            result.new += 1
+        elif row.hash == digest:
+            result.unchanged += 1
+        else:
+            result.updated += 1
+        row.hash = digest
+        row.values["content_hash"] = digest
+
+
+def _update_existing(session: Session, rows: Sequence[_Row]) -> None:
+    """One executemany UPDATE per set of changed columns, keyed by id."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        assert row.stored is not None
+        changed = {key: value for key, value in row.values.items() if row.stored.get(key) != value}
+        if changed:
+            groups.setdefault(tuple(changed), []).append({_ID_PARAM: row.id, **changed})
+    stmt = update(_ARTICLES).where(_ARTICLES.c.id == bindparam(_ID_PARAM))
+    for params in groups.values():
+        session.execute(stmt, params)
+
+
+def _insert_new(session: Session, rows: Sequence[_Row]) -> None:
+    """INSERT the new articles with executemany and learn their ids by (unique) URL.
+
+    RETURNING ``url`` too, rather than asking for parameter order: SQLite has
+    no sentinel for that and would fall back to one INSERT per row.
+    """
+    by_url = {row.values["url"]: row for row in rows}
+    params = [row.values for row in rows]
+    if session.get_bind(mapper=Article).dialect.insert_executemany_returning:
+        returning = insert(_ARTICLES).returning(_ARTICLES.c.id, _ARTICLES.c.url)
+        for article_id, url in session.execute(returning, params):
+            by_url[url].id = article_id
+        return
+    session.execute(insert(_ARTICLES), params)
+    for chunk in _chunks(sorted(by_url), CHUNK):
+        stmt = select(_ARTICLES.c.id, _ARTICLES.c.url).where(_ARTICLES.c.url.in_(chunk))
+        for article_id, url in session.execute(stmt):
+            by_url[url].id = article_id
+
+
+def _delete_children(session: Session, table: Table, article_ids: set[int]) -> None:
+    for chunk in _chunks(sorted(article_ids), CHUNK):
+        session.execute(delete(table).where(table.c.article_id.in_(chunk)))
+
+
+def _store_chunk(
+    session: Session, items: Sequence[Mapping[str, Any]], result: StoreResult, changes: _Changes
+) -> None:
+    existing = _load_existing(session, items)
+    index = _Index(existing)
+    new_rows: list[_Row] = []
+    touched: dict[_Row, None] = {}
+    jobs: list[tuple[_Row, str | None, str | None, list[dict[str, Any]] | None]] = []
+    observations: list[tuple[_Row, dict[str, Any]]] = []
     for item in items:
         fetched = item.get("fetched_at") or _now_iso()
-        article = index.match(item)
-        if article is None:
-            article = Article(url=item["url"], site=item["site"], body="", content_hash="")
-            session.add(article)
-            index.add(article)
-            old_hash = None
-            result.new += 1
-        else:
-            old_hash = article.content_hash
-        _merge(article, item, index, fetched)
-        article.content_hash = content_hash(article)
-        if old_hash is not None:
-            if old_hash == article.content_hash:
-                result.unchanged += 1
-            else:
-                result.updated += 1
-        article.observations.add(
-            Observation(
-                observed_at=fetched,
-                views=item.get("views"),
-                views_raw=item.get("views_raw"),
-                source=item.get("views_source"),
+        row = index.match(item)
+        if row is None:
+            row = _new_row(item)
+            index.add(row)
+            new_rows.append(row)
+        _merge(row, item, index, fetched)
+        jobs.append((row, row.values["title"], row.values["body"], row.sections))
+        observations.append(
+            (
+                row,
+                {
+                    "observed_at": fetched,
+                    "views": item.get("views"),
+                    "views_raw": item.get("views_raw"),
+                    "source": item.get("views_source"),
+                },
             )
         )
-        touched[article] = None
-        if item.get("sidebar"):
-            sidebars[article] = item["sidebar"]
-    # Articles of this batch settle links of this batch too, whatever the order.
-    targets = {a.url: day for a in touched if (day := local_date(a.published_at)) is not None}
+        touched[row] = None
+    # Articles of this batch settle links of this batch too, whatever the order;
+    # other dated links look their target up among archived articles (read
+    # before this batch writes anything).
+    targets = {
+        row.values["url"]: day
+        for row in touched
+        if (day := local_date(row.values["published_at"])) is not None
+    }
+    link_urls = {
+        entry["url"]
+        for row in touched
+        for entry in row.sidebar or ()
+        if entry.get("date_raw") and entry["url"] not in targets
+    }
+    dates = _archived_dates(session, link_urls) if link_urls else {}
     dates.update(targets)
-    for article, sidebar in sidebars.items():
-        article.links = _make_links(sidebar, dates)
-    session.flush()
+    _hash_and_count(session, jobs, result)
+
+    # UPDATEs before INSERTs (as the ORM flushes): a new article may take a
+    # URL an archived one moved away from in this batch.
+    updated = [row for row in existing if row in touched]
+    _update_existing(session, updated)
+    if new_rows:
+        _insert_new(session, new_rows)
+
+    # Children: replaced only where an item brought them. Sections whose
+    # content hash did not move are the stored ones already: left alone.
+    section_rows = [
+        row
+        for row in touched
+        if row.sections and (row.stored is None or row.hash != row.stored["content_hash"])
+    ]
+    link_rows = [row for row in touched if row.sidebar]
+    replaced_sections = {row.id for row in section_rows if row.stored is not None and row.id}
+    replaced_links = {row.id for row in link_rows if row.stored is not None and row.id}
+    _delete_children(session, _SECTIONS, replaced_sections)
+    _delete_children(session, _LINKS, replaced_links)
+    if section_rows:
+        session.execute(
+            insert(_SECTIONS),
+            [
+                {
+                    "article_id": row.id,
+                    "position": position,
+                    "heading": section["heading"],
+                    "paragraphs": section["paragraphs"],
+                }
+                for row in section_rows
+                for position, section in enumerate(row.sections or ())
+            ],
+        )
+    if link_rows:
+        session.execute(
+            insert(_LINKS),
+            [
+                link
+                for row in link_rows
+                for link in _link_rows(cast(int, row.id), row.sidebar or (), dates)
+            ],
+        )
+    session.execute(
+        insert(_OBSERVATIONS), [{"article_id": row.id, **obs} for row, obs in observations]
+    )
     if targets:
         _settle_links_to(session, targets)
+    changes.articles.update(row.id for row in updated if row.id is not None)
+    changes.sections_of |= replaced_sections
+    changes.links_of |= replaced_links
+    changes.links_settled = changes.links_settled or bool(targets)
+
+
+def _expire_stale(session: Session, changes: _Changes) -> None:
+    """Make ORM objects the session held for rows written with Core reload.
+
+    Articles that changed are expired (their ``sections`` and ``links`` too);
+    section and link objects whose rows were deleted and replaced are
+    expunged; other links are expired when settlement may have dated them.
+    """
+    for obj in list(session.identity_map.values()):
+        state = sa_inspect(obj)
+        if isinstance(obj, Article):
+            if state.identity is not None and state.identity[0] in changes.articles:
+                session.expire(obj)
+        elif isinstance(obj, Section | Link):
+            replaced = changes.sections_of if isinstance(obj, Section) else changes.links_of
+            if state.dict.get("article_id") in replaced:
+                session.expunge(obj)
+            elif isinstance(obj, Link) and changes.links_settled:
+                session.expire(obj)
 
 
 def store_articles(session: Session, items: Sequence[Mapping[str, Any]]) -> StoreResult:
     """Upsert Article-contract dicts; one observation per item; no commit.
 
     An item matches a stored article by ``(site, cms_id)`` when it has a CMS
-    id, else by URL (and by URL when the id is not archived yet). Raises
-    ValueError for an item without ``url`` or ``site``, before writing any.
+    id, else by URL (and by URL when the id is not archived yet). The same
+    article twice in ``items`` is stored in order: the later item's values
+    win and each leaves its observation. Raises ValueError for an item
+    without ``url`` or ``site``, before writing any.
+
+    Writes go through Core ``executemany`` statements on the session's
+    connection (see the module docstring); pending ORM changes are flushed
+    first and ORM objects of changed rows already in the session are expired.
     """
     for item in items:
         _check(item)
     result = StoreResult()
+    if not items:
+        return result
+    session.flush()
+    changes = _Changes()
     for chunk in _chunks(items, CHUNK):
-        _store_chunk(session, chunk, result)
+        _store_chunk(session, chunk, result, changes)
+    if session.identity_map:
+        _expire_stale(session, changes)
     return result
 
 
