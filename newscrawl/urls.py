@@ -1,5 +1,9 @@
 """URL shapes of Chinese news CMS families: canonical form, article ids, pages.
 
+The hot functions are cached: every page repeats the site's navigation,
+sidebar and footer links, and canonicalization is the costliest step of
+link handling.
+
 Pure string functions, shared by page objects (to tell article links from list
 links) and spiders (to request each article once, by its page-1 URL). The
 shapes come from the CMS families in DESIGN.md:
@@ -14,7 +18,8 @@ shapes come from the CMS families in DESIGN.md:
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -51,6 +56,7 @@ _SHOW_SCRIPTS = ("show.php", "view.php", "article.php", "content.php", "detail.p
 _LIST_SCRIPTS = ("list.php", "category.php", "lists.php")
 
 
+@lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
     """The archive's key for a URL: fragment dropped, query kept (sorted).
 
@@ -73,10 +79,35 @@ def _path_and_route(url: str) -> str:
     return parts.path
 
 
+def join_url(base: str, href: str) -> str:
+    """``href`` made absolute against the page URL ``base`` (``urljoin``, cached).
+
+    Links repeat from page to page; the cache is keyed by the base's
+    directory so that ``show.php?id=1`` resolves once per directory, not once
+    per page.
+    """
+    if href.startswith(("http://", "https://")):
+        return href
+    if not href or href.startswith(("?", "#")):
+        return urljoin(base, href)
+    end = min((i for i in (base.find("?"), base.find("#")) if i >= 0), default=len(base))
+    cut = base.rfind("/", 0, end)
+    if cut <= base.find("//") + 1:  # no path at all: http://host
+        return urljoin(base, href)
+    return _join_in(base[: cut + 1], href)
+
+
+@lru_cache(maxsize=65536)
+def _join_in(directory: str, href: str) -> str:
+    return urljoin(directory, href)
+
+
 def is_followable(url: str) -> bool:
     """True for http(s) URLs; javascript:, mailto:, data:, file: never are."""
-    scheme = urlsplit(url).scheme.lower()
-    return scheme in FOLLOWABLE_SCHEMES
+    head = url[:8].lower()
+    return head.startswith(("http://", "https://")) and urlsplit(url).scheme.lower() in (
+        FOLLOWABLE_SCHEMES
+    )
 
 
 def host_of(url: str) -> str:
@@ -121,6 +152,7 @@ def channel_id(url: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def page_number(url: str) -> int:
     """The page of a multi-page article or list (1 when the URL names none)."""
     query = _query(url)
@@ -137,6 +169,7 @@ def page_number(url: str) -> int:
     return 1
 
 
+@lru_cache(maxsize=65536)
 def first_page_url(url: str) -> str:
     """The canonical URL of page 1 of the article or list ``url`` belongs to.
 
@@ -164,6 +197,7 @@ def first_page_url(url: str) -> str:
     return canonical_url(rebuilt)
 
 
+@lru_cache(maxsize=65536)
 def looks_like_article(url: str) -> bool:
     """True when the URL has the shape of an article page of a known family."""
     script = _script(url)
@@ -177,6 +211,7 @@ def looks_like_article(url: str) -> bool:
     return bool(_REWRITE_SHOW.search(path) or _STATIC_ARTICLE.search(path))
 
 
+@lru_cache(maxsize=65536)
 def looks_like_listing(url: str) -> bool:
     """True for channel list pages (``list.php?cid=``, ``list-29-2.html``, ``/news/``)."""
     script = _script(url)

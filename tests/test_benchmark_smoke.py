@@ -75,3 +75,20 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
         assert rows[f"{name} correct"] == f"{ARTICLES}/{ARTICLES}"
     assert re.fullmatch(r"[\d,.]+ pages/s", rows["full crawl"])
     assert "archive complete" in proc.stdout  # the report is printed too
+
+
+def test_extraction_benchmark_reports_every_measure(tmp_path: Path) -> None:
+    out = tmp_path / "extraction.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.extraction", "--repeat", "1", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = out.read_text()
+    for measure in ("title exact", "date to the minute", "author not invented", "body token F1"):
+        assert re.search(rf"\| {measure} \| \d+\.\d%", report), measure
+    assert re.search(r"\| page object \(all fields\) \| [\d.]+ ms/page, [\d.]+x the floor", report)

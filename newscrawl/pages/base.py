@@ -30,14 +30,23 @@ import re
 from functools import cached_property
 from urllib.parse import urljoin
 
-from lxml.html import HtmlElement
-from parsel import Selector
+from lxml import etree
 
 from newscrawl import urls
 from newscrawl.items import Article, Section, SidebarLink, ViewsSource
 from newscrawl.normalize import clean_text
 from newscrawl.pages import labels, metadata
-from newscrawl.pages.blocks import body_blocks, body_text, densest_block, is_pager, to_sections
+from newscrawl.pages.blocks import body_blocks, body_text, densest_block, to_sections
+from newscrawl.pages.dom import (
+    Element,
+    find_all,
+    parse_html,
+    select,
+    strings,
+    text_of,
+    with_own_text,
+)
+from newscrawl.pages.families import GENERIC, Family
 from newscrawl.pages.sidebar import sidebar_links
 
 # Page chrome: a <header> inside <article> or <main> is the article's own header.
@@ -48,18 +57,25 @@ _CHROME = (
 _META_LABELS = (
     *labels.DATE_LABELS, *labels.SOURCE_LABELS, "作者", "記者", "点击", "點擊", "人气", "浏览", "阅读",
 )  # fmt: skip
-_HEADING_XPATH = (
-    "//h1|//h2|//h3|//*[contains(@class,'title') or contains(@class,'Title')"
+_TITLED_CANDIDATES = etree.XPath(
+    ".//*[contains(@class,'title') or contains(@class,'Title')"
     " or contains(@id,'title') or @class='tit' or @class='bt']"
 )
+
+
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0}
+_META_LABEL_RE = re.compile("|".join(_META_LABELS))
+_BYLINE_LABEL_RE = {
+    "author": re.compile("(?:" + "|".join(labels.AUTHOR_LABELS) + r")\s*[：:]"),
+    "source": re.compile("(?:" + "|".join(labels.SOURCE_LABELS) + r")\s*[：:]"),
+}
 _MIN_BODY_CHARS = 20
 _COLON_SPACES = re.compile(r"\s*([：:])\s*")
 _MAX_META_CHARS = 300
 
 
-def _text(el: HtmlElement, *, skip: HtmlElement | None = None, sep: str = "") -> str:
+def _text(el: Element, *, skip: Element | None = None, sep: str = "") -> str:
     """An element's text as shown (tags add no spaces), without the subtree ``skip``.
 
     ``sep=" "`` keeps the words of separate elements apart, for bylines where
@@ -69,7 +85,7 @@ def _text(el: HtmlElement, *, skip: HtmlElement | None = None, sep: str = "") ->
         return clean_text(sep.join(str(t) for t in el.itertext())) or ""
     parts: list[str] = []
 
-    def walk(node: HtmlElement) -> None:
+    def walk(node: Element) -> None:
         if node is skip:
             return
         if isinstance(node.tag, str) and node.text:
@@ -86,8 +102,21 @@ def _text(el: HtmlElement, *, skip: HtmlElement | None = None, sep: str = "") ->
 class ArticlePage:
     """An article page of any Chinese news template, read by labels and structure."""
 
-    #: The CMS family this class reads best ("generic" reads them all).
-    family = "generic"
+    #: The CMS family this class reads best, with its XPath hints (generic: none).
+    profile: Family = GENERIC
+
+    @property
+    def family(self) -> str:
+        return self.profile.name
+
+    def _hint(self, xpath: str | None, *, min_chars: int = 1) -> Element | None:
+        """The first element a family hint selects that has text, else None."""
+        if xpath is None:
+            return None
+        for el in find_all(self.root, xpath):
+            if len(text_of(el).strip()) >= min_chars:
+                return el
+        return None
 
     def __init__(self, url: str, html: str, *, fetched_at: str | None = None) -> None:
         self.url = url
@@ -97,21 +126,18 @@ class ArticlePage:
     # -- parsed document -------------------------------------------------
 
     @cached_property
-    def selector(self) -> Selector:
-        # lxml refuses an empty document; a lone <html/> is the empty page.
-        return Selector(text=self.html if self.html.strip() else "<html></html>", type="html")
-
-    @property
-    def root(self) -> HtmlElement:
-        root: HtmlElement = self.selector.root
-        return root
+    def root(self) -> Element:
+        """The parsed document (shared with ``ListingPage`` so each page is parsed once)."""
+        return parse_html(self.html)
 
     @cached_property
-    def meta_line(self) -> HtmlElement | None:
+    def meta_line(self) -> Element | None:
         """The element holding the date (and often byline and counter) of the article."""
-        test = " or ".join(f"contains(., '{label}')" for label in _META_LABELS)
-        for node in self.selector.xpath(f"//body//*[text()[{test}]]"):
-            el = node.root
+        hinted = self._hint(self.profile.meta_line)
+        if hinted is not None and labels.DATE_TEXT.search(text_of(hinted)):
+            return hinted
+        body = self.root.find("body")
+        for el in with_own_text(body if body is not None else self.root, _META_LABEL_RE):
             if el.tag in ("script", "style", "title", "option") or el.xpath(_CHROME):
                 continue
             # Labels often sit in <small>/<span>/<em>; the line is their block parent.
@@ -135,20 +161,23 @@ class ArticlePage:
         return _text(line, sep=" ") if line is not None else ""
 
     @cached_property
-    def headline(self) -> HtmlElement | None:
-        """The headline element: the best-scored heading-like element."""
+    def headline(self) -> Element | None:
+        """The headline element: the family's hint, else the best-scored heading-like element."""
+        hinted = self._hint(self.profile.headline, min_chars=2)
+        if hinted is not None:
+            return hinted
         full_title = metadata.full_document_title(self.root) or ""
         short_title = metadata.document_title(self.root) or ""
         og_title = metadata.meta_content(self.root, metadata.TITLE_META_NAMES) or ""
         line = self.meta_line
         before_line = (
-            set(line.xpath("preceding::*[self::h1 or self::h2 or self::h3][1]"))
+            set(find_all(line, "preceding::*[self::h1 or self::h2 or self::h3][1]"))
             if (line is not None)
             else set()
         )
-        best: HtmlElement | None = None
+        best: Element | None = None
         best_score = 2.9
-        for el in self.selector.root.xpath(_HEADING_XPATH):
+        for el in self._headline_candidates():
             if el.xpath(_CHROME):
                 continue
             text = _text(el, skip=line) if line is not None else _text(el)
@@ -167,14 +196,29 @@ class ArticlePage:
                 best, best_score = el, score
         return best
 
+    def _headline_candidates(self) -> list[Element]:
+        """h1–h3 anywhere; ``*title*``-classed elements near the date line (or anywhere without one)."""
+        headings = list(self.root.iter("h1", "h2", "h3"))
+        line = self.meta_line
+        scope = self.root
+        if line is not None:
+            for _ in range(3):
+                parent = scope.getparent() if scope is not self.root else None
+                scope = line if scope is self.root else (parent if parent is not None else scope)
+        titled = select(_TITLED_CANDIDATES, scope)
+        return headings + [el for el in titled if el.tag not in ("h1", "h2", "h3")]
+
     @cached_property
-    def body_element(self) -> HtmlElement | None:
-        """The block after the meta line with the most text, else the densest container."""
+    def body_element(self) -> Element | None:
+        """The family's body hint; the block after the meta line with the most text; the densest."""
+        hinted = self._hint(self.profile.body, min_chars=_MIN_BODY_CHARS)
+        if hinted is not None:
+            return hinted
         anchor = self.meta_line if self.meta_line is not None else self.headline
         for _ in range(4):
             if anchor is None:
                 break
-            best: HtmlElement | None = None
+            best: Element | None = None
             best_len = _MIN_BODY_CHARS
             for sibling in anchor.itersiblings():
                 if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "ul"):
@@ -241,7 +285,7 @@ class ArticlePage:
 
     def counter_url(self) -> str | None:
         """The script endpoint that fills the counter (count.php, api.php?op=count, ViewClick)."""
-        for src in self.root.xpath("//script/@src"):
+        for src in strings(self.root, "//script/@src"):
             if labels.COUNTER_SCRIPT.search(str(src)):
                 return urljoin(self.url, str(src).strip())
         return None
@@ -258,11 +302,7 @@ class ArticlePage:
         if match := pattern.search(self.meta_text):
             return clean_text(match.group(1))
         scope = self._article_scope()
-        test = " or ".join(
-            f"contains(., '{label}')"
-            for label in (labels.AUTHOR_LABELS if field == "author" else labels.SOURCE_LABELS)
-        )
-        for el in scope.xpath(f".//*[text()[{test}]]"):
+        for el in with_own_text(scope, _BYLINE_LABEL_RE[field]):
             if el.xpath(_CHROME) or el.tag in ("script", "style"):
                 continue
             text = _text(el)
@@ -272,7 +312,7 @@ class ArticlePage:
             return metadata.jsonld_author(metadata.jsonld_article(self.root))
         return None
 
-    def _article_scope(self) -> HtmlElement:
+    def _article_scope(self) -> Element:
         """The element around headline, meta line and body (bylines are searched there)."""
         parts = [p for p in (self.headline, self.meta_line, self.body_element) if p is not None]
         if not parts:
@@ -296,21 +336,19 @@ class ArticlePage:
         return to_sections(body_blocks(body))
 
     def page_urls(self) -> list[str]:
-        """Other pages of a multi-page article, from the pager inside the body."""
+        """Other pages of a multi-page article: body links to this article's page 2..n."""
         body = self.body_element
         if body is None:
             return []
         first = urls.first_page_url(self.url)
         found: set[str] = set()
-        for pager in body.iter("div", "p", "span", "ul", "td"):
-            if not is_pager(pager):
+        for a in body.iter("a"):
+            href = (a.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:")):
                 continue
-            for href in pager.xpath(".//a/@href"):
-                absolute = urljoin(self.url, str(href).strip())
-                if not urls.is_followable(absolute) or urls.page_number(absolute) == 1:
-                    continue
-                if urls.first_page_url(absolute) == first:
-                    found.add(urls.canonical_url(absolute))
+            absolute = urls.join_url(self.url, href)
+            if urls.page_number(absolute) > 1 and urls.first_page_url(absolute) == first:
+                found.add(urls.canonical_url(absolute))
         return sorted(found, key=urls.page_number)
 
     def sidebar(self) -> list[SidebarLink]:

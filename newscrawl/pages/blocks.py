@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 
 from lxml import etree
-from lxml.html import HtmlElement
 
 from newscrawl.items import Section
 from newscrawl.normalize import clean_text
+from newscrawl.pages.dom import Element
 
 #: Elements that end a paragraph.
 BLOCK_TAGS = frozenset(
@@ -119,9 +119,13 @@ def _tag(el: etree._Element) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
+def _has_link(el: etree._Element) -> bool:
+    return next(el.iter("a"), None) is not None
+
+
 def _link_dense(el: etree._Element) -> bool:
     """A block that is mostly links: a related list, a share bar, a tag line."""
-    if _tag(el) in ("p", "h1", "h2", "h3", "h4", "h5", "h6") or el.find(".//a") is None:
+    if _tag(el) in ("p", "h1", "h2", "h3", "h4", "h5", "h6") or not _has_link(el):
         return False
     total = len("".join(str(t) for t in el.itertext()).strip())
     return total > 0 and _link_text_len(el) / total > 0.6
@@ -129,7 +133,7 @@ def _link_dense(el: etree._Element) -> bool:
 
 def is_pager(el: etree._Element) -> bool:
     """A block of page links (1 2 下一页) inside an article body."""
-    if not el.xpath(".//a"):
+    if not _has_link(el):
         return False
     text = "".join(str(t) for t in el.itertext())
     return bool(_PAGER_TEXT.match(text))
@@ -166,7 +170,9 @@ class _Walker:
             return
         block = tag in BLOCK_TAGS
         if block:
-            if is_pager(el) or ((self.blocks or self._parts) and _link_dense(el)):
+            if _has_link(el) and (
+                is_pager(el) or ((self.blocks or self._parts) and _link_dense(el))
+            ):
                 return
             self.flush()
         heading = tag in _HEADING_TAGS
@@ -194,7 +200,7 @@ def _link_text_len(el: etree._Element) -> int:
     return sum(len("".join(str(t) for t in a.itertext()).strip()) for a in el.iter("a"))
 
 
-def densest_block(root: HtmlElement) -> HtmlElement | None:
+def densest_block(root: Element) -> Element | None:
     """The element holding the most paragraph text, for pages without a date line.
 
     Each ``<p>`` with real text scores for its parent (and half for the
@@ -223,10 +229,10 @@ def densest_block(root: HtmlElement) -> HtmlElement | None:
     if not scores:
         return None
     best = max(scores, key=lambda el: scores[el])
-    return best if isinstance(best, HtmlElement) else None
+    return best if isinstance(best, Element) else None
 
 
-def body_blocks(el: HtmlElement) -> list[Block]:
+def body_blocks(el: Element) -> list[Block]:
     """Paragraph blocks of a body element, minus pagers and prev/next lines."""
     walker = _Walker()
     walker.walk(el)

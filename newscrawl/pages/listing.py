@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import urljoin
-
-from parsel import Selector
 
 from newscrawl import urls
 from newscrawl.normalize import clean_text
+from newscrawl.pages.dom import Element, parse_html, strings, text_of
 from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS
 
 
@@ -32,24 +30,31 @@ class Links:
 class ListingPage:
     """A page whose links lead to articles: the home page, a channel list, an article."""
 
-    def __init__(self, url: str, html: str, *, selector: Selector | None = None) -> None:
+    def __init__(self, url: str, html: str, *, root: Element | None = None) -> None:
         self.url = url
         self.html = html
-        if selector is not None:  # an article page's parsed tree: parse each page once
-            self.__dict__["selector"] = selector
+        if root is not None:  # an article page's parsed tree: parse each page once
+            self.__dict__["root"] = root
 
     @cached_property
-    def selector(self) -> Selector:
-        return Selector(text=self.html if self.html.strip() else "<html></html>", type="html")
+    def root(self) -> Element:
+        return parse_html(self.html)
 
     def links(self) -> Links:
         found = Links()
         seen: set[str] = set()
-        base = self.selector.xpath("//base/@href").get() or self.url
-        for a in self.selector.root.iter("a"):
+        bases = strings(self.root, "//base/@href")
+        base = bases[0] if bases else self.url
+        for a in self.root.iter("a"):
             href = (a.get("href") or "").strip()
-            text = clean_text(" ".join(a.itertext())) or ""
-            title = clean_text(a.get("title")) or ""
+            title = a.get("title") or ""
+            # Pager labels all contain 页; other links skip the text work.
+            text = (
+                text_of(a)
+                if "页" in title or "页" in (a.text or "") or (len(a) and "页" in text_of(a))
+                else ""
+            )
+            text, title = clean_text(text) or "", clean_text(title) or ""
             is_next = text in NEXT_PAGE_TEXTS or title in NEXT_PAGE_TEXTS
             dead_link = not href or href.lower().startswith(("javascript:", "#"))
             if title in LAST_PAGE_MARKERS or (is_next and dead_link):
@@ -57,7 +62,7 @@ class ListingPage:
                 continue
             if not href or href.startswith("#"):
                 continue
-            absolute = urljoin(base, href)
+            absolute = urls.join_url(base, href)
             if not urls.is_followable(absolute):
                 continue
             if is_next and found.next_page is None:

@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lxml.html import HtmlElement
-
 from newscrawl.normalize import clean_text
+from newscrawl.pages.dom import Element
 
 #: Meta tags that carry the publication time, most specific first.
 DATE_META_NAMES = (
@@ -36,7 +35,7 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|\s[-–—]+\s|--|——)\s*")
 _TRAILING_SITE = re.compile(r"^(.{6,}?)[-–—]([^-–—]{2,16})$")
 
 
-def meta_content(root: HtmlElement, names: tuple[str, ...]) -> str | None:
+def meta_content(root: Element, names: tuple[str, ...]) -> str | None:
     """The first non-empty ``content`` of ``<meta name|property|itemprop=…>`` in ``names`` order."""
     found: dict[str, str] = {}
     for meta in root.iter("meta"):
@@ -60,7 +59,7 @@ def _walk_jsonld(data: Any) -> Iterator[dict[str, Any]]:
             yield from _walk_jsonld(data["@graph"])
 
 
-def jsonld_article(root: HtmlElement) -> dict[str, Any]:
+def jsonld_article(root: Element) -> dict[str, Any]:
     """The first JSON-LD object that looks like an article (has a headline or datePublished)."""
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
@@ -88,7 +87,7 @@ def jsonld_author(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def time_element(root: HtmlElement) -> str | None:
+def time_element(root: Element) -> str | None:
     """The ``datetime`` of the publication ``<time>``, never one in a sidebar or footer.
 
     A ``<time>`` marked as published (class ``published``, ``pubdate``,
@@ -99,7 +98,7 @@ def time_element(root: HtmlElement) -> str | None:
     for el in root.iter("time"):
         if el.xpath("ancestor::*[self::nav or self::footer or self::aside]"):
             continue
-        value = clean_text(el.get("datetime")) or clean_text(el.text_content())
+        value = clean_text(el.get("datetime")) or clean_text("".join(str(t) for t in el.itertext()))
         if not value:
             continue
         marks = " ".join((el.get("class") or "", el.get("itemprop") or "")).lower()
@@ -110,10 +109,10 @@ def time_element(root: HtmlElement) -> str | None:
     return plain
 
 
-def document_title(root: HtmlElement) -> str | None:
+def document_title(root: Element) -> str | None:
     """``<title>`` without the site or channel suffix (``标题_新闻中心_站名``, ``标题 - 站名``)."""
     el = root.find(".//title")
-    raw = clean_text(el.text_content()) if el is not None else None
+    raw = clean_text("".join(str(t) for t in el.itertext())) if el is not None else None
     if not raw:
         return None
     first = _TITLE_SPLIT.split(raw)[0] or raw
@@ -122,7 +121,7 @@ def document_title(root: HtmlElement) -> str | None:
     return first
 
 
-def full_document_title(root: HtmlElement) -> str | None:
+def full_document_title(root: Element) -> str | None:
     """The whole ``<title>`` text, for checking a headline candidate against it."""
     el = root.find(".//title")
-    return clean_text(el.text_content()) if el is not None else None
+    return clean_text("".join(str(t) for t in el.itertext())) if el is not None else None

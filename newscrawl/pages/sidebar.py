@@ -10,13 +10,11 @@ Navigation menus and tag clouds (short texts, list/channel URLs) are not boxes.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
-
-from lxml.html import HtmlElement
 
 from newscrawl import urls
 from newscrawl.items import SidebarLink
 from newscrawl.normalize import clean_text, is_truncated
+from newscrawl.pages.dom import Element, strings
 from newscrawl.pages.labels import TAG_URL
 
 _DATE = re.compile(
@@ -37,17 +35,17 @@ _CHROME = (
 _MIN_TITLE_CHARS = 6
 
 
-def _text(el: HtmlElement) -> str:
+def _text(el: Element) -> str:
     return clean_text("".join(str(t) for t in el.itertext())) or ""
 
 
-def box_name(ul: HtmlElement) -> str | None:
+def box_name(ul: Element) -> str | None:
     """The heading right before a link list: its own text, without ``<small>News</small>``.
 
     Looks at the list's previous sibling, else at the previous sibling of its
     parent (``<dt>`` before ``<dd><ul>``, a panel heading before a panel body).
     """
-    node: HtmlElement | None = ul
+    node: Element | None = ul
     for _ in range(3):
         if node is None:
             return None
@@ -57,12 +55,12 @@ def box_name(ul: HtmlElement) -> str | None:
         if heading is not None:
             if heading.tag in ("ul", "ol", "li", "a", "img", "script") or len(_text(heading)) > 24:
                 return None
-            own = clean_text("".join(str(t) for t in heading.xpath("text()")))
+            own = clean_text("".join(strings(heading, "text()")))
             name = own or _text(heading)
             # A heading that only wraps its words in <strong>/<span>: take that text.
             if not own and len(heading):
                 first = heading[0]
-                first_own = clean_text("".join(str(t) for t in first.xpath("text()")))
+                first_own = clean_text("".join(strings(first, "text()")))
                 name = first_own or name
             # "标签：" or "上一篇：" label a line of links; they are not box headings.
             return name if name and len(name) <= 20 and not _LABEL.search(name) else None
@@ -70,14 +68,15 @@ def box_name(ul: HtmlElement) -> str | None:
     return None
 
 
-def _link(li: HtmlElement, page_url: str, box: str | None) -> SidebarLink | None:
-    anchors = [li] if li.tag == "a" else li.xpath(".//a[@href]")
-    if not anchors or not anchors[0].get("href"):
+def _link(li: Element, page_url: str, box: str | None) -> SidebarLink | None:
+    a = li if li.tag == "a" else li.find(".//a[@href]")
+    if a is None:
         return None
-    a = anchors[0]
-    raw_href = str(a.get("href")).strip()
-    href = urljoin(page_url, raw_href)
-    if raw_href.startswith("#") or not urls.is_followable(href):
+    raw_href = (a.get("href") or "").strip()
+    if not raw_href or raw_href.startswith(("#", "javascript:", "mailto:")):
+        return None
+    href = urls.join_url(page_url, raw_href)
+    if not urls.is_followable(href):
         return None
     text = _text(a)
     full = clean_text(a.get("title"))
@@ -85,15 +84,16 @@ def _link(li: HtmlElement, page_url: str, box: str | None) -> SidebarLink | None
     # Calendar days, archive months and counters ("2023-5-3 (1)", "2024年11月") are no titles.
     if not title or not _WORDS.search(title) or _DATE_ONLY.match(title):
         return None
-    if _PRENEXT.match(_text(li)):
-        return None
     if li.tag == "a":  # a bare link: its date is the text right after it
         outside = li.tail or ""
         following = li.getnext()
         if following is not None and following.tag not in ("a", "br"):
             outside += _text(following)
     else:
-        outside = " ".join(str(t) for t in li.xpath(".//text()[not(ancestor::a)]"))
+        row_text = _text(li)
+        if _PRENEXT.match(row_text):
+            return None
+        outside = row_text.replace(text, " ", 1)
     date = _DATE.search(outside)
     return SidebarLink(
         box=box,
@@ -120,7 +120,7 @@ def _is_article_box(links: list[SidebarLink]) -> bool:
     return articleish * 2 > len(links) and navigation * 2 < len(links)
 
 
-def _row_of(a: HtmlElement) -> HtmlElement:
+def _row_of(a: Element) -> Element:
     """The list row an anchor sits in (``li``, ``tr``, ``dd``), else the anchor itself."""
     node = a.getparent()
     for _ in range(3):
@@ -132,7 +132,7 @@ def _row_of(a: HtmlElement) -> HtmlElement:
     return a
 
 
-def _heading_row(rows: list[HtmlElement]) -> str | None:
+def _heading_row(rows: list[Element]) -> str | None:
     """A table box's title row: the nearest earlier ``tr`` with short text and no link."""
     row = rows[0].getprevious()
     while row is not None:
@@ -145,7 +145,7 @@ def _heading_row(rows: list[HtmlElement]) -> str | None:
     return None
 
 
-def _inline_heading(container: HtmlElement, first_row: HtmlElement) -> str | None:
+def _inline_heading(container: Element, first_row: Element) -> str | None:
     """For ``<td><b>热门</b><br><a>…</a><br><a>…</a>``: a bold/heading child before the links."""
     for child in container:
         if child is first_row:
@@ -165,34 +165,36 @@ def _inline_heading(container: HtmlElement, first_row: HtmlElement) -> str | Non
     return None
 
 
-def sidebar_links(root: HtmlElement, page_url: str, body: HtmlElement | None) -> list[SidebarLink]:
+def sidebar_links(root: Element, page_url: str, body: Element | None) -> list[SidebarLink]:
     """Every link of every article box on the page, in page order.
 
     Anchors are grouped by their row's parent: the ``li`` of one ``ul``, the
     ``tr`` of one table, or bare ``<br>``-separated links of one cell.
     """
-    groups: dict[HtmlElement, list[HtmlElement]] = {}
+    groups: dict[Element, list[Element]] = {}
+    in_body = set(body.iter("a")) if body is not None else set()
     for a in root.iter("a"):
-        if body is not None and (a is body or body in a.iterancestors()):
+        if a in in_body or not a.get("href"):
             continue
         row = _row_of(a)
         parent = row.getparent()
         if parent is None:
             continue
         rows = groups.setdefault(parent, [])
-        if row not in rows:
+        if not rows or rows[-1] is not row:  # anchors of one row come together
             rows.append(row)
     found: list[SidebarLink] = []
     for container, rows in groups.items():
         if len(rows) < 2 or container.xpath(_CHROME):
             continue
-        labels_text = "".join(str(t) for t in container.xpath(".//text()[not(ancestor::a)]"))
+        labels_text = "".join(strings(container, ".//text()[not(ancestor::a)]"))
         if _PRENEXT.search(labels_text):  # 上一篇：<a>…</a> 下一篇：<a>…</a>
             continue
         if rows[0].tag == "tr":
             name = _heading_row(rows)
-            if name is None and container.tag == "tbody":
-                name = box_name(container.getparent())
+            table = container.getparent()
+            if name is None and container.tag == "tbody" and table is not None:
+                name = box_name(table)
         elif rows[0].tag == "a":
             name = _inline_heading(container, rows[0]) or box_name(container)
         else:

@@ -153,8 +153,9 @@ class CmsSpider(scrapy.Spider):
         if html is None:
             return
         page = self._page(response, html)
-        yield from self._follow(ListingPage(response.url, html, selector=page.selector).links())
+        yield from self._follow(ListingPage(response.url, html, root=page.root).links())
         item = page.to_item()
+        self._count(f"family/{page.family}")
         if item is None:
             self._count("soft_404")
             self.logger.info("soft 404 (HTTP 200 without an article): %s", response.url)

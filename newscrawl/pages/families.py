@@ -1,0 +1,98 @@
+"""CMS families: how to recognize each one, and the small hints its pages get.
+
+A family is data: the generator meta tag it prints, the URL shapes it uses,
+markup only it emits (its counter script, its pager class), and optional
+XPath hints for the date line, headline and body. Hints are tried first and
+the generic chains of ``ArticlePage`` take over whenever a hint finds
+nothing, so a site that changed its template still extracts.
+
+Detection reads the raw HTML with substring tests (cheap, no parse) in this
+order: generator meta, family-only markup, URL shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Family:
+    """One CMS family as data."""
+
+    name: str
+    #: Pattern of ``<meta name="generator" content=…>`` values.
+    generator: re.Pattern[str] | None = None
+    #: Substrings only this family's pages contain (counter scripts, pager classes).
+    markup: tuple[str, ...] = ()
+    #: URL shapes of its article pages.
+    url: re.Pattern[str] | None = None
+    #: XPath hints, tried before the generic chains (each must select elements).
+    meta_line: str | None = None
+    headline: str | None = None
+    body: str | None = None
+    #: Script endpoints that fill the counter; the spider may request them.
+    counter: tuple[str, ...] = field(default=())
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        name="dedecms",
+        generator=re.compile(r"dede", re.IGNORECASE),
+        markup=("/plus/count.php", "dede_pages", "/plus/view.php"),
+        url=re.compile(r"/a/[\w/-]*/\d+(?:_\d+)?\.html$|/plus/view\.php\?aid="),
+        meta_line="//div[contains(@class,'viewbox')]//div[contains(@class,'info')]",
+        headline="//div[contains(@class,'viewbox')]//div[contains(@class,'title')]/h2",
+        body="//div[contains(@class,'viewbox')]//div[contains(@class,'content')]",
+        counter=("/plus/count.php",),
+    ),
+    Family(
+        name="phpcms",
+        generator=re.compile(r"phpcms", re.IGNORECASE),
+        markup=("api.php?op=count", 'id="Article"'),
+        url=re.compile(r"[?&]m=content&c=index&a=show|/html/\d{4}/\w+/\d+\.html$"),
+        headline="//div[@id='Article']/h1",
+        body="//div[@id='Article']//div[contains(@class,'content')]",
+        counter=("api.php?op=count",),
+    ),
+    Family(
+        name="empirecms",
+        generator=re.compile(r"empire", re.IGNORECASE),
+        markup=("/e/public/ViewClick", "/e/action/", "/e/data/"),
+        url=re.compile(r"/e/action/ShowInfo\.php|/\d{4}-\d{2}-\d{2}/\d+\.html$"),
+        counter=("/e/public/ViewClick",),
+    ),
+    Family(
+        name="pbootcms",
+        generator=re.compile(r"pboot", re.IGNORECASE),
+        markup=("/core/template/", "pboot"),
+        url=re.compile(r"/\?[a-z]+/\d+\.html$"),
+    ),
+    Family(
+        name="phpmywind",
+        generator=re.compile(r"phpmywind", re.IGNORECASE),
+        markup=("templates/default/", "PHPMyWind"),
+        url=re.compile(r"/show\.php\?(?:.*&)?id=\d+|/[a-z]*show-\d+-\d+(?:-\d+)?\.html$"),
+    ),
+)
+GENERIC = Family(name="generic")
+
+_GENERATOR = re.compile(
+    r"""<meta[^>]+name\s*=\s*["']?generator["']?[^>]*content\s*=\s*["']([^"']+)""", re.IGNORECASE
+)
+
+
+def detect_family(url: str, html: str) -> Family:
+    """The family whose generator, markup or URL shape the page shows (else ``GENERIC``)."""
+    head = html[:4096]
+    if match := _GENERATOR.search(head):
+        for family in FAMILIES:
+            if family.generator is not None and family.generator.search(match.group(1)):
+                return family
+    for family in FAMILIES:
+        if any(marker in html for marker in family.markup):
+            return family
+    for family in FAMILIES:
+        if family.url is not None and family.url.search(url):
+            return family
+    return GENERIC

@@ -1,0 +1,64 @@
+"""CMS family detection on the golden fixtures, and hints that never stand alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newscrawl.encoding import decode_html
+from newscrawl.pages import detect_family, page_class_for
+from newscrawl.pages.families import GENERIC
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FAMILY_OF_FOLDER = {
+    "dedecms": "dedecms",
+    "phpcms": "phpcms",
+    "empirecms": "empirecms",
+    "phpmywind": "phpmywind",
+    "demo-phpmywind": "phpmywind",
+    "demo-rewrite": "phpmywind",
+}
+CASES = sorted(p for folder in FAMILY_OF_FOLDER for p in (FIXTURES / folder).iterdir())
+
+
+def _page(case: Path) -> tuple[str, str]:
+    meta = json.loads((case / "meta.json").read_text())
+    html, _ = decode_html((case / "page.html").read_bytes(), meta.get("content_type"))
+    return meta["url"], html
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_family_detected(case: Path) -> None:
+    url, html = _page(case)
+    assert detect_family(url, html).name == FAMILY_OF_FOLDER[case.parent.name]
+
+
+def test_generator_meta_wins_over_markup() -> None:
+    html = '<html><head><meta name="generator" content="PHPCMS V9"></head>'
+    html += '<body><script src="/plus/count.php?aid=1"></script></body></html>'
+    assert detect_family("http://h/a/1.html", html).name == "phpcms"
+
+
+def test_unknown_pages_are_generic() -> None:
+    assert detect_family("http://h/post/1", "<html><body><p>x</p></body></html>") is GENERIC
+    assert page_class_for("http://h/post/1", "<html></html>").profile is GENERIC
+
+
+def test_a_hint_that_finds_nothing_falls_back_to_the_generic_chain() -> None:
+    # A DedeCMS page whose template lost the viewbox wrapper the hints expect.
+    html = (
+        "<html><head><title>新闻标题测试页面 - 站点</title></head><body>"
+        '<script src="/plus/count.php?view=yes&aid=9&mid=1"></script>'
+        "<h1>新闻标题测试页面</h1><p>时间：2024-03-05 10:21 来源：本站</p>"
+        "<div><p>第一段正文，说明事情的经过和结果。</p><p>第二段正文。</p></div></body></html>"
+    )
+    page = page_class_for("http://h/a/news/9.html", html)("http://h/a/news/9.html", html)
+    assert page.family == "dedecms"
+    item = page.to_item()
+    assert item is not None
+    assert item.title == "新闻标题测试页面"
+    assert item.published_raw == "2024-03-05 10:21"
+    assert item.body == "第一段正文，说明事情的经过和结果。\n第二段正文。"
+    assert item.views_source == "script"
