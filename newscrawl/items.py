@@ -80,6 +80,8 @@ class Article:
     body: str = ""
     sidebar: list[SidebarLink] = field(default_factory=list)
     fetched_at: str | None = None
+    #: Set once ``normalize_article`` ran (in a worker process, say); not part of the contract.
+    normalized: bool = field(default=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON shape, keys in ``ARTICLE_KEYS`` order."""

@@ -51,7 +51,8 @@ class NormalizePipeline:
     def process_item(self, item: Any) -> Article:
         if not isinstance(item, Article):
             return item  # type: ignore[no-any-return]  # other item types pass through untouched
-        article = normalize_article(item, tz=self.tz)
+        # Extraction workers normalize already; merged multi-page items are not.
+        article = item if item.normalized else normalize_article(item, tz=self.tz)
         if not article.title:
             self.stats.inc_value("newscrawl/dropped/no_title")
             logger.warning("dropped, no title: %s", article.url)

@@ -5,6 +5,8 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``ARCHIVE_URL``: SQLAlchemy URL (or file path) of the archive.
 - ``ARCHIVE_BATCH_SIZE``: items stored per transaction.
 - ``NEWSCRAWL_TZ``: time zone of naive site times.
+- ``NEWSCRAWL_FETCH_COUNTERS``: request script counter endpoints.
+- ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes.
 """
 
 BOT_NAME = "newscrawl"
@@ -34,9 +36,10 @@ ITEM_PIPELINES = {
 ARCHIVE_URL = "sqlite:///archive.sqlite"  # the archive database (SQLAlchemy URL or path)
 ARCHIVE_BATCH_SIZE = 200  # items per transaction: fewer commits, bounded loss on a crash
 NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
-NEWSCRAWL_FETCH_COUNTERS = (
-    False  # request script counter endpoints (each adds one to the site count)
-)
+# Request script counter endpoints: each request adds one to the site's public count.
+NEWSCRAWL_FETCH_COUNTERS = False
+# Worker processes that parse, extract and normalize article pages (0: in the crawl process).
+NEWSCRAWL_EXTRACT_WORKERS = 0
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

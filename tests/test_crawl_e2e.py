@@ -34,12 +34,13 @@ class Scenario:
     theme: str
     counters: bool = False  # NEWSCRAWL_FETCH_COUNTERS
     robots_forbid_counter: bool = False
+    workers: int = 0  # NEWSCRAWL_EXTRACT_WORKERS
 
     def __str__(self) -> str:
         flags = ("+counters" if self.counters else "") + (
             "-robots" if self.robots_forbid_counter else ""
         )
-        return self.theme + flags
+        return self.theme + flags + (f"+{self.workers}workers" if self.workers else "")
 
     @property
     def counters_read(self) -> bool:
@@ -48,6 +49,7 @@ class Scenario:
 
 SCENARIOS = (
     Scenario("phpmywind"),
+    Scenario("phpmywind", workers=1),
     Scenario("rewrite"),
     Scenario("dedecms"),
     Scenario("dedecms", counters=True),
@@ -89,6 +91,7 @@ def crawl(scenario: Scenario, tmp: Path) -> Crawl:
                 "-s", "AUTOTHROTTLE_ENABLED=0",
                 "-s", "ARCHIVE_BATCH_SIZE=7",
                 "-s", f"NEWSCRAWL_FETCH_COUNTERS={int(scenario.counters)}",
+                "-s", f"NEWSCRAWL_EXTRACT_WORKERS={scenario.workers}",
             ],
             cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
         )  # fmt: skip

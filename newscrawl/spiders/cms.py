@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -26,9 +27,8 @@ from twisted.python.failure import Failure
 
 from newscrawl import urls
 from newscrawl.encoding import decode_html
+from newscrawl.extraction import PageExtractor, PageResult
 from newscrawl.items import Article
-from newscrawl.pages import page_class_for
-from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
@@ -69,12 +69,17 @@ class CmsSpider(scrapy.Spider):
         self.allowed_domains = sorted({urls.host_of(u) for u in start} | set(profile_hosts))
         self._list_signatures: dict[tuple[str, ...], str] = {}
         self.fetch_counters = False
+        self.tz = "Asia/Shanghai"
+        self.extractor = PageExtractor(0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CmsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         # Off by default: every counter request adds one to the site's public count.
         spider.fetch_counters = crawler.settings.getbool("NEWSCRAWL_FETCH_COUNTERS", False)
+        spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
+        spider.extractor = PageExtractor(crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS", 0))
+        crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         return spider
 
     @classmethod
@@ -143,26 +148,39 @@ class CmsSpider(scrapy.Spider):
 
     # -- articles ----------------------------------------------------------
 
-    def _page(self, response: Response, html: str) -> ArticlePage:
-        fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
-        return page_class_for(response.url, html)(response.url, html, fetched_at=fetched_at)
+    @staticmethod
+    def _now() -> str:
+        return datetime.now(UTC).isoformat(timespec="seconds")
 
-    def parse_article(self, response: Response) -> Iterator[scrapy.Request | Article]:
+    async def _extract(self, response: Response, *, normalize: bool) -> PageResult | None:
+        if not isinstance(response, TextResponse):
+            self._count("non_html")
+            self.logger.warning("not an HTML page, skipped: %s", response.url)
+            return None
+        content_type = response.headers.get("Content-Type")
+        return await self.extractor.extract(
+            response.url,
+            response.body,
+            content_type.decode("latin-1") if content_type else None,
+            self._now(),
+            self.tz,
+            normalize=normalize,
+        )
+
+    async def parse_article(self, response: Response) -> AsyncIterator[scrapy.Request | Article]:
         """An article's page 1: build the item, fetch its further pages, follow its links."""
-        html = self._text(response)
-        if html is None:
+        result = await self._extract(response, normalize=True)
+        if result is None:
             return
-        page = self._page(response, html)
-        yield from self._follow(ListingPage(response.url, html, root=page.root).links())
-        item = page.to_item()
-        self._count(f"family/{page.family}")
-        if item is None:
+        for request in self._follow(result.links):
+            yield request
+        self._count(f"family/{result.family}")
+        if result.item is None:
             self._count("soft_404")
             self.logger.info("soft 404 (HTTP 200 without an article): %s", response.url)
             return
-        pending = [u for u in page.page_urls() if u != urls.canonical_url(response.url)]
-        counter = page.counter_url() if item.views_source == "script" else None
-        yield from self._complete(item, pending, counter)
+        for output in self._complete(result.item, result.page_urls, result.counter_url):
+            yield output
 
     def _complete(
         self, item: Article, pending: list[str], counter: str | None
@@ -187,20 +205,22 @@ class CmsSpider(scrapy.Spider):
         else:
             yield item
 
-    def parse_more(
+    async def parse_more(
         self, response: Response, item: Article, pending: list[str], counter: str | None
-    ) -> Iterator[scrapy.Request | Article]:
+    ) -> AsyncIterator[scrapy.Request | Article]:
         """Page 2..n of an article: append its sections to the item."""
-        html = self._text(response)
-        if html is not None:
-            page = self._page(response, html)
-            item.sections = merge_sections(item.sections, page.sections())
+        result = await self._extract(response, normalize=False)
+        if result is not None and result.item is not None:
+            more = result.item
+            item.sections = merge_sections(item.sections, more.sections)
             item.body = body_text(item.sections)
-            for url in page.page_urls():
+            item.normalized = False  # the merged sections are raw: the pipeline cleans them
+            for url in result.page_urls:
                 if url not in pending and urls.page_number(url) > urls.page_number(response.url):
                     pending.append(url)
         self._count("article_pages")
-        yield from self._complete(item, pending, counter)
+        for output in self._complete(item, pending, counter):
+            yield output
 
     def parse_counter(
         self, response: Response, item: Article, pending: list[str], counter: str | None
@@ -212,6 +232,7 @@ class CmsSpider(scrapy.Spider):
         else:
             item.views_raw = value
             item.views_source = "endpoint"
+            item.normalized = False  # views come from views_raw in the pipeline
             self._count("counter_fetched")
         yield item
 

@@ -1,0 +1,102 @@
+"""Everything the spider needs from one article page, in one call that may run elsewhere.
+
+``extract_page`` takes the response's bytes and returns a picklable
+``PageResult``: the normalized Article (or None for a soft 404), the links
+to follow, the article's further pages, its counter endpoint and its CMS
+family. It is pure, so ``PageExtractor`` can run it in the crawl's own
+process or in a pool of worker processes (``NEWSCRAWL_EXTRACT_WORKERS``):
+parsing and extraction cost more CPU than Scrapy itself, and a second core
+takes them off the reactor's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from newscrawl import urls
+from newscrawl.encoding import decode_html
+from newscrawl.items import Article
+from newscrawl.normalize_item import normalize_article
+from newscrawl.pages import page_class_for
+from newscrawl.pages.listing import Links, ListingPage
+
+
+@dataclass
+class PageResult:
+    """What one article page yields; sent back from a worker process as a pickle."""
+
+    item: Article | None
+    links: Links
+    family: str
+    page_urls: list[str] = field(default_factory=list)
+    counter_url: str | None = None
+
+
+def extract_page(
+    url: str,
+    body: bytes,
+    content_type: str | None,
+    fetched_at: str,
+    tz: str,
+    *,
+    normalize: bool = True,
+) -> PageResult:
+    """Decode, read and (unless told not to) normalize one article page."""
+    html, _encoding = decode_html(body, content_type)
+    page = page_class_for(url, html)(url, html, fetched_at=fetched_at)
+    links = ListingPage(url, html, root=page.root).links()
+    item = page.to_item()
+    if item is None:
+        return PageResult(None, links, page.family)
+    if normalize:
+        item = normalize_article(item, tz=tz)
+        item.normalized = True
+    first = urls.canonical_url(url)
+    return PageResult(
+        item=item,
+        links=links,
+        family=page.family,
+        page_urls=[u for u in page.page_urls() if u != first],
+        counter_url=page.counter_url() if item.views_source == "script" else None,
+    )
+
+
+class PageExtractor:
+    """Runs ``extract_page`` inline (``workers=0``) or in a pool of worker processes."""
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = max(0, workers)
+        self._pool: Executor | None = None
+
+    def _executor(self) -> Executor:
+        if self._pool is None:
+            # forkserver: workers start from a clean process, not a fork of the
+            # reactor's threads; they import the page objects once.
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._pool
+
+    async def extract(
+        self,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        fetched_at: str,
+        tz: str,
+        *,
+        normalize: bool = True,
+    ) -> PageResult:
+        if not self.workers:
+            return extract_page(url, body, content_type, fetched_at, tz, normalize=normalize)
+        future = self._executor().submit(
+            extract_page, url, body, content_type, fetched_at, tz, normalize=normalize
+        )
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
