@@ -61,7 +61,9 @@ def build_rows(
     ceiling: Ceiling,
     bare: dict[str, Any],
     full: dict[str, Any],
+    pooled: dict[str, Any],
     check: CheckResult,
+    pooled_check: CheckResult,
     micro: MicroResult,
 ) -> list[Row]:
     """The results table, in the order the brief lists the measures."""
@@ -94,6 +96,19 @@ def build_rows(
         ),
         Row("full / bare", f"{full_rate / bare_rate:.3f}", "share of Scrapy's bare rate kept"),
         Row(
+            "full crawl, 1 extraction worker",
+            f"{_rate(pooled):,.1f} pages/s",
+            f"NEWSCRAWL_EXTRACT_WORKERS=1 (the second core): {pooled['responses']} responses, "
+            f"{pooled['items']} items in {pooled['seconds']:.1f} s, "
+            f"{pooled_check.found}/{pooled_check.expected} archived, "
+            f"{'all' if pooled_check.all_correct else 'NOT all'} fields correct",
+        ),
+        Row(
+            "full with worker / bare",
+            f"{_rate(pooled) / bare_rate:.3f}",
+            "share of Scrapy's bare rate kept with the second core",
+        ),
+        Row(
             "peak RSS bare crawl",
             f"{bare['max_rss_kb'] / 1024:.0f} MB",
             "VmHWM of the crawl process",
@@ -102,6 +117,11 @@ def build_rows(
             "peak RSS full crawl",
             f"{full['max_rss_kb'] / 1024:.0f} MB",
             "VmHWM of the crawl process",
+        ),
+        Row(
+            "peak RSS full crawl with worker",
+            f"{pooled['max_rss_kb'] / 1024:.0f} MB",
+            "VmHWM of the crawl process (the worker is a separate process)",
         ),
         Row(
             "archive complete",
@@ -118,9 +138,9 @@ def build_rows(
         ),
         Row("extraction", _ms(micro.extract), f"{micro.extract / micro.parse:.1f}x the floor"),
         Row(
-            "article link discovery",
+            "whole article page",
             _ms(micro.links),
-            f"ListingPage.links on article pages (the spider's second parse), "
+            f"extract_page: decode, parse, fields, links, normalization; "
             f"{micro.links / micro.parse:.1f}x the floor",
         ),
         Row(
@@ -181,11 +201,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bare crawl: {_rate(bare):,.1f} pages/s", flush=True)
             full = crawl("cms", base, workdir)
             print(f"full crawl: {_rate(full):,.1f} pages/s", flush=True)
+            pooled = crawl("cms-pool", base, workdir)
+            print(f"full crawl with a worker: {_rate(pooled):,.1f} pages/s", flush=True)
             profiled = None
             if args.profile is not None:
                 prof = workdir / "cms.prof"
                 profiled = crawl("cms", base, workdir, profile=prof)
             check = check_archive(full["archive"], base, bundle.truth)
+            pooled_check = check_archive(pooled["archive"], base, bundle.truth)
         micro = run_micro(
             bundle, base, sample=args.sample, repeat=args.repeat, store_count=args.articles
         )
@@ -197,12 +220,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"a separate cProfile'd full crawl ran at {_rate(profiled):,.1f} pages/s; "
                 f"top functions in {args.profile.name}"
             )
-    report = render(command, build_rows(bundle, ceiling, bare, full, check, micro), notes)
+    report = render(
+        command, build_rows(bundle, ceiling, bare, full, pooled, check, pooled_check, micro), notes
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     print(report)
     print(f"written to {args.out} in {time.perf_counter() - started:.0f} s")
-    return 0 if check.all_correct else 1
+    return 0 if check.all_correct and pooled_check.all_correct else 1
 
 
 if __name__ == "__main__":

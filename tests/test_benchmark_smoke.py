@@ -26,6 +26,8 @@ EXPECTED_ROWS = (
     "bare crawl",
     "full crawl",
     "full / bare",
+    "full crawl, 1 extraction worker",
+    "full with worker / bare",
     "peak RSS bare crawl",
     "peak RSS full crawl",
     "archive complete",
@@ -36,7 +38,7 @@ EXPECTED_ROWS = (
     "sections correct",
     "lxml parse (floor)",
     "extraction",
-    "article link discovery",
+    "whole article page",
     "normalization",
     "storage",
 )

@@ -68,6 +68,8 @@ class CmsSpider(scrapy.Spider):
         self.site_name = site
         self.allowed_domains = sorted({urls.host_of(u) for u in start} | set(profile_hosts))
         self._list_signatures: dict[tuple[str, ...], str] = {}
+        #: Canonical URLs already requested by following links (a set of strings).
+        self._requested: set[str] = set()
         self.fetch_counters = False
         self.tz = "Asia/Shanghai"
         self.extractor = PageExtractor(0)
@@ -98,6 +100,7 @@ class CmsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls:
+            self._requested.add(urls.canonical_url(url))
             if urls.looks_like_article(url):
                 yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
             else:
@@ -122,10 +125,21 @@ class CmsSpider(scrapy.Spider):
         return None
 
     def _follow(self, links: Links) -> Iterator[scrapy.Request]:
+        """Requests for links not requested before.
+
+        Every article page repeats the site's sidebar and navigation links;
+        Scrapy's dupefilter would drop the repeats, but only after building,
+        fingerprinting and scheduling each one, which costs more than the page.
+        """
+        requested = self._requested
         for url in links.listings:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            if url not in requested:
+                requested.add(url)
+                yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
         for url in links.articles:
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+            if url not in requested:
+                requested.add(url)
+                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """A home or list page: follow its list and article links."""
