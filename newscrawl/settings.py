@@ -28,6 +28,11 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # news pages are < 1 MB; a 10 MB body is not an article
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 
+# Each response yields at most one article plus a few requests. Scrapy's default
+# of 100 starts 100 asyncio tasks per response to process them; at this size
+# that costs more than the processing itself (benchmarks: bare crawl +45%).
+CONCURRENT_ITEMS = 1
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.NormalizePipeline": 300,
     "newscrawl.pipelines.ArchivePipeline": 800,
