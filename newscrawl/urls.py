@@ -88,7 +88,7 @@ def join_url(base: str, href: str) -> str:
     """
     if href.startswith(("http://", "https://")):
         return href
-    if not href or href.startswith(("?", "#")):
+    if not href or href.startswith(("?", "#", "//")):
         return urljoin(base, href)
     end = min((i for i in (base.find("?"), base.find("#")) if i >= 0), default=len(base))
     cut = base.rfind("/", 0, end)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscrawl import urls
 
@@ -111,3 +115,22 @@ def test_query_routes_and_prefixed_rewrites(
 def test_rewritten_lists_are_not_articles(url: str) -> None:
     assert urls.looks_like_listing(url)
     assert not urls.looks_like_article(url)
+
+
+_SEGMENT = st.text(alphabet="abc./?#=&-_0123456789", max_size=12)
+
+
+@settings(max_examples=300)
+@given(
+    base=st.builds(
+        lambda host, path, query: f"http://{host}{path}{query}",
+        st.sampled_from(["h", "h:8000", "news.example.cn"]),
+        st.sampled_from(["", "/", "/a/b.html", "/a/b/", "/show.php", "/a/.b/c"]),
+        st.sampled_from(["", "?cid=1", "?x=1/2", "#frag", "?a=1#b"]),
+    ),
+    href=st.one_of(
+        _SEGMENT, st.builds(lambda s: "/" + s, _SEGMENT), st.builds(lambda s: "../" + s, _SEGMENT)
+    ),
+)
+def test_join_url_is_urljoin(base: str, href: str) -> None:
+    assert urls.join_url(base, href) == urljoin(base, href)
