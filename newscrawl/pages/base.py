@@ -72,6 +72,8 @@ _BYLINE_LABEL_RE = {
 }
 _MIN_BODY_CHARS = 20
 _COLON_SPACES = re.compile(r"\s*([：:])\s*")
+# A date that stands on its own: it names the year, or is relative (3小时前, 昨天).
+_DATED = re.compile(r"\d{4}|前|刚刚|昨天|前天|今天")
 _MAX_META_CHARS = 300
 
 
@@ -156,8 +158,37 @@ class ArticlePage:
         return None
 
     @cached_property
+    def date_line(self) -> Element | None:
+        """The labelled date line, else an unlabelled one right after the headline.
+
+        Many portals print ``<h1>…</h1><div><span>2025-10-29 15:38</span>
+        <span>新华网</span></div>`` with no 日期/时间 label: the first short block
+        after the headline (its next siblings, or its wrapper's) that holds a
+        date with a year, or a relative one, and at most one link.
+        """
+        if self.meta_line is not None:
+            return self.meta_line
+        headline = self.headline
+        if headline is None:
+            return None
+        anchor: Element | None = headline
+        for _ in range(2):
+            if anchor is None:
+                break
+            for sibling in list(anchor.itersiblings())[:3]:
+                if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style"):
+                    continue
+                text = _text(sibling, sep=" ")
+                if len(text) > 200 or sum(1 for _ in sibling.iter("a")) > 1:
+                    continue
+                if (match := labels.DATE_TEXT.search(text)) and _DATED.search(match.group(0)):
+                    return sibling
+            anchor = anchor.getparent()
+        return None
+
+    @cached_property
     def meta_text(self) -> str:
-        line = self.meta_line
+        line = self.date_line
         return _text(line, sep=" ") if line is not None else ""
 
     @cached_property
@@ -214,7 +245,7 @@ class ArticlePage:
         hinted = self._hint(self.profile.body, min_chars=_MIN_BODY_CHARS)
         if hinted is not None:
             return hinted
-        anchor = self.meta_line if self.meta_line is not None else self.headline
+        anchor = self.date_line if self.date_line is not None else self.headline
         for _ in range(4):
             if anchor is None:
                 break
@@ -237,7 +268,7 @@ class ArticlePage:
         """False for soft 404s and list pages: no date line, headline or body of its own."""
         if self.meta_line is not None:
             return True
-        has_date = self._structured_date() is not None
+        has_date = self.date_line is not None or self._structured_date() is not None
         return self.headline is not None and has_date and bool(self.sections())
 
     def title(self) -> str | None:
@@ -314,7 +345,7 @@ class ArticlePage:
 
     def _article_scope(self) -> Element:
         """The element around headline, meta line and body (bylines are searched there)."""
-        parts = [p for p in (self.headline, self.meta_line, self.body_element) if p is not None]
+        parts = [p for p in (self.headline, self.date_line, self.body_element) if p is not None]
         if not parts:
             return self.root
         common = [parts[0], *parts[0].iterancestors()]
