@@ -18,6 +18,7 @@ shapes come from the CMS families in DESIGN.md:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -95,6 +96,24 @@ def join_url(base: str, href: str) -> str:
     if cut <= base.find("//") + 1:  # no path at all: http://host
         return urljoin(base, href)
     return _join_in(base[: cut + 1], href)
+
+
+def joiner(base: str) -> Callable[[str], str]:
+    """``join_url`` bound to one page URL, for resolving all of its links."""
+    end = min((i for i in (base.find("?"), base.find("#")) if i >= 0), default=len(base))
+    cut = base.rfind("/", 0, end)
+    if cut <= base.find("//") + 1:
+        return lambda href: join_url(base, href)
+    directory = base[: cut + 1]
+
+    def join(href: str) -> str:
+        if href.startswith(("http://", "https://")):
+            return href
+        if not href or href.startswith(("?", "#", "//")):
+            return urljoin(base, href)
+        return _join_in(directory, href)
+
+    return join
 
 
 @lru_cache(maxsize=65536)

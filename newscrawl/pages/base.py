@@ -66,10 +66,9 @@ _TITLED_CANDIDATES = etree.XPath(
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0}
 _META_LABEL_RE = re.compile("|".join(_META_LABELS))
-_BYLINE_LABEL_RE = {
-    "author": re.compile("(?:" + "|".join(labels.AUTHOR_LABELS) + r")\s*[：:]"),
-    "source": re.compile("(?:" + "|".join(labels.SOURCE_LABELS) + r")\s*[：:]"),
-}
+_ANY_BYLINE_LABEL = re.compile(
+    "(?:" + "|".join((*labels.AUTHOR_LABELS, *labels.SOURCE_LABELS)) + r")\s*[：:]"
+)
 _MIN_BODY_CHARS = 20
 _COLON_SPACES = re.compile(r"\s*([：:])\s*")
 # A date that stands on its own: it names the year, or is relative (3小时前, 昨天).
@@ -209,8 +208,6 @@ class ArticlePage:
         best: Element | None = None
         best_score = 2.9
         for el in self._headline_candidates():
-            if el.xpath(_CHROME):
-                continue
             text = _text(el, skip=line) if line is not None else _text(el)
             if not 4 <= len(text) <= 120:
                 continue
@@ -221,9 +218,10 @@ class ArticlePage:
                 score += 3
             if el in before_line:
                 score += 2.5
-            if el.xpath(".//a") and el not in before_line:
+            elif next(el.iter("a"), None) is not None:
                 score -= 1.5  # headings that link elsewhere are box titles
-            if score > best_score:
+            # The chrome test (an XPath) runs only for a candidate that would win.
+            if score > best_score and not el.xpath(_CHROME):
                 best, best_score = el, score
         return best
 
@@ -332,16 +330,24 @@ class ArticlePage:
         pattern = labels.BYLINE[field]
         if match := pattern.search(self.meta_text):
             return clean_text(match.group(1))
-        scope = self._article_scope()
-        for el in with_own_text(scope, _BYLINE_LABEL_RE[field]):
-            if el.xpath(_CHROME) or el.tag in ("script", "style"):
-                continue
-            text = _text(el)
-            if len(text) <= 120 and (match := pattern.search(text)):
+        for text in self._byline_lines:
+            if match := pattern.search(text):
                 return clean_text(match.group(1))
         if field == "author":
             return metadata.jsonld_author(metadata.jsonld_article(self.root))
         return None
+
+    @cached_property
+    def _byline_lines(self) -> list[str]:
+        """Short lines around the article with a byline label (one scan for author and source)."""
+        lines: list[str] = []
+        for el in with_own_text(self._article_scope(), _ANY_BYLINE_LABEL):
+            if el.tag in ("script", "style") or el.xpath(_CHROME):
+                continue
+            text = _text(el)
+            if len(text) <= 120:
+                lines.append(text)
+        return lines
 
     def _article_scope(self) -> Element:
         """The element around headline, meta line and body (bylines are searched there)."""

@@ -115,8 +115,9 @@ class Block:
 
 
 def _tag(el: etree._Element) -> str:
+    """The element's tag ('' for comments); lxml's HTML parser already lower-cases tags."""
     tag = el.tag
-    return tag.lower() if isinstance(tag, str) else ""
+    return tag if isinstance(tag, str) else ""
 
 
 def _has_link(el: etree._Element) -> bool:

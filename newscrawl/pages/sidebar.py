@@ -10,11 +10,12 @@ Navigation menus and tag clouds (short texts, list/channel URLs) are not boxes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from newscrawl import urls
 from newscrawl.items import SidebarLink
 from newscrawl.normalize import clean_text, is_truncated
-from newscrawl.pages.dom import Element, strings
+from newscrawl.pages.dom import Element, strings, text_of
 from newscrawl.pages.labels import TAG_URL
 
 _DATE = re.compile(
@@ -27,6 +28,7 @@ _DATE_ONLY = re.compile(
 _WORDS = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{3}")
 _PRENEXT = re.compile(r"^\s*(?:[←→«»]|(?:上一篇|下一篇|上一条|下一条|上篇|下篇))")
 _LABEL = re.compile(r"[：:]")
+_PRENEXT_ANYWHERE = re.compile(r"[←→«»]|上一|下一|上篇|下篇")
 # Page header and footer; a <nav> of its own may be a sidebar widget (近期文章).
 _CHROME = (
     "ancestor-or-self::*[(self::header or self::footer) and not(ancestor::article)"
@@ -37,6 +39,13 @@ _MIN_TITLE_CHARS = 6
 
 def _text(el: Element) -> str:
     return clean_text("".join(str(t) for t in el.itertext())) or ""
+
+
+def _own_text(el: Element) -> str:
+    """Text directly inside ``el`` (its text and its children's tails), as XPath ``text()``."""
+    parts = [el.text or ""]
+    parts.extend(child.tail or "" for child in el)
+    return "".join(parts)
 
 
 def box_name(ul: Element) -> str | None:
@@ -55,12 +64,12 @@ def box_name(ul: Element) -> str | None:
         if heading is not None:
             if heading.tag in ("ul", "ol", "li", "a", "img", "script") or len(_text(heading)) > 24:
                 return None
-            own = clean_text("".join(strings(heading, "text()")))
+            own = clean_text(_own_text(heading))
             name = own or _text(heading)
             # A heading that only wraps its words in <strong>/<span>: take that text.
             if not own and len(heading):
                 first = heading[0]
-                first_own = clean_text("".join(strings(first, "text()")))
+                first_own = clean_text(_own_text(first))
                 name = first_own or name
             # "标签：" or "上一篇：" label a line of links; they are not box headings.
             return name if name and len(name) <= 20 and not _LABEL.search(name) else None
@@ -68,17 +77,18 @@ def box_name(ul: Element) -> str | None:
     return None
 
 
-def _link(li: Element, page_url: str, box: str | None) -> SidebarLink | None:
-    a = li if li.tag == "a" else li.find(".//a[@href]")
+def _link(li: Element, join: Callable[[str], str], box: str | None) -> SidebarLink | None:
+    a = li if li.tag == "a" else next((x for x in li.iter("a") if x.get("href")), None)
     if a is None:
         return None
     raw_href = (a.get("href") or "").strip()
     if not raw_href or raw_href.startswith(("#", "javascript:", "mailto:")):
         return None
-    href = urls.join_url(page_url, raw_href)
+    href = join(raw_href)
     if not urls.is_followable(href):
         return None
-    text = _text(a)
+    a_raw = a.text or "" if len(a) == 0 else text_of(a)
+    text = clean_text(a_raw) or ""
     full = clean_text(a.get("title"))
     title = full or text
     # Calendar days, archive months and counters ("2023-5-3 (1)", "2024年11月") are no titles.
@@ -90,10 +100,10 @@ def _link(li: Element, page_url: str, box: str | None) -> SidebarLink | None:
         if following is not None and following.tag not in ("a", "br"):
             outside += _text(following)
     else:
-        row_text = _text(li)
-        if _PRENEXT.match(row_text):
+        row_raw = text_of(li)
+        if _PRENEXT.match(row_raw.lstrip()):
             return None
-        outside = row_text.replace(text, " ", 1)
+        outside = row_raw.replace(a_raw, " ", 1) if a_raw else row_raw
     date = _DATE.search(outside)
     return SidebarLink(
         box=box,
@@ -101,7 +111,8 @@ def _link(li: Element, page_url: str, box: str | None) -> SidebarLink | None:
         url=urls.canonical_url(href),
         date=None,
         date_raw=date.group(0) if date else None,
-        truncated=is_truncated(text, full),
+        # Only a visible text ending in an ellipsis can have been cut.
+        truncated=text.endswith(("...", "…")) and is_truncated(text, full),
     )
 
 
@@ -165,6 +176,10 @@ def _inline_heading(container: Element, first_row: Element) -> str | None:
     return None
 
 
+def _inside(el: Element, roots: set[Element]) -> bool:
+    return el in roots or any(ancestor in roots for ancestor in el.iterancestors())
+
+
 def sidebar_links(root: Element, page_url: str, body: Element | None) -> list[SidebarLink]:
     """Every link of every article box on the page, in page order.
 
@@ -184,12 +199,16 @@ def sidebar_links(root: Element, page_url: str, body: Element | None) -> list[Si
         if not rows or rows[-1] is not row:  # anchors of one row come together
             rows.append(row)
     found: list[SidebarLink] = []
+    join = urls.joiner(page_url)
+    chrome = {el for el in root.iter("header", "footer") if el.xpath(_CHROME)}
     for container, rows in groups.items():
-        if len(rows) < 2 or container.xpath(_CHROME):
+        if len(rows) < 2 or (chrome and _inside(container, chrome)):
             continue
-        labels_text = "".join(strings(container, ".//text()[not(ancestor::a)]"))
-        if _PRENEXT.search(labels_text):  # 上一篇：<a>…</a> 下一篇：<a>…</a>
-            continue
+        whole = text_of(container)
+        if _PRENEXT_ANYWHERE.search(whole):  # 上一篇：<a>…</a> 下一篇：<a>…</a>
+            labels_text = "".join(strings(container, ".//text()[not(ancestor::a)]"))
+            if _PRENEXT.search(labels_text):
+                continue
         if rows[0].tag == "tr":
             name = _heading_row(rows)
             table = container.getparent()
@@ -201,7 +220,7 @@ def sidebar_links(root: Element, page_url: str, body: Element | None) -> list[Si
             name = box_name(container)
         if not name:
             continue
-        links = [link for link in (_link(row, page_url, name) for row in rows) if link]
+        links = [link for link in (_link(row, join, name) for row in rows) if link]
         if _is_article_box(links):
             found.extend(links)
     return found
