@@ -1,26 +1,29 @@
 """Bytes -> text for HTML whose charset may be declared, conflicting or absent.
 
 w3lib's ``html_to_unicode`` follows the browser order (BOM, HTTP header, meta
-tag) and maps gb2312/gbk to gb18030. When nothing is declared we try strict
-decodings in the order Chinese sites use them instead of guessing UTF-8 and
-producing mojibake.
+tag) and maps gb2312/gbk to gb18030. When nothing is declared: UTF-8 if the
+bytes decode strictly as UTF-8, else charset-normalizer chooses between
+GB18030 and Big5. A strict trial cannot choose: almost any Big5 text is also
+valid GB18030 (their double-byte ranges overlap), and reads as mojibake.
 """
 
 from __future__ import annotations
 
+from charset_normalizer import from_bytes
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
 
-_UNDECLARED_ORDER = ("utf-8", "gb18030", "big5")
+_CHINESE_LEGACY = ["gb18030", "big5"]
 
 
 def _detect(body: bytes) -> str | None:
-    for encoding in _UNDECLARED_ORDER:
-        try:
-            body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    best = from_bytes(body, cp_isolation=_CHINESE_LEGACY).best()
+    return best.encoding if best is not None else None
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -24,10 +24,6 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-#: Schemes a crawler may follow; everything else (javascript:, mailto:, data:,
-#: file:, tel:) is never requested.
-FOLLOWABLE_SCHEMES = frozenset({"http", "https"})
-
 _ID_PARAMS = ("id", "aid", "contentid", "articleid", "newsid", "itemid")
 _CHANNEL_PARAMS = ("cid", "catid", "classid", "typeid", "tid", "cat")
 _PAGE_PARAMS = ("page", "pageno", "p", "pn")
@@ -122,11 +118,8 @@ def _join_in(directory: str, href: str) -> str:
 
 
 def is_followable(url: str) -> bool:
-    """True for http(s) URLs; javascript:, mailto:, data:, file: never are."""
-    head = url[:8].lower()
-    return head.startswith(("http://", "https://")) and urlsplit(url).scheme.lower() in (
-        FOLLOWABLE_SCHEMES
-    )
+    """True for http(s) URLs; javascript:, mailto:, data:, file: and the rest never are."""
+    return url[:8].lower().startswith(("http://", "https://"))
 
 
 def host_of(url: str) -> str:

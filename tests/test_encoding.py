@@ -1,0 +1,49 @@
+"""Bytes to text: declared, conflicting and undeclared charsets of Chinese pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.encoding import decode_html
+
+SIMPLIFIED = "瓯江口大桥主体结构合龙，计划明年上半年通车。市民可以从北岸的渡口一路走到南岸。"
+TRADITIONAL = "港都夜市重新開放，攤商與居民達成共識。颱風過後農損初估逾千萬元，市府將加速發放補助。"
+
+
+def page(text: str, meta: str = "") -> str:
+    return f"<html><head>{meta}<title>news</title></head><body><p>{text}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "text", "encoding"),
+    [
+        (page(SIMPLIFIED).encode(), "text/html; charset=utf-8", SIMPLIFIED, "utf-8"),
+        (page(SIMPLIFIED).encode(), None, SIMPLIFIED, "utf-8"),
+        (page(SIMPLIFIED, '<meta charset="gb2312">').encode("gbk"), None, SIMPLIFIED, "gb18030"),
+        (page(SIMPLIFIED).encode("gbk"), "text/html; charset=GBK", SIMPLIFIED, "gb18030"),
+        (page(SIMPLIFIED).encode("gbk"), None, SIMPLIFIED, "gb18030"),
+        (page(TRADITIONAL, '<meta charset="big5">').encode("big5"), None, TRADITIONAL, "big5"),
+        (page(TRADITIONAL).encode("big5"), None, TRADITIONAL, "big5"),
+        # The header lies (utf-8) and the bytes are GBK with a meta tag: the bytes win.
+        (
+            page(SIMPLIFIED, '<meta charset="gbk">').encode("gbk"),
+            "text/html; charset=utf-8",
+            SIMPLIFIED,
+            "gb18030",
+        ),
+    ],
+    ids=[
+        "utf8-header",
+        "utf8-undeclared",
+        "gb2312-meta",
+        "gbk-header",
+        "gbk-undeclared",
+        "big5-meta",
+        "big5-undeclared",
+        "header-contradicts-bytes",
+    ],
+)
+def test_decode(body: bytes, content_type: str | None, text: str, encoding: str) -> None:
+    decoded, used = decode_html(body, content_type)
+    assert text in decoded
+    assert used.replace("_", "-").lower().startswith(encoding)
