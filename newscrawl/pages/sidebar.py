@@ -48,6 +48,16 @@ def _own_text(el: Element) -> str:
     return "".join(parts)
 
 
+def _longer_than(el: Element, limit: int) -> bool:
+    """Whether ``el`` holds more than ``limit`` characters (stops reading once it does)."""
+    size = 0
+    for text in el.itertext():
+        size += len(text.strip())
+        if size > limit:
+            return True
+    return False
+
+
 def box_name(ul: Element) -> str | None:
     """The heading right before a link list: its own text, without ``<small>News</small>``.
 
@@ -62,7 +72,7 @@ def box_name(ul: Element) -> str | None:
         while heading is not None and not isinstance(heading.tag, str):
             heading = heading.getprevious()
         if heading is not None:
-            if heading.tag in ("ul", "ol", "li", "a", "img", "script") or len(_text(heading)) > 24:
+            if heading.tag in ("ul", "ol", "li", "a", "img", "script") or _longer_than(heading, 24):
                 return None
             own = clean_text(_own_text(heading))
             name = own or _text(heading)
@@ -204,8 +214,7 @@ def sidebar_links(root: Element, page_url: str, body: Element | None) -> list[Si
     for container, rows in groups.items():
         if len(rows) < 2 or (chrome and _inside(container, chrome)):
             continue
-        whole = text_of(container)
-        if _PRENEXT_ANYWHERE.search(whole):  # 上一篇：<a>…</a> 下一篇：<a>…</a>
+        if any(_PRENEXT_ANYWHERE.search(str(t)) for t in container.itertext()):  # 上一篇：<a>…</a>
             labels_text = "".join(strings(container, ".//text()[not(ancestor::a)]"))
             if _PRENEXT.search(labels_text):
                 continue
