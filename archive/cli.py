@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from archive._display import display_width, one_line, pad, truncate
 from archive.contract import ARTICLE_KEYS
-from archive.db import ArchiveError, open_archive
+from archive.db import ArchiveError, make_engine, mask_url, open_archive, sqlite_file
 from archive.queries import get_article, iter_articles, list_articles, list_runs
+from archive.schema import SchemaError, upgrade
 
 _JSON_KEYS = ("sections", "sidebar")
 
@@ -248,6 +250,33 @@ def runs_command(db: str, limit: int, as_json: bool) -> None:
             f"{run.id:>4}  {run.status:11}  {run.started_at:25}  "
             f"{run.finished_at or '-':25}  {items!s:>6}  {run.spider}"
         )
+
+
+@main.command("upgrade")
+@click.pass_obj
+def upgrade_command(db: str) -> None:
+    """Bring the archive to the newest schema (opening it does so too)."""
+    try:
+        engine = make_engine(db)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        path = sqlite_file(db)
+        if path is not None and not path.exists():
+            raise click.ClickException(f"no archive at {db}")
+        if not inspect(engine).has_table("articles"):
+            raise click.ClickException(f"not a newscrawl archive: {mask_url(db)}")
+        before, after = upgrade(engine)
+    except SchemaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DBAPIError as exc:
+        raise click.ClickException(f"cannot upgrade the archive: {_first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(f"schema {after}: already the newest")
+    else:
+        click.echo(f"schema {before or 'none recorded (the first)'} -> {after}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ in ``--db`` would otherwise "succeed" with zero articles), hence
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.models import Base
+from archive.schema import SchemaError, upgrade
 
 _MEMORY = ":memory:"
+logger = logging.getLogger(__name__)
 
 
 class ArchiveError(Exception):
@@ -92,7 +94,7 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
     """The file a SQLite archive lives in, or None (memory or another backend)."""
     sa_url = _to_url(url)
     if sa_url.get_backend_name() != "sqlite":
@@ -106,22 +108,27 @@ def _sqlite_file(url: str) -> Path | None:
 def open_archive(url: str, *, create: bool = True) -> sessionmaker[Session]:
     """A sessionmaker bound to the archive at ``url``.
 
+    The archive is brought to the newest schema revision (``archive.schema``).
     With ``create=True`` the tables are created when missing. With
     ``create=False`` a missing SQLite file raises :class:`ArchiveNotFound`
     without creating it, and a database without archive tables raises
     :class:`ArchiveError`, so reading tools fail with one clear line.
     """
     if not create:
-        path = _sqlite_file(url)
+        path = sqlite_file(url)
         if path is not None and not path.exists():
             shown = url if not _is_url(url) else str(path)
             raise ArchiveNotFound(f"no archive at {shown}")
     engine = make_engine(url)
     try:
-        if create:
-            Base.metadata.create_all(engine)
-        elif not inspect(engine).has_table("articles"):
+        if not create and not inspect(engine).has_table("articles"):
             raise ArchiveError(f"not a newscrawl archive: {mask_url(url)}")
+        before, after = upgrade(engine)
+        if before is not None and before != after:
+            logger.warning("archive %s upgraded from schema %s to %s", mask_url(url), before, after)
+    except SchemaError as exc:
+        engine.dispose()
+        raise ArchiveError(str(exc)) from exc
     except DBAPIError as exc:
         engine.dispose()
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__

@@ -1,0 +1,1 @@
+"""Alembic migrations of the archive schema (see ``archive.schema``)."""
