@@ -186,6 +186,20 @@ def _inline_heading(container: Element, first_row: Element) -> str | None:
     return None
 
 
+def _looks_like_menu(container: Element, rows: list[Element]) -> bool:
+    """A cheap first look: short link texts and no dates make a menu, not an article box.
+
+    Saves building links for navigation lists; ``_is_article_box`` decides the rest.
+    """
+    long_texts = 0
+    for row in rows:
+        a = row if row.tag == "a" else next(row.iter("a"), None)
+        text = (a.get("title") or text_of(a)) if a is not None else ""
+        if len(text.strip()) >= _MIN_TITLE_CHARS:
+            long_texts += 1
+    return long_texts * 2 <= len(rows) and not _DATE.search(text_of(container))
+
+
 def _inside(el: Element, roots: set[Element]) -> bool:
     return el in roots or any(ancestor in roots for ancestor in el.iterancestors())
 
@@ -228,6 +242,8 @@ def sidebar_links(root: Element, page_url: str, body: Element | None) -> list[Si
         else:
             name = box_name(container)
         if not name:
+            continue
+        if _looks_like_menu(container, rows):
             continue
         links = [link for link in (_link(row, join, name) for row in rows) if link]
         if _is_article_box(links):
