@@ -15,8 +15,16 @@ from archive.queries import (
     iter_articles,
     list_articles,
     list_runs,
+    previous_runs,
 )
-from archive.store import StoreResult, finish_run, start_run, store_articles
+from archive.store import (
+    StoreResult,
+    finish_run,
+    mark_interrupted,
+    record_health,
+    start_run,
+    store_articles,
+)
 
 __all__ = [
     "ARTICLE_KEYS",
@@ -32,8 +40,11 @@ __all__ = [
     "list_articles",
     "list_runs",
     "make_engine",
+    "mark_interrupted",
     "mask_url",
     "open_archive",
+    "previous_runs",
+    "record_health",
     "start_run",
     "store_articles",
 ]

@@ -132,3 +132,42 @@ def list_runs(session: Session, limit: int = 20) -> list[RunSummary]:
         )
         for run in session.scalars(stmt)
     ]
+
+
+def previous_runs(
+    session: Session,
+    *,
+    site: str,
+    before_id: int | None = None,
+    spider: str = "cms",
+    status: str = "finished",
+    limit: int = 5,
+) -> list[RunSummary]:
+    """The latest ``limit`` runs of ``spider`` on ``site`` with ``status``, newest first.
+
+    The site is read from each run's stats (``newscrawl/site``); runs are
+    scanned newest first and the scan stops once ``limit`` are found.
+    """
+    stmt = select(CrawlRun).where(CrawlRun.spider == spider, CrawlRun.status == status)
+    if before_id is not None:
+        stmt = stmt.where(CrawlRun.id < before_id)
+    stmt = stmt.order_by(CrawlRun.id.desc()).execution_options(yield_per=50)
+    found: list[RunSummary] = []
+    for run in session.scalars(stmt):
+        stats = dict(run.stats or {})
+        if stats.get("newscrawl/site") != site:
+            continue
+        found.append(
+            RunSummary(
+                id=run.id,
+                spider=run.spider,
+                started_at=run.started_at,
+                finished_at=run.finished_at,
+                status=run.status,
+                stats=stats,
+                archive_url=run.archive_url,
+            )
+        )
+        if len(found) >= limit:
+            break
+    return found

@@ -553,13 +553,25 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def start_run(session: Session, spider: str, archive_url: str, started_at: str) -> int:
-    """Record a crawl run as "running" and return its id (flushed, not committed)."""
+#: Key of the run's site (a profile name or the start hosts) in a run's stats JSON.
+SITE_KEY = "newscrawl/site"
+#: Key of the health verdict ("ok" or why the run failed it) in a run's stats JSON.
+HEALTH_KEY = "health"
+
+
+def start_run(
+    session: Session, spider: str, archive_url: str, started_at: str, *, site: str | None = None
+) -> int:
+    """Record a crawl run as "running" and return its id (flushed, not committed).
+
+    ``site`` is kept in the run's stats under :data:`SITE_KEY`, so a later
+    harvest of the same site can find the run (and mark it interrupted).
+    """
     run = CrawlRun(
         spider=spider,
         started_at=started_at,
         status="running",
-        stats={},
+        stats={SITE_KEY: site} if site else {},
         archive_url=mask_url(archive_url),
     )
     session.add(run)
@@ -584,3 +596,41 @@ def finish_run(
     run.status = status
     run.finished_at = finished_at
     run.stats = json_safe(stats)
+
+
+def _run_site(run: CrawlRun) -> str | None:
+    site = (run.stats or {}).get(SITE_KEY)
+    return site if isinstance(site, str) else None
+
+
+def mark_interrupted(session: Session, *, site: str, before: str, spider: str = "cms") -> int:
+    """Mark ``spider``'s runs of ``site`` still "running" and started before ``before`` as
+    "interrupted"; returns how many (no commit).
+
+    A run whose process was killed never closed its record. The caller must
+    hold the harvest lock of this archive and site, so no such run can still
+    be alive. ``before`` is an ISO 8601 UTC time like ``started_at``.
+    """
+    stmt = select(CrawlRun).where(
+        CrawlRun.status == "running", CrawlRun.spider == spider, CrawlRun.started_at < before
+    )
+    marked = 0
+    for run in session.scalars(stmt):
+        if _run_site(run) != site:
+            continue
+        run.status = "interrupted"
+        run.stats = {**(run.stats or {}), "newscrawl/marked_interrupted_at": before}
+        marked += 1
+    session.flush()
+    return marked
+
+
+def record_health(session: Session, run_id: int, *, problem: str | None) -> None:
+    """Store a run's health verdict: "ok", or the problem, which fails a finished run."""
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise ArchiveError(f"no crawl run with id {run_id}")
+    run.stats = {**(run.stats or {}), HEALTH_KEY: problem or "ok"}
+    if problem and run.status == "finished":
+        run.status = "failed"
+    session.flush()

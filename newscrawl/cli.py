@@ -1,10 +1,11 @@
-"""The ``newscrawl`` command: the offline demo and extraction of saved pages.
+"""The ``newscrawl`` command: the offline demo, scheduled harvests, extraction of saved pages.
 
 ``newscrawl demo`` serves the bundled demo site on a free 127.0.0.1 port over
 real HTTP and runs the real ``cms`` spider and pipelines against it, so a new
 user sees the whole product work without the internet. ``newscrawl extract``
 runs the page objects and normalizers on saved files (bytes in, encoding
-detected) and prints Article JSON.
+detected) and prints Article JSON. ``newscrawl harvest`` (in
+:mod:`newscrawl.harvest`) is one locked, health-checked run for crontab.
 """
 
 from __future__ import annotations
@@ -193,3 +194,15 @@ def savefixture(url: str, name: str, fixtures: str, family: str, fetched_at: str
     expected = normalize_article(item).to_dict() if item else {"not_article": True}
     (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n")
     click.echo(f"saved {folder}: review expected.json before committing")
+
+
+def _register() -> None:
+    from newscrawl.harvest import harvest
+
+    main.add_command(harvest)
+
+
+_register()
+
+if __name__ == "__main__":
+    main()

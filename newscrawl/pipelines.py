@@ -89,6 +89,7 @@ class ArchivePipeline:
         self.buffer: list[dict[str, Any]] = []
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -103,18 +104,27 @@ class ArchivePipeline:
             crawler.spidercls.name,
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        pipeline.crawler = crawler
         return pipeline
 
     def open_spider(self) -> None:
         self.sessions = open_archive(self.url)
         logger.info("archiving into %s", mask_url(self.url))
+        spider = self.crawler.spider if self.crawler is not None else None
+        site = getattr(spider, "site_key", None)
         with self.sessions.begin() as session:
             self.run_id = start_run(
                 session,
                 spider=self.spider_name,
                 archive_url=mask_url(self.url),
                 started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                site=site if isinstance(site, str) else None,
             )
+        # The run's site and record id travel in the stats into the run record
+        # (and to ``newscrawl harvest``, which adds the health verdict to it).
+        if isinstance(site, str):
+            self.stats.set_value("newscrawl/site", site)
+        self.stats.set_value("newscrawl/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):

@@ -7,6 +7,8 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``NEWSCRAWL_TZ``: time zone of naive site times.
 - ``NEWSCRAWL_FETCH_COUNTERS``: request script counter endpoints.
 - ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes.
+- ``NEWSCRAWL_HEALTH_FIELDS``: fields whose fill rate ``newscrawl harvest`` checks.
+- ``NEWSCRAWL_HEALTH_MAX_FILL_DROP``: how far a fill rate may fall below the previous runs'.
 """
 
 BOT_NAME = "newscrawl"
@@ -45,6 +47,10 @@ NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
 NEWSCRAWL_FETCH_COUNTERS = False
 # Worker processes that parse, extract and normalize article pages (0: in the crawl process).
 NEWSCRAWL_EXTRACT_WORKERS = 0
+# Harvest health: a fill rate of these fields falling more than the drop (absolute)
+# below the mean of the site's previous 5 finished runs fails the run.
+NEWSCRAWL_HEALTH_FIELDS = ["title", "published_at", "body"]
+NEWSCRAWL_HEALTH_MAX_FILL_DROP = 0.3
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

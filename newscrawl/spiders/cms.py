@@ -50,6 +50,13 @@ def parse_start_urls(value: str | list[str] | None) -> list[str]:
     return result
 
 
+def site_key(site: str | None, start_urls: list[str]) -> str:
+    """The profile name, else the start URLs' hosts joined by ``+`` (sorted, unique)."""
+    if site:
+        return site
+    return "+".join(sorted({urls.host_of(u) for u in start_urls}))
+
+
 class CmsSpider(scrapy.Spider):
     """Harvest a news CMS site from its start pages into Article items."""
 
@@ -66,6 +73,8 @@ class CmsSpider(scrapy.Spider):
         start, profile_hosts = self.check_arguments({"start_urls": start_urls, "site": site})
         self.start_urls = start
         self.site_name = site
+        #: The run's site in run records and harvest locks: the profile name, else the hosts.
+        self.site_key = site_key(site, start)
         self.allowed_domains = sorted({urls.host_of(u) for u in start} | set(profile_hosts))
         self._list_signatures: dict[tuple[str, ...], str] = {}
         #: Canonical URLs already requested by following links (a set of strings).
@@ -158,6 +167,11 @@ class CmsSpider(scrapy.Spider):
                 if urls.page_number(response.url) > 1:
                     return
         self._count("list_pages")
+        if not signature:
+            # Harvest health: when no list page shows an article link, the site
+            # or its template changed (the harvest fails its health check).
+            self._count("list_pages_without_articles")
+            self.logger.info("list page without article links: %s", response.url)
         yield from self._follow(links)
 
     # -- articles ----------------------------------------------------------
