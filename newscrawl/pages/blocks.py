@@ -149,7 +149,9 @@ class _Walker:
         self._heading_depth = 0
 
     def flush(self) -> None:
-        text = clean_text("".join(part for part, _ in self._parts))
+        if not self._parts:  # most block boundaries close nothing
+            return
+        text = clean_text("".join([part for part, _ in self._parts]))
         if text:
             visible = [bold for part, bold in self._parts if part.strip()]
             self.blocks.append(
