@@ -11,6 +11,7 @@ import unicodedata
 
 _SPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
+SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def char_width(char: str) -> int:
@@ -52,3 +53,16 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` columns (right-aligned for numbers)."""
     gap = " " * max(0, width - display_width(text))
     return gap + text if right else text + gap
+
+
+def sparkline(values: list[int | None]) -> str:
+    """One character per value, ▁ (the lowest) to █ (the highest); a gap for None."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return " " * len(values)
+    low, high = min(known), max(known)
+    span = high - low
+    top = len(SPARKS) - 1
+    return "".join(
+        " " if v is None else SPARKS[round((v - low) * top / span) if span else 0] for v in values
+    )

@@ -1,4 +1,4 @@
-"""``newsarchive``: read the archive from a shell (list, show, export, runs).
+"""``newsarchive``: read the archive from a shell (list, show, history, export, runs).
 
 A thin layer over :mod:`archive.queries`; the CLI owns the session and its
 transaction. Reading commands never create an archive, and every error a user
@@ -23,10 +23,17 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from archive._display import display_width, one_line, pad, truncate
+from archive._display import display_width, one_line, pad, sparkline, truncate
 from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, make_engine, mask_url, open_archive, sqlite_file
-from archive.queries import get_article, iter_articles, list_articles, list_runs
+from archive.queries import (
+    find_article_id,
+    get_article,
+    iter_articles,
+    list_articles,
+    list_runs,
+    observations,
+)
 from archive.schema import SchemaError, upgrade
 
 _JSON_KEYS = ("sections", "sidebar")
@@ -173,6 +180,35 @@ def show_command(db: str, id_or_url: str, as_json: bool) -> None:
         return
     for line in _render(article):
         click.echo(line)
+
+
+@main.command("history")
+@click.argument("id_or_url")
+@click.option("--json", "as_json", is_flag=True, help="Print the series as JSON.")
+@click.pass_obj
+def history_command(db: str, id_or_url: str, as_json: bool) -> None:
+    """Show an article's popularity observations (one per fetch), oldest first."""
+    with _reading(db) as session:
+        article_id = find_article_id(session, id_or_url)
+        if article_id is None:
+            raise click.ClickException(f"no article with id or URL {id_or_url!r}")
+        series = observations(session, article_id)
+    if as_json:
+        click.echo(_dumps({"id": article_id, "observations": [asdict(o) for o in series]}))
+        return
+    if not series:
+        click.echo("no observations", err=True)
+        return
+    width = max([5, *(len(str(o.views)) for o in series if o.views is not None)])
+    click.echo(f"{pad('OBSERVED', 25)}  {pad('VIEWS', width, right=True)}  {pad('SOURCE', 8)}  RAW")
+    for o in series:
+        views = "-" if o.views is None else str(o.views)
+        click.echo(
+            f"{pad(o.observed_at, 25)}  {pad(views, width, right=True)}  "
+            f"{pad(o.source or '-', 8)}  {one_line(o.views_raw or '-')}"
+        )
+    if sys.stdout.isatty():
+        click.echo(sparkline([o.views for o in series]))
 
 
 def _csv_row(article: dict[str, Any]) -> list[str]:

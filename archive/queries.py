@@ -1,4 +1,5 @@
-"""Reading the archive: listings, one article, streaming exports, run records.
+"""Reading the archive: listings, one article, streaming exports, run records,
+popularity series and what a harvest already knows.
 
 Every function takes the caller's Session (the CLI owns the transaction) and
 returns plain values (dataclasses or Article-contract dicts), so callers never
@@ -7,15 +8,16 @@ touch ORM objects or lazy loading.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.contract import article_to_dict
-from archive.models import Article, CrawlRun
+from archive.models import Article, CrawlRun, Observation
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,84 @@ class RunSummary:
     status: str
     stats: dict[str, Any]
     archive_url: str | None
+
+
+class KnownArticle(NamedTuple):
+    """An archived article as a harvest sees it: two POSIX timestamps (seconds).
+
+    ``since`` is when it was published (else first seen, else fetched): its age
+    counts from there. ``fetched_at`` is its last fetch (0.0 when unknown).
+    """
+
+    since: float
+    fetched_at: float
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    """One fetch of an article: the popularity count as seen then."""
+
+    observed_at: str
+    views: int | None
+    views_raw: str | None
+    source: str | None
+
+
+def _timestamp(value: str | datetime | None) -> float | None:
+    """POSIX seconds of an ISO string (naive means UTC) or a naive-UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def known_articles(
+    session: Session, *, sites: Iterable[str], batch_size: int = 2000
+) -> dict[str, KnownArticle]:
+    """URL -> :class:`KnownArticle` of every archived article of ``sites`` (one query).
+
+    Rows are streamed ``batch_size`` at a time; the result holds only the URL
+    strings and two floats each.
+    """
+    wanted = sorted(set(sites))
+    if not wanted:
+        return {}
+    stmt = (
+        select(Article.url, Article.published_utc, Article.first_seen_at, Article.fetched_at)
+        .where(Article.site.in_(wanted))
+        .execution_options(yield_per=batch_size)
+    )
+    known: dict[str, KnownArticle] = {}
+    for url, published_utc, first_seen_at, fetched_at in session.execute(stmt):
+        fetched = _timestamp(fetched_at)
+        since = _timestamp(published_utc) or _timestamp(first_seen_at) or fetched or 0.0
+        known[url] = KnownArticle(since, fetched or 0.0)
+    return known
+
+
+def find_article_id(session: Session, id_or_url: str) -> int | None:
+    """The id of the article with this id (digits) or URL, or None."""
+    key = id_or_url.strip()
+    condition = Article.id == int(key) if key.isdigit() else Article.url == key
+    return session.scalar(select(Article.id).where(condition))
+
+
+def observations(session: Session, article_id: int) -> list[ObservationRow]:
+    """The article's popularity observations, oldest first."""
+    stmt = (
+        select(
+            Observation.observed_at, Observation.views, Observation.views_raw, Observation.source
+        )
+        .where(Observation.article_id == article_id)
+        .order_by(Observation.observed_at, Observation.id)
+    )
+    return [ObservationRow(*row) for row in session.execute(stmt)]
 
 
 def list_articles(

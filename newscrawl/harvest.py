@@ -195,7 +195,9 @@ class Outcome:
             f"harvest {self.site}: {_int(stats, 'downloader/response_count')} pages, "
             f"{_int(stats, 'newscrawl/items')} articles "
             f"(new {_int(stats, 'newscrawl/archive/new')}, "
-            f"updated {_int(stats, 'newscrawl/archive/updated')}), "
+            f"updated {_int(stats, 'newscrawl/archive/updated')}, "
+            f"revisited {_int(stats, 'newscrawl/revisited')}), "
+            f"{_int(stats, 'newscrawl/skipped_known')} known skipped, "
             f"{errors} errors, {self.seconds:.0f} s -> {verdict}"
         )
 
@@ -268,6 +270,10 @@ def run_harvest(
         max_drop = settings.getfloat("NEWSCRAWL_HEALTH_MAX_FILL_DROP", 0.3)
     except ValueError:
         raise HarvestError("NEWSCRAWL_HEALTH_MAX_FILL_DROP must be a number", EXIT_USAGE) from None
+    try:
+        CmsSpider.check_settings(settings)
+    except ValueError as exc:
+        raise HarvestError(str(exc), EXIT_USAGE) from None
     if log_file:
         folder = Path(log_file).expanduser().resolve().parent
         if not folder.is_dir():
@@ -356,7 +362,8 @@ def harvest(
     Takes a lock on the archive and site (a second harvest of both exits 3),
     marks runs of the site that were killed as interrupted, crawls with the
     cms spider, checks the run's health and prints one summary line:
-    harvest SITE: N pages, M articles (new X, updated Y), E errors, T s -> ok.
+    harvest SITE: N pages, M articles (new X, updated Y, revisited R), K known skipped,
+    E errors, T s -> ok.
     """
     from newscrawl.cli import archive_url, parse_overrides
 

@@ -9,6 +9,9 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes.
 - ``NEWSCRAWL_HEALTH_FIELDS``: fields whose fill rate ``newscrawl harvest`` checks.
 - ``NEWSCRAWL_HEALTH_MAX_FILL_DROP``: how far a fill rate may fall below the previous runs'.
+- ``NEWSCRAWL_INCREMENTAL``: request known articles only when due, stop paging at known ones.
+- ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES``: list pages in a row with nothing new before paging stops.
+- ``NEWSCRAWL_REVISIT``: the revisit schedule by article age.
 """
 
 BOT_NAME = "newscrawl"
@@ -51,6 +54,14 @@ NEWSCRAWL_EXTRACT_WORKERS = 0
 # below the mean of the site's previous 5 finished runs fails the run.
 NEWSCRAWL_HEALTH_FIELDS = ["title", "published_at", "body"]
 NEWSCRAWL_HEALTH_MAX_FILL_DROP = 0.3
+# Incremental harvests (once the archive holds articles of the start hosts): known
+# articles are fetched only when due, and a list's pager is not followed after this
+# many pages in a row that brought no unknown and no due article.
+NEWSCRAWL_INCREMENTAL = True
+NEWSCRAWL_STOP_AFTER_KNOWN_PAGES = 1
+# Revisit schedule, AGE=INTERVAL youngest first: younger than a day every run, than
+# a week when last fetched 6 h ago or more, than 30 days daily, older weekly.
+NEWSCRAWL_REVISIT = "1d=0,7d=6h,30d=1d,*=7d"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

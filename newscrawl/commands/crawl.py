@@ -27,4 +27,10 @@ class Command(ScrapyCrawl):
                     check(dict(opts.spargs))
                 except ValueError as exc:
                     raise UsageError(str(exc)) from exc
+            check_settings = getattr(spider_class, "check_settings", None)
+            if check_settings is not None:
+                try:
+                    check_settings(self.settings)
+                except ValueError as exc:
+                    raise UsageError(str(exc)) from exc
         super().run(args, opts)

@@ -10,6 +10,13 @@ followed (page objects drop non-http links), and a list page past the end
 that silently serves page 1 is recognized by its article set and not
 followed further. Each article URL is requested once (by its canonical
 page-1 URL): on PHPMyWind every fetch adds one to the public counter.
+
+Incremental harvests (``NEWSCRAWL_INCREMENTAL``, on by default once the
+archive holds articles of the start hosts): known articles are requested only
+when due by the revisit schedule (``NEWSCRAWL_REVISIT``; the due ones are
+requested at start, straight from the archive's list), and a list chain's
+pager is not followed after ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES`` pages in a
+row that brought no unknown and no due article (lists run newest first).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -28,10 +36,12 @@ from twisted.python.failure import Failure
 from newscrawl import urls
 from newscrawl.encoding import decode_html
 from newscrawl.extraction import PageExtractor, PageResult
+from newscrawl.incremental import Incremental, incremental_settings, restrict_to
 from newscrawl.items import Article
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
+from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.sites import get_profile
 
 
@@ -55,6 +65,11 @@ def site_key(site: str | None, start_urls: list[str]) -> str:
     if site:
         return site
     return "+".join(sorted({urls.host_of(u) for u in start_urls}))
+
+
+def _same_chain(url: str, page: str) -> bool:
+    """Is list ``url`` a pager link of list ``page`` (a later page, or page 1 again)?"""
+    return urls.page_number(url) > 1 or urls.first_page_url(url) == urls.first_page_url(page)
 
 
 class CmsSpider(scrapy.Spider):
@@ -82,6 +97,12 @@ class CmsSpider(scrapy.Spider):
         self.fetch_counters = False
         self.tz = "Asia/Shanghai"
         self.extractor = PageExtractor(0)
+        #: Where known articles are read from (None: no archive, every link is new).
+        self.archive_url: str | None = None
+        self.incremental_enabled = False
+        self.stop_after_known_pages = 1
+        self.revisit_schedule: Schedule = parse_schedule(DEFAULT_SCHEDULE)
+        self.incremental = Incremental.off()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CmsSpider:
@@ -91,7 +112,17 @@ class CmsSpider(scrapy.Spider):
         spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
         spider.extractor = PageExtractor(crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS", 0))
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
+        incremental, stop_after, schedule = cls.check_settings(crawler.settings)
+        spider.archive_url = crawler.settings.get("ARCHIVE_URL") or None
+        spider.incremental_enabled = incremental
+        spider.stop_after_known_pages = stop_after
+        spider.revisit_schedule = schedule
         return spider
+
+    @classmethod
+    def check_settings(cls, settings: Any) -> tuple[bool, int, Schedule]:
+        """Incremental settings; raises ``ValueError`` with a one-line message."""
+        return incremental_settings(settings)
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any]) -> tuple[list[str], tuple[str, ...]]:
@@ -107,13 +138,49 @@ class CmsSpider(scrapy.Spider):
             raise ValueError("give -a start_urls=URL[,URL...] or -a site=NAME")
         return start, hosts
 
+    def _load_known(self) -> Incremental:
+        """The start hosts' archived articles (one query), or an inactive state."""
+        if not self.incremental_enabled or not self.archive_url:
+            return Incremental.off()
+        from archive import ArchiveError, known_articles, open_archive
+
+        try:
+            sessions = open_archive(self.archive_url)
+        except ArchiveError as exc:
+            self.logger.warning("incremental discovery off: %s", exc)
+            return Incremental.off()
+        try:
+            with sessions() as session:
+                known = known_articles(session, sites=self.allowed_domains)
+        finally:
+            sessions.kw["bind"].dispose()
+        origins = {urlsplit(u).netloc for u in self.start_urls} | set(self.allowed_domains)
+        restrict_to(known, origins)
+        state = Incremental(known, self.revisit_schedule, stop_after=self.stop_after_known_pages)
+        if state.active:
+            self.logger.info(
+                "incremental: %d known articles, %d due for a revisit",
+                len(state.known),
+                len(state.due),
+            )
+        return state
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for key in ("revisited", "skipped_known", "list_stop_known"):
+            self._count(key, 0)  # present in every run record, also when 0
+        self.incremental = self._load_known()
         for url in self.start_urls:
             self._requested.add(urls.canonical_url(url))
             if urls.looks_like_article(url):
                 yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
             else:
                 yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+        # Due articles straight from the archive's list (known URLs, never enumerated ids).
+        for url in sorted(self.incremental.due):
+            if url not in self._requested:
+                self._requested.add(url)
+                self._count("revisited")
+                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
 
     # -- navigation --------------------------------------------------------
 
@@ -133,25 +200,53 @@ class CmsSpider(scrapy.Spider):
         self.logger.warning("not an HTML page, skipped: %s", response.url)
         return None
 
-    def _follow(self, links: Links) -> Iterator[scrapy.Request]:
-        """Requests for links not requested before.
+    def _follow(
+        self, links: Links, *, page: str | None = None, quiet: int = 0
+    ) -> Iterator[scrapy.Request]:
+        """Requests for links not requested before (known articles only when due).
 
         Every article page repeats the site's sidebar and navigation links;
         Scrapy's dupefilter would drop the repeats, but only after building,
         fingerprinting and scheduling each one, which costs more than the page.
+
+        ``page`` is the list page the links come from and ``quiet`` how many
+        list pages in a row of its chain brought nothing: its pager links carry
+        that count on, and are dropped once it reaches the stop setting.
         """
         requested = self._requested
+        stop = page is not None and self.incremental.stops(quiet)
+        stopped = False
         for url in links.listings:
-            if url not in requested:
-                requested.add(url)
-                yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            if url in requested:
+                continue
+            pager = page is not None and _same_chain(url, page)
+            if pager and stop:
+                stopped = True
+                continue
+            requested.add(url)
+            yield scrapy.Request(
+                url,
+                callback=self.parse,
+                errback=self.on_error,
+                cb_kwargs={"quiet": quiet if pager else 0},
+            )
+        if stopped:
+            self._count("list_stop_known")
+            self.logger.info("list chain of %s: %d page(s) with nothing new, stop", page, quiet)
         for url in links.articles:
             if url not in requested:
                 requested.add(url)
+                if not self.incremental.wanted(url):
+                    self._count("skipped_known")
+                    continue
                 yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
-        """A home or list page: follow its list and article links."""
+    def parse(self, response: Response, quiet: int = 0, **kwargs: Any) -> Iterator[scrapy.Request]:
+        """A home or list page: follow its list and article links.
+
+        ``quiet`` is how many pages before this one in its list chain brought
+        no unknown and no due article (incremental harvests).
+        """
         html = self._text(response)
         if html is None:
             return
@@ -172,7 +267,9 @@ class CmsSpider(scrapy.Spider):
             # or its template changed (the harvest fails its health check).
             self._count("list_pages_without_articles")
             self.logger.info("list page without article links: %s", response.url)
-        yield from self._follow(links)
+        if self.incremental.active:
+            quiet = 0 if self.incremental.brings_something(links.articles) else quiet + 1
+        yield from self._follow(links, page=response.url, quiet=quiet)
 
     # -- articles ----------------------------------------------------------
 
