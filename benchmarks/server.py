@@ -94,11 +94,12 @@ class SiteServer:
     and nothing can race for it.
     """
 
-    def __init__(self, bundle: SiteBundle) -> None:
+    def __init__(self, bundle: SiteBundle, port: int = 0) -> None:
         self.bundle = bundle
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
+        # A fixed port lets a changed site come back at the same origin (incremental runs).
+        self.sock.bind(("127.0.0.1", port))
         self.sock.listen(512)
         self.port: int = self.sock.getsockname()[1]
         self.process: multiprocessing.process.BaseProcess | None = None

@@ -146,12 +146,17 @@ def _html(text: str) -> bytes:
 
 def build_site(count: int, seed: int = 6) -> SiteBundle:
     """Generate ``count`` articles and render home, lists, articles and robots.txt."""
+    return render_site(generate_articles(count, seed))
+
+
+def render_site(articles: list[DemoArticle]) -> SiteBundle:
+    """Render a site of these articles (newest first), e.g. a subset of a generated set."""
     site = SyntheticSite(
         name="星澜娱乐",
         company="杭州星澜文化传媒有限公司",
         icp="浙ICP备20250613号-1",
         channels=list(CHANNELS),
-        articles=generate_articles(count, seed),
+        articles=articles,
     )
     urls = UrlScheme()
     theme = SyntheticTheme(site, urls)

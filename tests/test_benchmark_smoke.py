@@ -94,3 +94,20 @@ def test_extraction_benchmark_reports_every_measure(tmp_path: Path) -> None:
     for measure in ("title exact", "date to the minute", "author not invented", "body token F1"):
         assert re.search(rf"\| {measure} \| \d+\.\d%", report), measure
     assert re.search(r"\| page object \(all fields\) \| [\d.]+ ms/page, [\d.]+x the floor", report)
+
+
+def test_incremental_benchmark_fetches_only_what_is_new(tmp_path: Path) -> None:
+    out = tmp_path / "incremental.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.incremental", "--articles", "60", "--added", "6",
+         "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = out.read_text()
+    assert "| first harvest | " in report and "60 new articles stored" in report
+    assert re.search(
+        r"\| second harvest, nothing new or due \| \d+ requests \| [\d.]+% .*; 0 articles", report
+    )
+    assert "6 new stored, 6 articles fetched" in report
+    assert "| archive after | 66 articles |" in report
