@@ -8,10 +8,14 @@ taking a Session whose transaction the caller owns.
 from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
 from archive.queries import (
+    ArticleState,
     ArticleSummary,
     KnownArticle,
     ObservationRow,
     RunSummary,
+    VersionRow,
+    article_state,
+    article_versions,
     count_articles,
     find_article_id,
     get_article,
@@ -22,24 +26,23 @@ from archive.queries import (
     observations,
     previous_runs,
 )
-from archive.store import (
-    StoreResult,
-    finish_run,
-    mark_interrupted,
-    record_health,
-    start_run,
-    store_articles,
-)
+from archive.runs import finish_run, mark_interrupted, record_health, start_run
+from archive.store import StoreResult, store_articles
+from archive.versions import mark_gone
 
 __all__ = [
     "ARTICLE_KEYS",
     "ArchiveError",
     "ArchiveNotFound",
+    "ArticleState",
     "ArticleSummary",
     "KnownArticle",
     "ObservationRow",
     "RunSummary",
     "StoreResult",
+    "VersionRow",
+    "article_state",
+    "article_versions",
     "count_articles",
     "find_article_id",
     "finish_run",
@@ -49,6 +52,7 @@ __all__ = [
     "list_articles",
     "list_runs",
     "make_engine",
+    "mark_gone",
     "mark_interrupted",
     "mask_url",
     "observations",

@@ -12,7 +12,7 @@ import csv
 import json
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -27,6 +27,10 @@ from archive._display import display_width, one_line, pad, sparkline, truncate
 from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, make_engine, mask_url, open_archive, sqlite_file
 from archive.queries import (
+    ArticleState,
+    VersionRow,
+    article_state,
+    article_versions,
     find_article_id,
     get_article,
     iter_articles,
@@ -118,6 +122,37 @@ def list_command(db: str, site: str | None, limit: int, offset: int, as_json: bo
         )
 
 
+def _state_lines(state: ArticleState, article_id: int) -> Iterator[str]:
+    if state.versions:
+        versions = (
+            f"{state.versions} earlier (newsarchive show {article_id} --version N, 1 = oldest)"
+        )
+    else:
+        versions = "none earlier"
+    yield f"versions: {versions}"
+    if state.gone_at is not None:
+        yield f"{'gone:':8}since {state.gone_at} ({state.gone_reason or 'unknown'})"
+
+
+def _as_version(article: dict[str, Any], version: VersionRow) -> dict[str, Any]:
+    """The article with version ``version``'s content, for the same layout."""
+    return {
+        **article,
+        "title": version.title,
+        "published_at": version.published_at,
+        "published_raw": None,
+        "author": version.author,
+        "source": version.source,
+        "views": None,
+        "views_raw": None,
+        "views_source": None,
+        "sections": version.sections,
+        "body": version.body,
+        "sidebar": [],
+        "fetched_at": version.fetched_at,
+    }
+
+
 def _field_lines(article: dict[str, Any]) -> Iterator[str]:
     date = article["published_at"] or article["published_raw"] or "-"
     if article["published_raw"] and article["published_at"]:
@@ -138,12 +173,13 @@ def _field_lines(article: dict[str, Any]) -> Iterator[str]:
         yield f"{label + ':':8}{value}"
 
 
-def _render(article: dict[str, Any]) -> Iterator[str]:
-    """The article as a person reads it: headline, facts, text, sidebar."""
+def _render(article: dict[str, Any], facts: Iterable[str] = ()) -> Iterator[str]:
+    """The article as a person reads it: headline, facts (and ``facts``), text, sidebar."""
     title = article["title"] or "(untitled)"
     yield title
     yield "=" * display_width(title)
     yield from _field_lines(article)
+    yield from facts
     for section in article["sections"]:
         yield ""
         if section["heading"]:
@@ -167,18 +203,48 @@ def _render(article: dict[str, Any]) -> Iterator[str]:
 
 @main.command("show")
 @click.argument("id_or_url")
+@click.option(
+    "--version",
+    "number",
+    type=click.IntRange(min=1),
+    help="Show earlier version N instead (1 = the oldest stored content).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 @click.pass_obj
-def show_command(db: str, id_or_url: str, as_json: bool) -> None:
+def show_command(db: str, id_or_url: str, number: int | None, as_json: bool) -> None:
     """Show one article by id or URL, with its sections and sidebar."""
     with _reading(db) as session:
         article = get_article(session, id_or_url)
-    if article is None:
-        raise click.ClickException(f"no article with id or URL {id_or_url!r}")
-    if as_json:
-        click.echo(_dumps(article))
+        if article is None:
+            raise click.ClickException(f"no article with id or URL {id_or_url!r}")
+        state = article_state(session, article["id"])
+        versions = article_versions(session, article["id"]) if number is not None else []
+    assert state is not None
+    if number is not None:
+        _show_version(article, versions, number, as_json)
         return
-    for line in _render(article):
+    if as_json:
+        click.echo(_dumps({**article, **asdict(state)}))
+        return
+    for line in _render(article, _state_lines(state, article["id"])):
+        click.echo(line)
+
+
+def _show_version(
+    article: dict[str, Any], versions: list[VersionRow], number: int, as_json: bool
+) -> None:
+    if number > len(versions):
+        have = f"{len(versions)} earlier version{'s' if len(versions) != 1 else ''}"
+        raise click.ClickException(f"article {article['id']} has {have}, no version {number}")
+    version = versions[number - 1]
+    if as_json:
+        click.echo(_dumps({"id": article["id"], "url": article["url"], **asdict(version)}))
+        return
+    about = (
+        f"version: {number} of {len(versions)} earlier "
+        f"(fetched {version.fetched_at or '-'}, replaced {version.stored_at})"
+    )
+    for line in _render(_as_version(article, version), [about]):
         click.echo(line)
 
 

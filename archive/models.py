@@ -2,8 +2,9 @@
 
 One row per article (the latest good values, denormalized for fast listing),
 its sections and sidebar links as child rows so they can be replaced as a
-whole, one observation per fetch so popularity becomes a time series, and one
-row per crawl run so cron harvests leave a record.
+whole, one observation per fetch so popularity becomes a time series, its
+earlier contents as versions (revision 0002), and one row per crawl run so
+cron harvests leave a record.
 
 Dates the sites show stay strings with their offset (``published_at``,
 ``fetched_at``) because that is what the Article contract carries and what a
@@ -17,7 +18,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -54,6 +64,10 @@ class Article(Base):
     first_seen_at: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[str | None] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(40))
+    # Revision 0002: set when a revisit found the article gone (404, 410,
+    # "soft 404"); cleared by a later successful fetch. Never deleted.
+    gone_at: Mapped[str | None] = mapped_column(String(64))
+    gone_reason: Mapped[str | None] = mapped_column(String(32))
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="article",
@@ -74,6 +88,12 @@ class Article(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="Observation.id",
+    )
+    versions: WriteOnlyMapped[ArticleVersion] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ArticleVersion.version",
     )
 
 
@@ -143,6 +163,36 @@ class Observation(Base):
     source: Mapped[str | None] = mapped_column(String(16))
 
     article: Mapped[Article] = relationship(back_populates="observations")
+
+
+class ArticleVersion(Base):
+    """An earlier content of an article, kept when a fetch brought a changed one.
+
+    ``version`` counts from 1 (the first stored content); ``stored_at`` is when
+    it was replaced (the fetch time of the content that replaced it),
+    ``fetched_at`` when this content itself had been fetched.
+    """
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version", name="uq_article_versions"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    stored_at: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[str | None] = mapped_column(String(64))
+    author: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    # [{"heading": …, "paragraphs": […]}, …] as the Article contract has them.
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(40))
+
+    article: Mapped[Article] = relationship(back_populates="versions")
 
 
 class CrawlRun(Base):

@@ -1,5 +1,5 @@
-"""Reading the archive: listings, one article, streaming exports, run records,
-popularity series and what a harvest already knows.
+"""Reading the archive: listings, one article, its earlier versions, streaming
+exports, run records, popularity series and what a harvest already knows.
 
 Every function takes the caller's Session (the CLI owns the transaction) and
 returns plain values (dataclasses or Article-contract dicts), so callers never
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.contract import article_to_dict
-from archive.models import Article, CrawlRun, Observation
+from archive.models import Article, ArticleVersion, CrawlRun, Observation
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,34 @@ class ObservationRow:
     views: int | None
     views_raw: str | None
     source: str | None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """An earlier content of an article (version 1 is the first stored content).
+
+    ``stored_at`` is when it was replaced, ``fetched_at`` when it had been fetched.
+    """
+
+    version: int
+    stored_at: str
+    fetched_at: str | None
+    title: str | None
+    published_at: str | None
+    author: str | None
+    source: str | None
+    body: str
+    sections: list[dict[str, Any]]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """How an article changed: earlier versions kept, and whether a revisit found it gone."""
+
+    versions: int
+    gone_at: str | None
+    gone_reason: str | None
 
 
 def _timestamp(value: str | datetime | None) -> float | None:
@@ -121,6 +149,33 @@ def observations(session: Session, article_id: int) -> list[ObservationRow]:
         .order_by(Observation.observed_at, Observation.id)
     )
     return [ObservationRow(*row) for row in session.execute(stmt)]
+
+
+def article_versions(session: Session, article_id: int) -> list[VersionRow]:
+    """The article's earlier contents, oldest (version 1) first; the article holds the newest."""
+    v = ArticleVersion
+    stmt = (
+        select(
+            v.version, v.stored_at, v.fetched_at, v.title, v.published_at, v.author, v.source,
+            v.body, v.sections, v.content_hash,
+        )
+        .where(v.article_id == article_id)
+        .order_by(v.version)
+    )  # fmt: skip
+    return [VersionRow(*row) for row in session.execute(stmt)]
+
+
+def article_state(session: Session, article_id: int) -> ArticleState | None:
+    """How many earlier versions the article has and whether it is gone (None: no article)."""
+    versions = (
+        select(func.count())
+        .select_from(ArticleVersion)
+        .where(ArticleVersion.article_id == Article.id)
+        .scalar_subquery()
+    )
+    stmt = select(versions, Article.gone_at, Article.gone_reason).where(Article.id == article_id)
+    row = session.execute(stmt).one_or_none()
+    return None if row is None else ArticleState(*row)
 
 
 def list_articles(

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar, cast
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -44,14 +43,12 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from archive.contract import SCALAR_KEYS
-from archive.db import ArchiveError, mask_url
-from archive.models import Article, CrawlRun, Link, Observation, Section
+from archive.links import archived_dates, link_rows, local_date, settle_links_to
+from archive.models import Article, Link, Observation, Section
+from archive.versions import insert_versions, snapshot
 
 #: Items per internal batch; keeps every IN list well under bind-parameter limits.
 CHUNK = 500
-
-#: The statuses a crawl run may end with (it starts as "running").
-RUN_STATUSES = frozenset({"running", "finished", "interrupted", "failed"})
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _T = TypeVar("_T")
@@ -109,14 +106,6 @@ def to_utc(published_at: str | None) -> datetime | None:
     return parsed
 
 
-def local_date(published_at: str | None) -> str | None:
-    """The site-local calendar date (``YYYY-MM-DD``) a sidebar shows for an article."""
-    if not published_at:
-        return None
-    match = _DATE.match(published_at)
-    return match.group(0) if match else None
-
-
 def _hash(title: str | None, body: str | None, sections: Sequence[Mapping[str, Any]]) -> str:
     """sha1 of the canonical JSON; ``sections`` hold exactly "heading" and "paragraphs"."""
     payload = {
@@ -169,21 +158,6 @@ def _load_existing(session: Session, items: Sequence[Mapping[str, Any]]) -> list
         conditions.append(and_(_ARTICLES.c.site == site, _ARTICLES.c.cms_id.in_(ids)))
     stmt = select(_ARTICLES).where(or_(*conditions)).order_by(_ARTICLES.c.id)
     return [_Row(dict(row._mapping), stored=True) for row in session.execute(stmt)]
-
-
-def _archived_dates(session: Session, urls: set[str]) -> dict[str, str]:
-    """Local published dates of archived articles among ``urls``, in bulk."""
-    dates: dict[str, str] = {}
-    ordered = sorted(urls)
-    for chunk in _chunks(ordered, CHUNK):
-        stmt = select(_ARTICLES.c.url, _ARTICLES.c.published_at).where(
-            _ARTICLES.c.url.in_(chunk), _ARTICLES.c.published_at.is_not(None)
-        )
-        for url, published_at in session.execute(stmt):
-            day = local_date(published_at)
-            if day is not None:
-                dates[url] = day
-    return dates
 
 
 def _stored_sections(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
@@ -269,52 +243,13 @@ def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> N
             for section in sections
         ]
     values["fetched_at"] = fetched
+    # Fetched again with an article in it: no longer gone.
+    values["gone_at"] = None
+    values["gone_reason"] = None
     if values["first_seen_at"] is None:
         values["first_seen_at"] = fetched
     if item.get("sidebar"):
         row.sidebar = item["sidebar"]
-
-
-def _link_rows(
-    article_id: int, sidebar: Sequence[Mapping[str, Any]], dates: Mapping[str, str]
-) -> Iterator[dict[str, Any]]:
-    for position, entry in enumerate(sidebar):
-        # Only a date the box shows is settled; an undated link stays undated.
-        settled = dates.get(entry["url"]) if entry.get("date_raw") else None
-        yield {
-            "article_id": article_id,
-            "position": position,
-            "box": entry.get("box"),
-            "title": entry.get("title") or "",
-            "url": entry["url"],
-            "date": settled if settled is not None else entry.get("date"),
-            "date_raw": entry.get("date_raw"),
-            "truncated": bool(entry.get("truncated")),
-            "date_settled": settled is not None,
-        }
-
-
-def _settle_links_to(session: Session, targets: Mapping[str, str]) -> None:
-    """Give links pointing at these articles their published date, in bulk.
-
-    Fixes links stored before their target was crawled, whose year was only
-    an estimate from ``MM-DD``. Links the page showed without a date keep
-    none: ``date`` is what the box says, made exact. One executemany UPDATE
-    keyed by the indexed ``links.url``.
-    """
-    links = _LINKS.c
-    day = bindparam("target_day", type_=links.date.type)
-    stmt = (
-        update(_LINKS)
-        .where(
-            links.url == bindparam("target_url"),
-            links.date_raw.is_not(None),
-            or_(links.date_settled.is_(False), links.date.is_(None), links.date != day),
-        )
-        .values(date=day, date_settled=True)
-    )
-    params = [{"target_url": url, "target_day": day} for url, day in sorted(targets.items())]
-    session.execute(stmt, params)
 
 
 class _Changes:
@@ -327,27 +262,52 @@ class _Changes:
         self.links_settled = False
 
 
+class _Job(NamedTuple):
+    """One item applied to its row: the content after it, and the row's before it."""
+
+    row: _Row
+    title: str | None
+    body: str | None
+    sections: list[dict[str, Any]] | None  # None: the stored sections stand
+    before: dict[str, Any] | None  # the content it replaces (None: a new article)
+    fetched: str
+
+
 def _hash_and_count(
-    session: Session,
-    jobs: list[tuple[_Row, str | None, str | None, list[dict[str, Any]] | None]],
-    result: StoreResult,
-) -> None:
+    session: Session, jobs: list[_Job], result: StoreResult
+) -> list[tuple[_Row, dict[str, Any]]]:
     """Content hash after each item, in item order; counts new/updated/unchanged.
 
-    A job without sections hashes the stored ones, loaded in one SELECT.
+    Returns the contents replaced by a changed one (oldest first), to be kept
+    as versions. Stored sections are loaded in bulk: those a hash needs, then
+    those of replaced contents that still held them.
     """
-    need = {row.id for row, _, _, sections in jobs if sections is None and row.id is not None}
+    need = {job.row.id for job in jobs if job.sections is None and job.row.id is not None}
     stored = _stored_sections(session, sorted(need)) if need else {}
-    for row, title, body, sections in jobs:
-        digest = _hash(title, body, sections if sections is not None else stored[row.id or 0])
+    replaced: list[tuple[_Row, dict[str, Any]]] = []
+    for job in jobs:
+        row = job.row
+        sections = job.sections if job.sections is not None else stored[row.id or 0]
+        digest = _hash(job.title, job.body, sections)
         if row.hash is None:
             result.new += 1
         elif row.hash == digest:
             result.unchanged += 1
         else:
             result.updated += 1
+            if job.before is not None:
+                replaced.append(
+                    (row, {**job.before, "content_hash": row.hash, "stored_at": job.fetched})
+                )
         row.hash = digest
         row.values["content_hash"] = digest
+    more = {row.id or 0 for row, old in replaced if old["sections"] is None} - stored.keys()
+    if more:
+        stored.update(_stored_sections(session, sorted(more)))
+    for row, old in replaced:
+        if old["sections"] is None:
+            old["sections"] = stored[row.id or 0]
+    return replaced
 
 
 def _update_existing(session: Session, rows: Sequence[_Row]) -> None:
@@ -395,17 +355,22 @@ def _store_chunk(
     index = _Index(existing)
     new_rows: list[_Row] = []
     touched: dict[_Row, None] = {}
-    jobs: list[tuple[_Row, str | None, str | None, list[dict[str, Any]] | None]] = []
+    jobs: list[_Job] = []
     observations: list[tuple[_Row, dict[str, Any]]] = []
     for item in items:
         fetched = item.get("fetched_at") or _now_iso()
         row = index.match(item)
+        before = None
         if row is None:
             row = _new_row(item)
             index.add(row)
             new_rows.append(row)
+        else:  # stored, or stored earlier in this batch
+            before = snapshot(row.values, row.sections)
         _merge(row, item, index, fetched)
-        jobs.append((row, row.values["title"], row.values["body"], row.sections))
+        jobs.append(
+            _Job(row, row.values["title"], row.values["body"], row.sections, before, fetched)
+        )
         observations.append(
             (
                 row,
@@ -432,9 +397,9 @@ def _store_chunk(
         for entry in row.sidebar or ()
         if entry.get("date_raw") and entry["url"] not in targets
     }
-    dates = _archived_dates(session, link_urls) if link_urls else {}
+    dates = archived_dates(session, link_urls) if link_urls else {}
     dates.update(targets)
-    _hash_and_count(session, jobs, result)
+    replaced = _hash_and_count(session, jobs, result)
 
     # UPDATEs before INSERTs (as the ORM flushes): a new article may take a
     # URL an archived one moved away from in this batch.
@@ -442,6 +407,8 @@ def _store_chunk(
     _update_existing(session, updated)
     if new_rows:
         _insert_new(session, new_rows)
+    # The replaced contents, read before any write, kept before children change.
+    insert_versions(session, [(cast(int, row.id), old) for row, old in replaced])
 
     # Children: replaced only where an item brought them. Sections whose
     # content hash did not move are the stored ones already: left alone.
@@ -450,9 +417,9 @@ def _store_chunk(
         for row in touched
         if row.sections and (row.stored is None or row.hash != row.stored["content_hash"])
     ]
-    link_rows = [row for row in touched if row.sidebar]
+    sidebar_rows = [row for row in touched if row.sidebar]
     replaced_sections = {row.id for row in section_rows if row.stored is not None and row.id}
-    replaced_links = {row.id for row in link_rows if row.stored is not None and row.id}
+    replaced_links = {row.id for row in sidebar_rows if row.stored is not None and row.id}
     _delete_children(session, _SECTIONS, replaced_sections)
     _delete_children(session, _LINKS, replaced_links)
     if section_rows:
@@ -469,20 +436,20 @@ def _store_chunk(
                 for position, section in enumerate(row.sections or ())
             ],
         )
-    if link_rows:
+    if sidebar_rows:
         session.execute(
             insert(_LINKS),
             [
                 link
-                for row in link_rows
-                for link in _link_rows(cast(int, row.id), row.sidebar or (), dates)
+                for row in sidebar_rows
+                for link in link_rows(cast(int, row.id), row.sidebar or (), dates)
             ],
         )
     session.execute(
         insert(_OBSERVATIONS), [{"article_id": row.id, **obs} for row, obs in observations]
     )
     if targets:
-        _settle_links_to(session, targets)
+        settle_links_to(session, targets)
     changes.articles.update(row.id for row in updated if row.id is not None)
     changes.sections_of |= replaced_sections
     changes.links_of |= replaced_links
@@ -534,103 +501,3 @@ def store_articles(session: Session, items: Sequence[Mapping[str, Any]]) -> Stor
     if session.identity_map:
         _expire_stale(session, changes)
     return result
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` made storable as JSON on every backend (Scrapy stats hold datetimes)."""
-    if isinstance(value, Mapping):
-        return {str(key): json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [json_safe(item) for item in value]
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # PostgreSQL's JSON rejects NaN and Infinity
-    if value is None or isinstance(value, str | int | float):
-        return value
-    return str(value)
-
-
-#: Key of the run's site (a profile name or the start hosts) in a run's stats JSON.
-SITE_KEY = "newscrawl/site"
-#: Key of the health verdict ("ok" or why the run failed it) in a run's stats JSON.
-HEALTH_KEY = "health"
-
-
-def start_run(
-    session: Session, spider: str, archive_url: str, started_at: str, *, site: str | None = None
-) -> int:
-    """Record a crawl run as "running" and return its id (flushed, not committed).
-
-    ``site`` is kept in the run's stats under :data:`SITE_KEY`, so a later
-    harvest of the same site can find the run (and mark it interrupted).
-    """
-    run = CrawlRun(
-        spider=spider,
-        started_at=started_at,
-        status="running",
-        stats={SITE_KEY: site} if site else {},
-        archive_url=mask_url(archive_url),
-    )
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def finish_run(
-    session: Session,
-    run_id: int,
-    *,
-    status: str,
-    finished_at: str,
-    stats: Mapping[str, Any],
-) -> None:
-    """Close a crawl run's record with its final status and JSON-safe stats."""
-    if status not in RUN_STATUSES:
-        raise ValueError(f"unknown run status {status!r}; expected one of {sorted(RUN_STATUSES)}")
-    run = session.get(CrawlRun, run_id)
-    if run is None:
-        raise ArchiveError(f"no crawl run with id {run_id}")
-    run.status = status
-    run.finished_at = finished_at
-    run.stats = json_safe(stats)
-
-
-def _run_site(run: CrawlRun) -> str | None:
-    site = (run.stats or {}).get(SITE_KEY)
-    return site if isinstance(site, str) else None
-
-
-def mark_interrupted(session: Session, *, site: str, before: str, spider: str = "cms") -> int:
-    """Mark ``spider``'s runs of ``site`` still "running" and started before ``before`` as
-    "interrupted"; returns how many (no commit).
-
-    A run whose process was killed never closed its record. The caller must
-    hold the harvest lock of this archive and site, so no such run can still
-    be alive. ``before`` is an ISO 8601 UTC time like ``started_at``.
-    """
-    stmt = select(CrawlRun).where(
-        CrawlRun.status == "running", CrawlRun.spider == spider, CrawlRun.started_at < before
-    )
-    marked = 0
-    for run in session.scalars(stmt):
-        if _run_site(run) != site:
-            continue
-        run.status = "interrupted"
-        run.stats = {**(run.stats or {}), "newscrawl/marked_interrupted_at": before}
-        marked += 1
-    session.flush()
-    return marked
-
-
-def record_health(session: Session, run_id: int, *, problem: str | None) -> None:
-    """Store a run's health verdict: "ok", or the problem, which fails a finished run."""
-    run = session.get(CrawlRun, run_id)
-    if run is None:
-        raise ArchiveError(f"no crawl run with id {run_id}")
-    run.stats = {**(run.stats or {}), HEALTH_KEY: problem or "ok"}
-    if problem and run.status == "finished":
-        run.status = "failed"
-    session.flush()

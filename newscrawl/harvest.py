@@ -196,7 +196,8 @@ class Outcome:
             f"{_int(stats, 'newscrawl/items')} articles "
             f"(new {_int(stats, 'newscrawl/archive/new')}, "
             f"updated {_int(stats, 'newscrawl/archive/updated')}, "
-            f"revisited {_int(stats, 'newscrawl/revisited')}), "
+            f"revisited {_int(stats, 'newscrawl/revisited')}, "
+            f"gone {_int(stats, 'newscrawl/gone')}), "
             f"{_int(stats, 'newscrawl/skipped_known')} known skipped, "
             f"{errors} errors, {self.seconds:.0f} s -> {verdict}"
         )
@@ -362,7 +363,7 @@ def harvest(
     Takes a lock on the archive and site (a second harvest of both exits 3),
     marks runs of the site that were killed as interrupted, crawls with the
     cms spider, checks the run's health and prints one summary line:
-    harvest SITE: N pages, M articles (new X, updated Y, revisited R), K known skipped,
+    harvest SITE: N pages, M articles (new X, updated Y, revisited R, gone G), K known skipped,
     E errors, T s -> ok.
     """
     from newscrawl.cli import archive_url, parse_overrides

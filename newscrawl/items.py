@@ -60,6 +60,20 @@ class SidebarLink:
     truncated: bool = False
 
 
+@dataclass(frozen=True)
+class Gone:
+    """A known article a revisit found gone: HTTP 404 or 410, or a soft 404.
+
+    Not part of the Article contract: the archive pipeline marks the stored
+    article gone (``reason`` is "404", "410" or "soft 404"; ``at`` ISO 8601 UTC)
+    and the item goes no further.
+    """
+
+    url: str
+    reason: str
+    at: str
+
+
 @dataclass
 class Article:
     """One news article as fetched; see DESIGN.md for each key's meaning."""

@@ -18,8 +18,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import finish_run, mask_url, open_archive, start_run, store_articles
-from newscrawl.items import Article
+from archive import finish_run, mark_gone, mask_url, open_archive, start_run, store_articles
+from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
 
 logger = logging.getLogger(__name__)
@@ -78,6 +78,9 @@ class ArchivePipeline:
 
     Items are buffered and stored ``batch_size`` at a time in one transaction,
     so a crash loses at most one batch of work (which the next run refetches).
+    :class:`~newscrawl.items.Gone` reports are buffered alongside and applied
+    in the same transaction (``mark_gone``; ``newscrawl/gone`` counts the
+    articles newly marked), then dropped quietly: they are not articles.
     The run is recorded in ``crawl_runs`` with its final stats.
     """
 
@@ -87,6 +90,7 @@ class ArchivePipeline:
         self.batch_size = max(1, batch_size)
         self.stats = stats
         self.buffer: list[dict[str, Any]] = []
+        self.gone: list[Gone] = []
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
         self.crawler: Crawler | None = None
@@ -125,24 +129,36 @@ class ArchivePipeline:
         if isinstance(site, str):
             self.stats.set_value("newscrawl/site", site)
         self.stats.set_value("newscrawl/run_id", self.run_id)
+        self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, Gone):
+            self.gone.append(item)
+            if len(self.buffer) + len(self.gone) >= self.batch_size:
+                self.flush()
+            raise DropItem(f"gone ({item.reason}): {item.url}", log_level="DEBUG")
         if isinstance(item, Article):
             self.buffer.append(item.to_dict())
-            if len(self.buffer) >= self.batch_size:
+            if len(self.buffer) + len(self.gone) >= self.batch_size:
                 self.flush()
         return item
 
     def flush(self) -> None:
-        """Store the buffered items in one transaction."""
-        if not self.buffer or self.sessions is None:
+        """Store the buffered items and mark the gone ones in one transaction."""
+        if (not self.buffer and not self.gone) or self.sessions is None:
             return
         batch, self.buffer = self.buffer, []
+        gone, self.gone = self.gone, []
+        by_time: dict[str, dict[str, str]] = {}
+        for report in gone:
+            by_time.setdefault(report.at, {})[report.url] = report.reason
         with self.sessions.begin() as session:
             result = store_articles(session, batch)
+            marked = sum(mark_gone(session, urls, at=at) for at, urls in sorted(by_time.items()))
         self.stats.inc_value("newscrawl/archive/new", result.new)
         self.stats.inc_value("newscrawl/archive/updated", result.updated)
         self.stats.inc_value("newscrawl/archive/unchanged", result.unchanged)
+        self.stats.inc_value("newscrawl/gone", marked)
 
     def close_spider(self) -> None:
         self.flush()

@@ -18,18 +18,24 @@ from archive import (
     ARTICLE_KEYS,
     ArchiveError,
     ArchiveNotFound,
+    ArticleState,
+    VersionRow,
+    article_state,
+    article_versions,
     count_articles,
+    find_article_id,
     finish_run,
     get_article,
     iter_articles,
     list_articles,
     make_engine,
+    mark_gone,
     mask_url,
     open_archive,
     start_run,
     store_articles,
 )
-from archive.models import Article, CrawlRun, Link, Observation
+from archive.models import Article, ArticleVersion, CrawlRun, Link, Observation
 from archive.queries import list_runs
 
 SITE = "www.example-news.cn"
@@ -574,3 +580,138 @@ def test_links_shown_without_a_date_stay_undated(factory: sessionmaker[Session])
     store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
     store(factory, item(3, sidebar=[undated]))
     assert links_of(factory, undated["url"]) == [(None, False), (None, False)]
+
+
+# -- change tracking: versions and gone articles --------------------------------
+
+
+def versions_of(factory: sessionmaker[Session], number: int) -> list[VersionRow]:
+    with factory.begin() as session:
+        article_id = find_article_id(session, item(number)["url"])
+        assert article_id is not None
+        return article_versions(session, article_id)
+
+
+def state_of(factory: sessionmaker[Session], number: int) -> ArticleState:
+    with factory.begin() as session:
+        article_id = find_article_id(session, item(number)["url"])
+        assert article_id is not None
+        state = article_state(session, article_id)
+    assert state is not None
+    return state
+
+
+def edited(number: int, text: str, fetched: str, **overrides: Any) -> dict[str, Any]:
+    sections = [{"heading": None, "paragraphs": [text]}]
+    return item(number, body=text, sections=sections, fetched_at=fetched, **overrides)
+
+
+def test_a_changed_article_keeps_its_previous_content(factory: sessionmaker[Session]) -> None:
+    first = item(1)
+    store(factory, first)
+    assert store(factory, edited(1, "更正：秧苗长势良好。", "2026-01-10T10:00:00+08:00")) == (
+        0,
+        1,
+        0,
+    )
+    [old] = versions_of(factory, 1)
+    assert old.version == 1
+    assert (old.title, old.body, old.sections) == (first["title"], first["body"], first["sections"])
+    assert (old.published_at, old.author, old.source) == (
+        first["published_at"], first["author"], first["source"]
+    )  # fmt: skip
+    assert old.fetched_at == "2026-01-09T10:00:00+08:00"  # when the old content was fetched
+    assert old.stored_at == "2026-01-10T10:00:00+08:00"  # when it was replaced
+    with factory.begin() as session:
+        stored_hash = session.scalar(select(Article.content_hash))
+    assert old.content_hash != stored_hash
+    assert fetch(factory, "1")["body"] == "更正：秧苗长势良好。"
+
+
+def test_unchanged_content_adds_no_version(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1))
+    assert store(factory, item(1, views=99, fetched_at="2026-01-11T10:00:00+08:00")) == (0, 0, 1)
+    # Nulls and empty lists keep the stored content: no change either.
+    assert store(factory, item(1, title=None, body="", sections=[])) == (0, 0, 1)
+    assert versions_of(factory, 1) == []
+    assert state_of(factory, 1).versions == 0
+
+
+def test_two_changes_give_versions_1_and_2(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1))
+    store(factory, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00", author="王芳"))
+    store(factory, edited(1, "第三稿。", "2026-01-11T10:00:00+08:00"))
+    old = versions_of(factory, 1)
+    assert [v.version for v in old] == [1, 2]
+    assert old[0].body == item(1)["body"] and old[0].author == "李明"
+    assert old[1].body == "第二稿。" and old[1].author == "王芳"
+    assert old[1].sections == [{"heading": None, "paragraphs": ["第二稿。"]}]
+    assert old[1].fetched_at == "2026-01-10T10:00:00+08:00"
+    assert old[1].stored_at == "2026-01-11T10:00:00+08:00"
+    assert fetch(factory, "1")["body"] == "第三稿。"
+    assert state_of(factory, 1).versions == 2
+
+
+def test_changes_within_one_batch_are_versioned_in_order(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1), item(2))
+    result = store(
+        factory,
+        edited(1, "第二稿。", "2026-01-10T10:00:00+08:00"),
+        item(2, views=7),  # unchanged
+        edited(1, "第三稿。", "2026-01-10T11:00:00+08:00"),
+        item(3),
+        edited(3, "新文章当即修改。", "2026-01-10T12:00:00+08:00"),  # new, then changed
+    )
+    assert result == (1, 3, 1)
+    assert [(v.version, v.body) for v in versions_of(factory, 1)] == [
+        (1, item(1)["body"]), (2, "第二稿。")
+    ]  # fmt: skip
+    assert versions_of(factory, 2) == []
+    assert [(v.version, v.body) for v in versions_of(factory, 3)] == [(1, item(3)["body"])]
+
+
+def test_a_title_only_change_keeps_the_stored_sections(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1))
+    store(factory, item(1, title="春耕时节话农事（修订）", sections=[], body=""))
+    [old] = versions_of(factory, 1)
+    assert old.title == item(1)["title"]
+    assert old.sections == item(1)["sections"]
+
+
+def test_mark_gone_marks_keeps_the_first_date_ignores_unknown_and_deletes_nothing(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(1), item(2))
+    with factory.begin() as session:
+        marked = mark_gone(
+            session,
+            {item(1)["url"]: "404", "http://elsewhere.example/show.php?id=5": "404"},
+            at="2026-02-01T00:00:00+00:00",
+        )
+    assert marked == 1
+    with factory.begin() as session:  # again later, other reason: the first stays
+        again = mark_gone(session, {item(1)["url"]: "soft 404"}, at="2026-03-01T00:00:00+00:00")
+    assert again == 0
+    assert state_of(factory, 1) == ArticleState(0, "2026-02-01T00:00:00+00:00", "404")
+    assert state_of(factory, 2) == ArticleState(0, None, None)
+    with factory.begin() as session:
+        assert count_articles(session) == 2
+        assert session.scalar(select(func.count()).select_from(Observation)) == 2
+    assert fetch(factory, "1")["body"] == item(1)["body"]
+
+
+def test_a_later_successful_fetch_clears_gone(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1))
+    with factory.begin() as session:
+        mark_gone(session, {item(1)["url"]: "410"}, at="2026-02-01T00:00:00+00:00")
+    assert state_of(factory, 1).gone_reason == "410"
+    assert store(factory, item(1, fetched_at="2026-02-02T00:00:00+00:00")) == (0, 0, 1)
+    assert state_of(factory, 1) == ArticleState(0, None, None)
+
+
+def test_versions_go_with_their_article(factory: sessionmaker[Session]) -> None:
+    store(factory, item(1))
+    store(factory, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00"))
+    with factory.begin() as session:
+        session.execute(text("delete from articles"))
+        assert session.scalar(select(func.count()).select_from(ArticleVersion)) == 0

@@ -135,8 +135,9 @@ def test_show_json_by_url(db: str) -> None:
     result = run("--db", db, "show", "--json", ITEMS[2]["url"])
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
-    assert shown == {"id": 3, **ITEMS[2]}
-    assert list(shown) == ["id", *ARTICLE_KEYS]
+    # The export's contract, plus what changed: versions kept and gone (show only).
+    assert shown == {"id": 3, **ITEMS[2], "versions": 0, "gone_at": None, "gone_reason": None}
+    assert list(shown) == ["id", *ARTICLE_KEYS, "versions", "gone_at", "gone_reason"]
 
 
 def test_show_unknown_id_is_one_line_and_exit_1(db: str) -> None:

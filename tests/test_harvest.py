@@ -97,7 +97,10 @@ def test_harvest_archives_the_demo_and_prints_one_summary_line(harvested: Harves
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("harvest 127.0.0.1: ")
-    assert "33 articles (new 33, updated 0, revisited 0), 0 known skipped, 0 errors" in lines[0]
+    assert (
+        "33 articles (new 33, updated 0, revisited 0, gone 0), 0 known skipped, 0 errors"
+        in lines[0]
+    )
     assert lines[0].endswith("-> ok")
     sessions = open_archive(str(harvested.db), create=False)
     with sessions() as session:

@@ -167,7 +167,7 @@ def test_harvest_with_nothing_due_fetches_no_article_and_only_first_list_pages(
     print(f"requests: first harvest {first}, second harvest {again}")
     assert again <= first * 0.2
     summary = second.result.stdout.strip()
-    assert "0 articles (new 0, updated 0, revisited 0)" in summary
+    assert "0 articles (new 0, updated 0, revisited 0, gone 0)" in summary
     assert f"{second.stats['newscrawl/skipped_known']} known skipped" in summary
 
 

@@ -9,8 +9,8 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from archive import get_article, list_runs, open_archive
-from newscrawl.items import Article, Section, SidebarLink
+from archive import article_state, find_article_id, get_article, list_runs, open_archive
+from newscrawl.items import Article, Gone, Section, SidebarLink
 from newscrawl.pipelines import ArchivePipeline, NormalizePipeline
 from newscrawl.spiders.cms import CmsSpider
 
@@ -103,3 +103,30 @@ def test_archive_pipeline_stores_in_batches_and_records_the_run(tmp_path: Path) 
         runs = list_runs(session)
     assert stored is not None and stored["views"] == 12000
     assert [r.status for r in runs] == ["finished"]
+
+
+def test_gone_reports_are_applied_in_the_same_flush_and_dropped_quietly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    crawler = get_crawler(CmsSpider, settings_dict={"ARCHIVE_URL": url, "ARCHIVE_BATCH_SIZE": 50})
+    crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
+    normalize = NormalizePipeline.from_crawler(crawler)
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    pipeline.process_item(normalize.process_item(raw_article()))
+    pipeline.flush()
+    for report in (
+        Gone(raw_article().url, "410", FETCHED),
+        Gone("http://news.example.cn/show.php?cid=29&id=999", "404", FETCHED),  # not archived
+    ):
+        assert normalize.process_item(report) is report  # not an Article: passes through
+        with pytest.raises(DropItem) as dropped:
+            pipeline.process_item(report)
+        assert dropped.value.log_level == "DEBUG"
+    assert crawler.stats.get_value("newscrawl/gone") == 0  # type: ignore[union-attr]  # buffered
+    pipeline.close_spider()
+    assert crawler.stats.get_value("newscrawl/gone") == 1  # type: ignore[union-attr]
+    sessions = open_archive(url, create=False)
+    with sessions() as session:
+        state = article_state(session, find_article_id(session, raw_article().url) or 0)
+    sessions.kw["bind"].dispose()
+    assert state is not None and (state.gone_at, state.gone_reason) == (FETCHED, "410")

@@ -7,13 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from archive import ArchiveError, count_articles, get_article, open_archive, store_articles
 from archive.cli import main as newsarchive
 from archive.models import Base
-from archive.schema import head_revision
+from archive.schema import FIRST_REVISION, _config, head_revision
 
 
 def article(number: int) -> dict[str, Any]:
@@ -37,18 +40,62 @@ def revision_of(path: Path) -> str | None:
     return rows[0][0] if rows else None
 
 
-def first_schema_archive(path: Path, count: int) -> None:
-    """An archive as newscrawl wrote it before migrations: the tables, no version."""
+def revision_0001_archive(path: Path, count: int) -> None:
+    """An archive at revision 0001 (Alembic's own upgrade), rows in 0001's five tables.
+
+    Rows are inserted with plain SQL against 0001's tables: the store code
+    writes today's schema. Article ``n`` has one section, one sidebar link and
+    one observation; there is one crawl run.
+    """
     engine = create_engine(f"sqlite:///{path}")
-    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), FIRST_REVISION)
     engine.dispose()
-    # Written through the same store code, then the version table is removed.
-    sessions = open_archive(str(path))
-    with sessions.begin() as session:
-        store_articles(session, [article(n) for n in range(1, count + 1)])
-    sessions.kw["bind"].dispose()
+    with sqlite3.connect(path) as conn:
+        for n in range(1, count + 1):
+            conn.execute(
+                "insert into articles (id, site, cms_id, url, title, published_at, views, body,"
+                " fetched_at, content_hash) values (?, 'news.example.cn', ?, ?, ?,"
+                " '2025-06-01T08:00:00+08:00', ?, '清淤后河水明显变清。',"
+                " '2025-06-02T08:00:00+08:00', ?)",
+                (n, str(n), article(n)["url"], article(n)["title"], n, f"{n:040x}"),
+            )
+            conn.execute(
+                "insert into sections (article_id, position, heading, paragraphs)"
+                " values (?, 0, null, ?)",
+                (n, '["清淤后河水明显变清。"]'),
+            )
+            conn.execute(
+                "insert into links (article_id, position, box, title, url, date, date_raw,"
+                " truncated, date_settled) values (?, 0, '新闻资讯', '河道', ?, '2025-05-30',"
+                " '05-30', 0, 0)",
+                (n, f"http://news.example.cn/show.php?cid=1&id={n + 1000}"),
+            )
+            conn.execute(
+                "insert into observations (article_id, observed_at, views, views_raw, source)"
+                " values (?, '2025-06-02T08:00:00+08:00', ?, ?, 'page')",
+                (n, n, f"人气：{n}"),
+            )
+        conn.execute(
+            "insert into crawl_runs (spider, started_at, finished_at, status, stats)"
+            " values ('cms', '2025-06-02T00:00:00+00:00', '2025-06-02T00:01:00+00:00',"
+            " 'finished', '{}')"
+        )
+
+
+def first_schema_archive(path: Path, count: int) -> None:
+    """An archive as newscrawl wrote it before migrations: 0001's tables, no version."""
+    revision_0001_archive(path, count)
     with sqlite3.connect(path) as conn:
         conn.execute("drop table alembic_version")
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return {
+            table: conn.execute(f"select count(*) from {table}").fetchone()[0]
+            for table in ("articles", "sections", "links", "observations", "crawl_runs")
+        }
 
 
 def test_a_new_archive_records_the_newest_schema(tmp_path: Path) -> None:
@@ -98,3 +145,46 @@ def test_upgrade_command_on_a_missing_archive_is_one_line(tmp_path: Path) -> Non
         f"Error: no archive at {tmp_path / 'none.sqlite'}"
     ]
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_revision_0001_is_upgraded_to_0002_without_losing_a_row(tmp_path: Path) -> None:
+    path = tmp_path / "0001.sqlite"
+    revision_0001_archive(path, 30)
+    assert revision_of(path) == "0001"
+    before = table_counts(path)
+    sessions = open_archive(str(path), create=False)
+    with sessions() as session:
+        stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
+    sessions.kw["bind"].dispose()
+    assert revision_of(path) == "0002" == head_revision()
+    assert table_counts(path) == before == {
+        "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
+    }  # fmt: skip
+    assert stored is not None and stored["views"] == 30
+    assert stored["sections"] == [{"heading": None, "paragraphs": ["清淤后河水明显变清。"]}]
+    with sqlite3.connect(path) as conn:
+        gone = conn.execute("select count(*) from articles where gone_at is not null"
+                            " or gone_reason is not null").fetchone()[0]  # fmt: skip
+        versions = conn.execute("select count(*) from article_versions").fetchone()[0]
+    assert (gone, versions) == (0, 0)
+    # The upgraded archive takes changes like a new one.
+    sessions = open_archive(str(path))
+    with sessions.begin() as session:
+        store_articles(session, [{**article(30), "body": "改写后的正文。", "sections": []}])
+    sessions.kw["bind"].dispose()
+    with sqlite3.connect(path) as conn:
+        kept = conn.execute("select version, body from article_versions").fetchall()
+    assert kept == [(1, "清淤后河水明显变清。")]
+
+
+def test_migrations_build_what_the_models_declare(tmp_path: Path) -> None:
+    """0001 + 0002 equal ``Base.metadata.create_all`` (no autogenerate difference)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    with engine.begin() as connection:  # and 0002 goes down again
+        command.downgrade(_config(connection), FIRST_REVISION)
+    engine.dispose()
+    assert revision_of(tmp_path / "migrated.sqlite") == FIRST_REVISION

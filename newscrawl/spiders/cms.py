@@ -17,6 +17,8 @@ when due by the revisit schedule (``NEWSCRAWL_REVISIT``; the due ones are
 requested at start, straight from the archive's list), and a list chain's
 pager is not followed after ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES`` pages in a
 row that brought no unknown and no due article (lists run newest first).
+A revisit of a known article that answers 404 or 410, or a soft 404, yields
+a :class:`~newscrawl.items.Gone` item: the archive marks the article gone.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from newscrawl import urls
 from newscrawl.encoding import decode_html
 from newscrawl.extraction import PageExtractor, PageResult
 from newscrawl.incremental import Incremental, incremental_settings, restrict_to
-from newscrawl.items import Article
+from newscrawl.items import Article, Gone
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
@@ -180,7 +182,7 @@ class CmsSpider(scrapy.Spider):
             if url not in self._requested:
                 self._requested.add(url)
                 self._count("revisited")
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+                yield self._revisit(url)
 
     # -- navigation --------------------------------------------------------
 
@@ -239,7 +241,19 @@ class CmsSpider(scrapy.Spider):
                 if not self.incremental.wanted(url):
                     self._count("skipped_known")
                     continue
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+                if url in self.incremental.known:
+                    yield self._revisit(url)
+                else:
+                    yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+
+    def _revisit(self, url: str) -> scrapy.Request:
+        """A known article's request: 404 and 410 reach ``parse_article`` (it may be gone)."""
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"handle_httpstatus_list": [404, 410]},
+        )
 
     def parse(self, response: Response, quiet: int = 0, **kwargs: Any) -> Iterator[scrapy.Request]:
         """A home or list page: follow its list and article links.
@@ -268,7 +282,10 @@ class CmsSpider(scrapy.Spider):
             self._count("list_pages_without_articles")
             self.logger.info("list page without article links: %s", response.url)
         if self.incremental.active:
-            quiet = 0 if self.incremental.brings_something(links.articles) else quiet + 1
+            # Only links this run has not requested yet count: a new article in the
+            # sidebar of every list page must not keep every page of every list alive.
+            fresh = [url for url in links.articles if url not in self._requested]
+            quiet = 0 if self.incremental.brings_something(fresh) else quiet + 1
         yield from self._follow(links, page=response.url, quiet=quiet)
 
     # -- articles ----------------------------------------------------------
@@ -292,8 +309,26 @@ class CmsSpider(scrapy.Spider):
             normalize=normalize,
         )
 
-    async def parse_article(self, response: Response) -> AsyncIterator[scrapy.Request | Article]:
+    def _gone(self, response: Response, reason: str) -> Gone | None:
+        """A Gone item when the requested article is a known one (a revisit), else None."""
+        url = response.meta.get("redirect_urls", [response.url])[0]
+        if url not in self.incremental.known:
+            return None
+        self.logger.info("known article gone (%s): %s", reason, url)
+        return Gone(url, reason, self._now())
+
+    async def parse_article(
+        self, response: Response
+    ) -> AsyncIterator[scrapy.Request | Article | Gone]:
         """An article's page 1: build the item, fetch its further pages, follow its links."""
+        if response.status in (404, 410):  # only revisits let these through
+            gone = self._gone(response, str(response.status))
+            if gone is not None:
+                yield gone
+            else:
+                self._count("request_failed")
+                self.logger.warning("HTTP %d: %s", response.status, response.url)
+            return
         result = await self._extract(response, normalize=True)
         if result is None:
             return
@@ -303,6 +338,9 @@ class CmsSpider(scrapy.Spider):
         if result.item is None:
             self._count("soft_404")
             self.logger.info("soft 404 (HTTP 200 without an article): %s", response.url)
+            gone = self._gone(response, "soft 404")
+            if gone is not None:
+                yield gone
             return
         for output in self._complete(result.item, result.page_urls, result.counter_url):
             yield output
