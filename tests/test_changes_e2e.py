@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,29 +32,42 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
 OLD_BODY = "经过三个月施工，城西河道清淤工程昨日完工，河水明显变清。"
 NEW_BODY = "更正：城西河道清淤工程历时四个月，于前日通过验收。"
 TITLES = {1: "河道清淤工程完工", 2: "社区图书馆延长开放时间", 3: "公园新增健身步道"}
+#: Published between the two harvests.
+NEW_TITLE = "老街新建停车场投入使用"
 
 
-def _article(number: int, body: str) -> str:
+def _views(number: int, changed: bool) -> int:
+    """The page's 人气 counter: it has grown by the second harvest."""
+    return number * 10 + (5 if changed else 0)
+
+
+def _article(number: int, body: str, changed: bool = False) -> str:
+    title = TITLES.get(number, NEW_TITLE)
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        f"<title>{TITLES[number]} - 示例新闻网</title></head><body>"
+        f"<title>{title} - 示例新闻网</title></head><body>"
         '<div class="header"><a href="/">首页</a></div>'
-        f'<div class="content"><h1>{TITLES[number]}</h1>'
-        f'<div class="info">发布时间：2026-01-0{number} 09:30 作者：李明 人气：{number}</div>'
+        f'<div class="content"><h1>{title}</h1>'
+        f'<div class="info">发布时间：2026-01-0{number} 09:30 作者：李明 '
+        f"人气：{_views(number, changed)}</div>"
         f'<div class="text"><p>{body}</p><p>附近居民表示，这是件好事。</p></div></div>'
         "</body></html>"
     )
 
 
-_LIST = (
-    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>示例新闻网</title></head><body>'
-    "<h1>新闻中心</h1><ul>"
-    + "".join(
-        f'<li><a href="/show.php?cid=1&amp;id={n}">{title}</a> <span>2026-01-0{n}</span></li>'
-        for n, title in TITLES.items()
+def _list(changed: bool) -> str:
+    """The list page, newest first; the new article 4 tops it after the change."""
+    items = ({4: NEW_TITLE} if changed else {}) | dict(sorted(TITLES.items(), reverse=True))
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>示例新闻网</title></head><body>'
+        "<h1>新闻中心</h1><ul>"
+        + "".join(
+            f'<li><a href="/show.php?cid=1&amp;id={n}">{title}</a> <span>2026-01-0{n}</span></li>'
+            for n, title in items.items()
+        )
+        + "</ul></body></html>"
     )
-    + "</ul></body></html>"
-)
+
 
 _SOFT_404 = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>示例新闻网</title></head><body>'
@@ -64,7 +78,7 @@ _SOFT_404 = (
 class _Site(BaseHTTPRequestHandler):
     """Serves the list and the articles as ``state`` says (the test switches it)."""
 
-    state: ClassVar[dict[str, Any]] = {"changed": False}
+    state: ClassVar[dict[str, Any]] = {"changed": False, "fetches": Counter()}
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -79,14 +93,17 @@ class _Site(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         changed = self.state["changed"]
+        self.state["fetches"][(changed, self.path)] += 1
         if self.path == "/":
-            self._send(200, _LIST)
+            self._send(200, _list(changed))
         elif self.path == "/show.php?cid=1&id=1":
-            self._send(200, _article(1, NEW_BODY if changed else OLD_BODY))
+            self._send(200, _article(1, NEW_BODY if changed else OLD_BODY, changed))
         elif self.path == "/show.php?cid=1&id=2":
             self._send(*((404, "<html><body>404</body></html>") if changed else (200, _article(2, OLD_BODY))))  # fmt: skip
         elif self.path == "/show.php?cid=1&id=3":
             self._send(200, _SOFT_404 if changed else _article(3, OLD_BODY))
+        elif self.path == "/show.php?cid=1&id=4" and changed:
+            self._send(200, _article(4, OLD_BODY, changed))
         else:
             self._send(404, "<html><body>404</body></html>")
 
@@ -106,6 +123,7 @@ class Changed:
     second: subprocess.CompletedProcess[str]
     stats: dict[str, Any]  # the second run's record
     tmp: Path
+    fetches: Counter[tuple[bool, str]]  # (after the change?, path) -> requests served
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +131,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Changed]:
     tmp = tmp_path_factory.mktemp("changes")
     db = tmp / "archive.sqlite"
     _Site.state["changed"] = False
+    _Site.state["fetches"] = Counter()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -131,7 +150,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Changed]:
     with sessions() as session:
         stats = list_runs(session, limit=1)[0].stats
     sessions.kw["bind"].dispose()
-    yield Changed(db, base, first, second, stats, tmp)
+    yield Changed(db, base, first, second, stats, tmp, _Site.state["fetches"])
 
 
 def _url(changed: Changed, number: int) -> str:
@@ -144,9 +163,31 @@ def test_both_harvests_succeed(changed: Changed) -> None:
     assert "3 articles (new 3, updated 0, revisited 0, gone 0)" in changed.first.stdout
     assert changed.second.returncode == 0, changed.second.stderr[-2000:]
     summary = changed.second.stdout
-    assert "1 articles (new 0, updated 1, revisited 3, gone 2)" in summary, summary
+    assert "2 articles (new 1, updated 1, revisited 3, gone 2)" in summary, summary
     assert changed.stats["newscrawl/gone"] == 2
     assert changed.stats["newscrawl/archive/updated"] == 1
+
+
+@pytest.mark.e2e
+def test_only_new_and_due_pages_are_fetched_once(changed: Changed) -> None:
+    articles = {
+        (after, path): n for (after, path), n in changed.fetches.items() if "show.php" in path
+    }
+    before = {f"/show.php?cid=1&id={n}": 1 for n in TITLES}
+    after = {f"/show.php?cid=1&id={n}": 1 for n in (1, 2, 3, 4)}  # all due, plus the new one
+    assert {p: n for (a, p), n in articles.items() if not a} == before
+    assert {p: n for (a, p), n in articles.items() if a} == after
+
+
+@pytest.mark.e2e
+def test_each_fetch_appends_a_popularity_observation(changed: Changed) -> None:
+    history = run(
+        "newsarchive", "--db", str(changed.db), "history", "--json", _url(changed, 1),
+        cwd=changed.tmp,
+    )  # fmt: skip
+    assert history.returncode == 0, history.stderr
+    views = [o["views"] for o in json.loads(history.stdout)["observations"]]
+    assert views == [_views(1, False), _views(1, True)]
 
 
 @pytest.mark.e2e
