@@ -345,13 +345,25 @@ def runs_command(db: str, limit: int, as_json: bool) -> None:
     if not runs:
         click.echo("no crawl runs", err=True)
         return
-    click.echo(f"{'ID':>4}  {'STATUS':11}  {'STARTED':25}  {'FINISHED':25}  {'ITEMS':>6}  SPIDER")
+    columns = (
+        ("REQ", "downloader/request_count"),
+        ("NEW", "newscrawl/archive/new"),
+        ("UPD", "newscrawl/archive/updated"),
+        ("REV", "newscrawl/revisited"),
+        ("GONE", "newscrawl/gone"),
+        ("ERR", "newscrawl/request_failed"),
+    )
+    head = "".join(f"  {name:>5}" for name, _ in columns)
+    click.echo(f"{'ID':>4}  {'STATUS':11}  {'STARTED':25}  {'SECONDS':>7}{head}  SITE / HEALTH")
     for run in runs:
-        items = run.stats.get("item_scraped_count", "-")
-        click.echo(
-            f"{run.id:>4}  {run.status:11}  {run.started_at:25}  "
-            f"{run.finished_at or '-':25}  {items!s:>6}  {run.spider}"
-        )
+        stats = run.stats
+        seconds = stats.get("elapsed_time_seconds")
+        shown = f"{float(seconds):.0f}" if isinstance(seconds, int | float) else "-"
+        counts = "".join(f"  {stats.get(key, '-')!s:>5}" for _, key in columns)
+        site = stats.get("newscrawl/site") or run.spider
+        health = stats.get("health")
+        note = f"{site}" + (f" ({health})" if health and health != "ok" else "")
+        click.echo(f"{run.id:>4}  {run.status:11}  {run.started_at:25}  {shown:>7}{counts}  {note}")
 
 
 @main.command("upgrade")

@@ -227,3 +227,30 @@ def test_main_is_a_console_entry_point(db: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "社区图书馆延长开放时间（1）" in done.stdout
+
+
+def test_runs_table_shows_each_runs_counts_and_health(tmp_path: Path) -> None:
+    path = str(tmp_path / "runs.sqlite")
+    factory = open_archive(path)
+    stats = {
+        "downloader/request_count": 45,
+        "newscrawl/archive/new": 31,
+        "newscrawl/archive/updated": 2,
+        "newscrawl/revisited": 7,
+        "newscrawl/gone": 1,
+        "newscrawl/request_failed": 3,
+        "elapsed_time_seconds": 12.4,
+        "newscrawl/site": "xingyuyle",
+        "health": "fill rate of title fell from 1.00 to 0.20",
+    }
+    with factory.begin() as session:
+        run_id = start_run(session, "cms", path, "2026-02-10T12:00:00+08:00")
+        finish_run(session, run_id, status="failed", finished_at="2026-02-10T12:03:00+08:00",
+                   stats=stats)  # fmt: skip
+    factory.kw["bind"].dispose()
+    result = run("--db", path, "runs")
+    assert result.exit_code == 0, result.output
+    header, row = result.stdout.splitlines()
+    assert header.split()[3:9] == ["SECONDS", "REQ", "NEW", "UPD", "REV", "GONE"]
+    assert row.split()[3:10] == ["12", "45", "31", "2", "7", "1", "3"]
+    assert row.endswith("xingyuyle (fill rate of title fell from 1.00 to 0.20)")
