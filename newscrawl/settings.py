@@ -38,6 +38,10 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # that costs more than the processing itself (benchmarks: bare crawl +45%).
 CONCURRENT_ITEMS = 1
 
+EXTENSIONS = {
+    "newscrawl.progress.Progress": 500,
+}
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.NormalizePipeline": 300,
     "newscrawl.pipelines.ArchivePipeline": 800,
@@ -62,6 +66,11 @@ NEWSCRAWL_STOP_AFTER_KNOWN_PAGES = 1
 # Revisit schedule, AGE=INTERVAL youngest first: younger than a day every run, than
 # a week when last fetched 6 h ago or more, than 30 days daily, older weekly.
 NEWSCRAWL_REVISIT = "1d=0,7d=6h,30d=1d,*=7d"
+
+# Progress: a live line on a terminal, log lines under cron (auto|line|log|off).
+NEWSCRAWL_PROGRESS = "auto"
+NEWSCRAWL_PROGRESS_INTERVAL = 1.0  # seconds between updates of the live line
+NEWSCRAWL_PROGRESS_LOG_INTERVAL = 60.0  # seconds between progress log lines
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
