@@ -1,4 +1,4 @@
-"""Crash safety: a harvest killed with SIGKILL mid-run, then the next one.
+"""Crash safety and overlap: a harvest killed with SIGKILL mid-run, one started during another.
 
 The first harvest is killed once the archive holds its first committed
 batch (the test waits for that state, not for a time). The next harvest
@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.cli import archive_url
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
+from newscrawl.harvest import lock_path
 
 pytestmark = pytest.mark.e2e
 
@@ -86,3 +88,19 @@ def test_a_harvest_killed_mid_run_is_completed_by_the_next(tmp_path: Path) -> No
     assert orphans == 0
     assert empty == 0, "an article was stored without its sections"
     assert statuses == ["interrupted", "finished"]
+
+
+def test_a_second_harvest_during_the_first_exits_with_the_lock_code(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    lock = lock_path(archive_url(str(db)), "127.0.0.1")
+    with DemoServer() as server:
+        first = harvest(server.base_url, db, *SLOW)
+        # The first run holds the lock once its pid is in the lock file.
+        wait_for(lambda: lock.exists() and lock.read_text().strip() == str(first.pid))
+        second = harvest(server.base_url, db)
+        _out, err = second.communicate(timeout=60)
+        first_out, first_err = first.communicate(timeout=300)
+    assert second.returncode == 3
+    assert err.count("\n") == 1 and str(first.pid) in err
+    assert first.returncode == 0, first_err
+    assert first_out.strip().endswith("-> ok")
