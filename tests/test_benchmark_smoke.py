@@ -110,4 +110,8 @@ def test_incremental_benchmark_fetches_only_what_is_new(tmp_path: Path) -> None:
         r"\| second harvest, nothing new or due \| \d+ requests \| [\d.]+% .*; 0 articles", report
     )
     assert "6 new stored, 6 articles fetched" in report
+    # Besides the new articles: robots.txt, the home page and the first list page(s) of
+    # each of the 4 channels, paged one 下一页 at a time until a page brings nothing new.
+    other = int(re.search(r"(\d+) other requests", report).group(1))  # type: ignore[union-attr]
+    assert other <= 2 + 4 * 2
     assert "| archive after | 66 articles |" in report

@@ -218,12 +218,18 @@ class CmsSpider(scrapy.Spider):
         requested = self._requested
         stop = page is not None and self.incremental.stops(quiet)
         stopped = False
+        # Incremental runs page through a list one 下一页 at a time (when the pager
+        # has one), so that paging ends right after the first page with nothing new
+        # instead of after the whole window of page numbers page 1 links to.
+        step_by_step = page is not None and self.incremental.active and links.next_page is not None
         for url in links.listings:
             if url in requested:
                 continue
             pager = page is not None and _same_chain(url, page)
             if pager and stop:
                 stopped = True
+                continue
+            if pager and step_by_step and url != links.next_page:
                 continue
             requested.add(url)
             yield scrapy.Request(
