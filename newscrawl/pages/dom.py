@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-#: Plain lxml elements: lxml.html's Element classes cost a Python-level
+#: Plain lxml elements: lxml.html's HtmlElement classes cost a Python-level
 #: class lookup for every element proxy, about a fifth of extraction time.
 Element = etree._Element
 
