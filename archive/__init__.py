@@ -8,12 +8,16 @@ taking a Session whose transaction the caller owns.
 from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
 from archive.queries import (
+    FILL_FIELDS,
+    ArchiveStats,
     ArticleState,
     ArticleSummary,
     KnownArticle,
     ObservationRow,
     RunSummary,
+    TopArticle,
     VersionRow,
+    archive_stats,
     article_state,
     article_versions,
     count_articles,
@@ -24,7 +28,9 @@ from archive.queries import (
     list_articles,
     list_runs,
     observations,
+    period_bound,
     previous_runs,
+    top_articles,
 )
 from archive.runs import finish_run, mark_interrupted, record_health, start_run
 from archive.store import StoreResult, store_articles
@@ -32,15 +38,19 @@ from archive.versions import mark_gone
 
 __all__ = [
     "ARTICLE_KEYS",
+    "FILL_FIELDS",
     "ArchiveError",
     "ArchiveNotFound",
+    "ArchiveStats",
     "ArticleState",
     "ArticleSummary",
     "KnownArticle",
     "ObservationRow",
     "RunSummary",
     "StoreResult",
+    "TopArticle",
     "VersionRow",
+    "archive_stats",
     "article_state",
     "article_versions",
     "count_articles",
@@ -57,8 +67,10 @@ __all__ = [
     "mask_url",
     "observations",
     "open_archive",
+    "period_bound",
     "previous_runs",
     "record_health",
     "start_run",
     "store_articles",
+    "top_articles",
 ]

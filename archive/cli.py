@@ -1,4 +1,5 @@
-"""``newsarchive``: read the archive from a shell (list, show, history, export, runs).
+"""``newsarchive``: read the archive from a shell (list, show, top, history, export,
+stats, runs).
 
 A thin layer over :mod:`archive.queries`; the CLI owns the session and its
 transaction. Reading commands never create an archive, and every error a user
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,8 +29,10 @@ from archive._display import display_width, one_line, pad, sparkline, truncate
 from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, make_engine, mask_url, open_archive, sqlite_file
 from archive.queries import (
+    FILL_FIELDS,
     ArticleState,
     VersionRow,
+    archive_stats,
     article_state,
     article_versions,
     find_article_id,
@@ -37,6 +41,8 @@ from archive.queries import (
     list_articles,
     list_runs,
     observations,
+    period_bound,
+    top_articles,
 )
 from archive.schema import SchemaError, upgrade
 
@@ -275,6 +281,122 @@ def history_command(db: str, id_or_url: str, as_json: bool) -> None:
         )
     if sys.stdout.isatty():
         click.echo(sparkline([o.views for o in series]))
+
+
+def _period_option(end: bool) -> Any:
+    """A click callback turning a period bound into naive UTC; a bad date is one line."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return period_bound(value, end=end)
+        except ValueError:
+            option = param.opts[0] if param.opts else param.name
+            raise click.ClickException(
+                f"not a date: {value!r} ({option} takes YYYY-MM-DD or an ISO datetime)"
+            ) from None
+
+    return convert
+
+
+@main.command("top")
+@click.option("--site", help="Only articles of this site (host).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_period_option(end=False),
+    help="Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = Asia/Shanghai).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    callback=_period_option(end=True),
+    help="Only articles published up to DATE, that whole day included.",
+)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def top_command(
+    db: str,
+    site: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Rank articles by views, using each article's latest observation."""
+    with _reading(db) as session:
+        rows = top_articles(session, site=site, since=since, until=until, limit=limit)
+    if as_json:
+        click.echo(_dumps([asdict(row) for row in rows]))
+        return
+    if not rows:
+        click.echo("no articles with views", err=True)
+        return
+    rank_width = max(4, len(str(len(rows))))
+    views_width = max([5, *(len(str(row.views)) for row in rows)])
+    id_width = max([2, *(len(str(row.id)) for row in rows)])
+    head = f"{pad('RANK', rank_width, right=True)}  {pad('VIEWS', views_width, right=True)}  "
+    head += f"{pad('DATE', 10)}  "
+    titles = [one_line(row.title or "(untitled)") for row in rows]
+    room = max(10, _terminal_width() - display_width(head) - id_width - 3)
+    title_width = min(room, max([5, *(display_width(title) for title in titles)]))
+    click.echo(f"{head}{pad('TITLE', title_width)}  {pad('ID', id_width, right=True)}")
+    for rank, (row, title) in enumerate(zip(rows, titles, strict=True), start=1):
+        day = row.published_at[:10] if row.published_at else "-"
+        click.echo(
+            f"{pad(str(rank), rank_width, right=True)}  "
+            f"{pad(str(row.views), views_width, right=True)}  {pad(day, 10)}  "
+            f"{pad(truncate(title, title_width), title_width)}  "
+            f"{pad(str(row.id), id_width, right=True)}"
+        )
+
+
+_FIELD_LABELS = {"body": "body (non-empty)", "sidebar": "sidebar links", "sections": "sections"}
+
+
+@main.command("stats")
+@click.option("--site", help="Only this site (host): its articles, observations and runs.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_obj
+def stats_command(db: str, site: str | None, as_json: bool) -> None:
+    """Count articles, sites, observations and runs; show field fill rates."""
+    with _reading(db) as session:
+        stats = archive_stats(session, site=site)
+    rates = stats.fill_rates()
+    if as_json:
+        fields = {name: {"filled": stats.filled[name], "rate": rates[name]} for name in FILL_FIELDS}
+        click.echo(
+            _dumps(
+                {
+                    "articles": stats.articles,
+                    "sites": stats.sites,
+                    "observations": stats.observations,
+                    "runs": stats.runs,
+                    "fields": fields,
+                }
+            )
+        )
+        return
+    click.echo(f"{'articles:':14}{stats.articles}")
+    click.echo(f"{'sites:':14}{len(stats.sites)}")
+    site_width = max([0, *(display_width(name) for name in stats.sites)])
+    count_width = max([1, *(len(str(count)) for count in stats.sites.values())])
+    for name, count in stats.sites.items():
+        click.echo(f"  {pad(name, site_width)}  {count:>{count_width}}")
+    click.echo(f"{'observations:':14}{stats.observations}")
+    click.echo(f"{'runs:':14}{stats.runs}")
+    click.echo("fill rates:")
+    label_width = max(len(_FIELD_LABELS.get(name, name)) for name in FILL_FIELDS)
+    total_width = len(str(stats.articles))
+    for name in FILL_FIELDS:
+        rate = rates[name]
+        shown = "-" if rate is None else f"{rate * 100:.1f}%"
+        click.echo(
+            f"  {_FIELD_LABELS.get(name, name):{label_width}}  {shown:>6}  "
+            f"({stats.filled[name]:>{total_width}} of {stats.articles})"
+        )
 
 
 def _csv_row(article: dict[str, Any]) -> list[str]:

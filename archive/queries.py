@@ -1,5 +1,6 @@
 """Reading the archive: listings, one article, its earlier versions, streaming
-exports, run records, popularity series and what a harvest already knows.
+exports, run records, popularity series, rankings by views, archive statistics
+and what a harvest already knows.
 
 Every function takes the caller's Session (the CLI owns the transaction) and
 returns plain values (dataclasses or Article-contract dicts), so callers never
@@ -10,14 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from archive.contract import article_to_dict
-from archive.models import Article, ArticleVersion, CrawlRun, Observation
+from archive.models import Article, ArticleVersion, CrawlRun, Link, Observation, Section
+
+#: Zone of a period bound given without an offset (the sites' own zone).
+PERIOD_TZ = "Asia/Shanghai"
+#: The fields whose fill rate :func:`archive_stats` reports, in display order.
+FILL_FIELDS = (
+    "title", "published_at", "author", "source", "views", "body", "sections", "sidebar",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,41 @@ class ArticleSummary:
     published_at: str | None
     views: int | None
     url: str
+
+
+@dataclass(frozen=True)
+class TopArticle:
+    """One line of a ranking by views: the article and its latest known count."""
+
+    id: int
+    title: str | None
+    url: str
+    site: str
+    published_at: str | None
+    views: int
+    observed_at: str
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    """What the archive (or one site of it) holds.
+
+    ``filled`` maps each of :data:`FILL_FIELDS` to how many articles have it
+    (a non-empty string, a views count, at least one section or sidebar link).
+    """
+
+    articles: int
+    sites: dict[str, int]
+    observations: int
+    runs: int
+    filled: dict[str, int]
+
+    def fill_rates(self) -> dict[str, float | None]:
+        """Each field's share of articles that have it (None for an empty archive)."""
+        return {
+            name: (count / self.articles if self.articles else None)
+            for name, count in self.filled.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -306,3 +350,134 @@ def previous_runs(
         if len(found) >= limit:
             break
     return found
+
+
+def period_bound(text: str, *, end: bool = False, tz: str = PERIOD_TZ) -> datetime:
+    """A period bound as naive UTC, to compare with ``Article.published_utc``.
+
+    ``text`` is ``YYYY-MM-DD`` or an ISO 8601 datetime; without an offset it is
+    read in ``tz``. The period is half-open (``since <= t < until``): with
+    ``end`` a day means the end of that day (the next midnight) and a datetime
+    includes that instant (one microsecond after it). ValueError when
+    ``text`` is not a date.
+    """
+    value = text.strip()
+    moment: datetime
+    if len(value) == 10:  # a day: YYYY-MM-DD
+        day = date.fromisoformat(value)
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+    else:
+        if len(value) < 10 or not value[:4].isdigit() or value[4:5] != "-":
+            raise ValueError(f"not a date: {text!r}")
+        moment = datetime.fromisoformat(value)
+        if end:
+            moment += timedelta(microseconds=1)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(tz))
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def top_articles(
+    session: Session,
+    *,
+    site: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 20,
+) -> list[TopArticle]:
+    """Articles ranked by views, most first, by each one's latest observation with views.
+
+    "Latest" is the greatest ``observed_at`` (ties: the last stored). ``since``
+    and ``until`` are naive UTC bounds on the publication date (``since <=
+    published_utc < until``); an article with no observed views is not ranked.
+    One query: a window function numbers each article's observations, newest
+    first, within the filtered articles only.
+    """
+    latest_first = func.row_number().over(
+        partition_by=Observation.article_id,
+        order_by=(Observation.observed_at.desc(), Observation.id.desc()),
+    )
+    inner = (
+        select(
+            Article.id,
+            Article.title,
+            Article.url,
+            Article.site,
+            Article.published_at,
+            Observation.views,
+            Observation.observed_at,
+            latest_first.label("position"),
+        )
+        .join(Observation, Observation.article_id == Article.id)
+        .where(Observation.views.is_not(None))
+    )
+    if site is not None:
+        inner = inner.where(Article.site == site)
+    if since is not None:
+        inner = inner.where(Article.published_utc >= since)
+    if until is not None:
+        inner = inner.where(Article.published_utc < until)
+    ranked = inner.subquery("ranked")
+    c = ranked.c
+    stmt = (
+        select(c.id, c.title, c.url, c.site, c.published_at, c.views, c.observed_at)
+        .where(c.position == 1)
+        .order_by(c.views.desc(), c.id)
+        .limit(limit)
+    )
+    return [TopArticle(*row) for row in session.execute(stmt)]
+
+
+def _count_filled(column: InstrumentedAttribute[Any]) -> ColumnElement[int]:
+    """Rows where a text column holds a non-empty string."""
+    return func.count(func.nullif(column, ""))
+
+
+def _count_having(child: type[Section | Link]) -> ColumnElement[int]:
+    """Articles with at least one ``child`` row (an indexed EXISTS per article)."""
+    found = exists().where(child.article_id == Article.id)
+    return func.coalesce(func.sum(case((found, 1), else_=0)), 0)
+
+
+def archive_stats(session: Session, *, site: str | None = None) -> ArchiveStats:
+    """Counts and field fill rates, computed in the database (no article is loaded).
+
+    With ``site``, every count is that site's: its articles, their
+    observations and the runs whose stats name it (``newscrawl/site``).
+    """
+    fills = (
+        func.count(),
+        _count_filled(Article.title),
+        _count_filled(Article.published_at),
+        _count_filled(Article.author),
+        _count_filled(Article.source),
+        func.count(Article.views),
+        _count_filled(Article.body),
+        _count_having(Section),
+        _count_having(Link),
+    )
+    stmt = select(*fills).select_from(Article)
+    per_site = func.count().label("articles")
+    sites_stmt = (
+        select(Article.site, per_site)
+        .group_by(Article.site)
+        .order_by(per_site.desc(), Article.site)
+    )
+    observations_stmt = select(func.count()).select_from(Observation)
+    runs_stmt = select(func.count()).select_from(CrawlRun)
+    if site is not None:
+        stmt = stmt.where(Article.site == site)
+        sites_stmt = sites_stmt.where(Article.site == site)
+        observations_stmt = observations_stmt.join(
+            Article, Article.id == Observation.article_id
+        ).where(Article.site == site)
+        runs_stmt = runs_stmt.where(CrawlRun.stats["newscrawl/site"].as_string() == site)
+    total, *filled = session.execute(stmt).one()
+    sites = {name: count for name, count in session.execute(sites_stmt)}
+    return ArchiveStats(
+        articles=total,
+        sites=sites,
+        observations=session.scalar(observations_stmt) or 0,
+        runs=session.scalar(runs_stmt) or 0,
+        filled={name: int(count or 0) for name, count in zip(FILL_FIELDS, filled, strict=True)},
+    )
