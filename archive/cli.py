@@ -10,10 +10,9 @@ can cause (wrong path, unknown id, a database that cannot be read) ends in one
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
@@ -30,7 +29,6 @@ from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, make_engine, mask_url, open_archive, sqlite_file
 from archive.queries import (
     FILL_FIELDS,
-    ArticleState,
     VersionRow,
     archive_stats,
     article_state,
@@ -44,9 +42,8 @@ from archive.queries import (
     period_bound,
     top_articles,
 )
+from archive.render import as_version, csv_row, dumps, render_article, state_lines
 from archive.schema import SchemaError, upgrade
-
-_JSON_KEYS = ("sections", "sidebar")
 
 
 def _first_line(exc: DBAPIError) -> str:
@@ -71,10 +68,6 @@ def _reading(db: str) -> Iterator[Session]:
         raise click.ClickException(f"cannot read the archive: {_first_line(exc)}") from exc
     finally:
         engine.dispose()
-
-
-def _dumps(value: Any, *, indent: int | None = 2) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
 def _terminal_width() -> int:
@@ -108,7 +101,7 @@ def list_command(db: str, site: str | None, limit: int, offset: int, as_json: bo
     with _reading(db) as session:
         rows = list_articles(session, site=site, limit=limit, offset=offset)
     if as_json:
-        click.echo(_dumps([asdict(row) for row in rows]))
+        click.echo(dumps([asdict(row) for row in rows]))
         return
     if not rows:
         click.echo("no articles", err=True)
@@ -126,85 +119,6 @@ def list_command(db: str, site: str | None, limit: int, offset: int, as_json: bo
             f"{pad(str(row.id), id_width, right=True)}  {pad(day, 10)}  "
             f"{pad(views, views_width, right=True)}  {title}"
         )
-
-
-def _state_lines(state: ArticleState, article_id: int) -> Iterator[str]:
-    if state.versions:
-        versions = (
-            f"{state.versions} earlier (newsarchive show {article_id} --version N, 1 = oldest)"
-        )
-    else:
-        versions = "none earlier"
-    yield f"versions: {versions}"
-    if state.gone_at is not None:
-        yield f"{'gone:':8}since {state.gone_at} ({state.gone_reason or 'unknown'})"
-
-
-def _as_version(article: dict[str, Any], version: VersionRow) -> dict[str, Any]:
-    """The article with version ``version``'s content, for the same layout."""
-    return {
-        **article,
-        "title": version.title,
-        "published_at": version.published_at,
-        "published_raw": None,
-        "author": version.author,
-        "source": version.source,
-        "views": None,
-        "views_raw": None,
-        "views_source": None,
-        "sections": version.sections,
-        "body": version.body,
-        "sidebar": [],
-        "fetched_at": version.fetched_at,
-    }
-
-
-def _field_lines(article: dict[str, Any]) -> Iterator[str]:
-    date = article["published_at"] or article["published_raw"] or "-"
-    if article["published_raw"] and article["published_at"]:
-        date = f"{article['published_at']} ({article['published_raw']})"
-    views = "-" if article["views"] is None else str(article["views"])
-    details = [v for v in (article["views_raw"], article["views_source"]) if v]
-    if details:
-        views += f" ({', '.join(details)})"
-    fields = [
-        ("date", date),
-        ("author", article["author"] or "-"),
-        ("source", article["source"] or "-"),
-        ("views", views),
-        ("url", article["url"]),
-        ("id", f"{article['id']} ({article['site']}, cms id {article['cms_id'] or '-'})"),
-    ]
-    for label, value in fields:
-        yield f"{label + ':':8}{value}"
-
-
-def _render(article: dict[str, Any], facts: Iterable[str] = ()) -> Iterator[str]:
-    """The article as a person reads it: headline, facts (and ``facts``), text, sidebar."""
-    title = article["title"] or "(untitled)"
-    yield title
-    yield "=" * display_width(title)
-    yield from _field_lines(article)
-    yield from facts
-    for section in article["sections"]:
-        yield ""
-        if section["heading"]:
-            yield section["heading"]
-            yield "-" * display_width(section["heading"])
-        for paragraph in section["paragraphs"]:
-            yield f"  {paragraph}"
-    if not article["sections"] and article["body"]:
-        yield ""
-        yield from (f"  {line}" for line in article["body"].splitlines())
-    box: object = object()
-    for link in article["sidebar"]:
-        if link["box"] != box:
-            box = link["box"]
-            yield ""
-            yield f"[{box or 'links'}]"
-        day = link["date"] or link["date_raw"] or "-"
-        yield f"  {pad(day, 10)}  {link['title']}"
-        yield f"  {'':10}  {link['url']}"
 
 
 @main.command("show")
@@ -230,9 +144,9 @@ def show_command(db: str, id_or_url: str, number: int | None, as_json: bool) -> 
         _show_version(article, versions, number, as_json)
         return
     if as_json:
-        click.echo(_dumps({**article, **asdict(state)}))
+        click.echo(dumps({**article, **asdict(state)}))
         return
-    for line in _render(article, _state_lines(state, article["id"])):
+    for line in render_article(article, state_lines(state, article["id"])):
         click.echo(line)
 
 
@@ -244,13 +158,13 @@ def _show_version(
         raise click.ClickException(f"article {article['id']} has {have}, no version {number}")
     version = versions[number - 1]
     if as_json:
-        click.echo(_dumps({"id": article["id"], "url": article["url"], **asdict(version)}))
+        click.echo(dumps({"id": article["id"], "url": article["url"], **asdict(version)}))
         return
     about = (
         f"version: {number} of {len(versions)} earlier "
         f"(fetched {version.fetched_at or '-'}, replaced {version.stored_at})"
     )
-    for line in _render(_as_version(article, version), [about]):
+    for line in render_article(as_version(article, version), [about]):
         click.echo(line)
 
 
@@ -266,7 +180,7 @@ def history_command(db: str, id_or_url: str, as_json: bool) -> None:
             raise click.ClickException(f"no article with id or URL {id_or_url!r}")
         series = observations(session, article_id)
     if as_json:
-        click.echo(_dumps({"id": article_id, "observations": [asdict(o) for o in series]}))
+        click.echo(dumps({"id": article_id, "observations": [asdict(o) for o in series]}))
         return
     if not series:
         click.echo("no observations", err=True)
@@ -329,7 +243,7 @@ def top_command(
     with _reading(db) as session:
         rows = top_articles(session, site=site, since=since, until=until, limit=limit)
     if as_json:
-        click.echo(_dumps([asdict(row) for row in rows]))
+        click.echo(dumps([asdict(row) for row in rows]))
         return
     if not rows:
         click.echo("no articles with views", err=True)
@@ -368,7 +282,7 @@ def stats_command(db: str, site: str | None, as_json: bool) -> None:
     if as_json:
         fields = {name: {"filled": stats.filled[name], "rate": rates[name]} for name in FILL_FIELDS}
         click.echo(
-            _dumps(
+            dumps(
                 {
                     "articles": stats.articles,
                     "sites": stats.sites,
@@ -399,17 +313,6 @@ def stats_command(db: str, site: str | None, as_json: bool) -> None:
         )
 
 
-def _csv_row(article: dict[str, Any]) -> list[str]:
-    row = []
-    for key in ARTICLE_KEYS:
-        value = article[key]
-        if key in _JSON_KEYS:
-            row.append(_dumps(value, indent=None))
-        else:
-            row.append("" if value is None else str(value))
-    return row
-
-
 def _write_export(session: Session, out: IO[str], fmt: str, site: str | None) -> int:
     count = 0
     writer = csv.writer(out) if fmt == "csv" else None
@@ -417,9 +320,9 @@ def _write_export(session: Session, out: IO[str], fmt: str, site: str | None) ->
         writer.writerow(ARTICLE_KEYS)
     for article in iter_articles(session, site=site):
         if writer is not None:
-            writer.writerow(_csv_row(article))
+            writer.writerow(csv_row(article))
         else:
-            out.write(_dumps(article, indent=None) + "\n")
+            out.write(dumps(article, indent=None) + "\n")
         count += 1
     out.flush()
     return count
@@ -462,7 +365,7 @@ def runs_command(db: str, limit: int, as_json: bool) -> None:
     with _reading(db) as session:
         runs = list_runs(session, limit=limit)
     if as_json:
-        click.echo(_dumps([asdict(run) for run in runs]))
+        click.echo(dumps([asdict(run) for run in runs]))
         return
     if not runs:
         click.echo("no crawl runs", err=True)
