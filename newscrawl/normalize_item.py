@@ -11,15 +11,9 @@ from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from newscrawl.dates import parse_cn_datetime, resolve_month_day, resolve_sidebar_dates, to_iso
 from newscrawl.items import Article, Section, SidebarLink
-from newscrawl.normalize import (
-    clean_text,
-    parse_cn_datetime,
-    parse_count,
-    resolve_month_day,
-    resolve_sidebar_dates,
-    to_iso,
-)
+from newscrawl.normalize import clean_text, parse_count
 from newscrawl.pages.labels import NEWEST_BOX_WORDS, OLDER_BOX_WORDS
 
 DEFAULT_TZ = "Asia/Shanghai"

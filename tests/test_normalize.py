@@ -11,16 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscrawl.normalize import (
-    clean_text,
-    display_width,
-    is_truncated,
-    parse_cn_datetime,
-    parse_count,
-    resolve_month_day,
-    resolve_sidebar_dates,
-    to_iso,
-)
+from newscrawl.dates import parse_cn_datetime, resolve_month_day, resolve_sidebar_dates, to_iso
+from newscrawl.normalize import clean_text, display_width, is_truncated, parse_count
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
@@ -233,7 +225,7 @@ def test_parse_cn_datetime_fast_path_does_not_import_dateparser() -> None:
         "import sys\n"
         "from datetime import datetime\n"
         "from zoneinfo import ZoneInfo\n"
-        "import newscrawl.normalize as n\n"
+        "import newscrawl.dates as n\n"
         "now = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo('Asia/Shanghai'))\n"
         "for raw in ('2025-10-29 15:38:36', '2025年10月29日', '10-29', '3小时前', '人气：6'):\n"
         "    assert n.parse_cn_datetime(raw, now=now) is not None or raw == '人气：6'\n"
