@@ -10,6 +10,7 @@ can cause (wrong path, unknown id, a database that cannot be read) ends in one
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -351,9 +352,25 @@ def export_command(db: str, fmt: str, site: str | None, output: Path | None) -> 
         if output is None:
             _write_export(session, sys.stdout, fmt, site)
             return
-        with output.open("w", encoding="utf-8", newline="") as out:
+        with _open_output(output) as out:
             count = _write_export(session, out, fmt, site)
     click.echo(f"exported {count} articles to {output}", err=True)
+
+
+def _open_output(path: Path) -> IO[str]:
+    """Open the export file for writing, never through a symbolic link.
+
+    A symlink planted where the export goes (``-o /tmp/x.jsonl``) would make
+    the export overwrite whatever file it points to; ``O_NOFOLLOW`` refuses it.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if path.is_symlink():
+            raise click.ClickException(f"will not write through a symbolic link: {path}") from exc
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from exc
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 
 @main.command("runs")

@@ -254,3 +254,20 @@ def test_runs_table_shows_each_runs_counts_and_health(tmp_path: Path) -> None:
     assert header.split()[3:9] == ["SECONDS", "REQ", "NEW", "UPD", "REV", "GONE"]
     assert row.split()[3:10] == ["12", "45", "31", "2", "7", "1", "3"]
     assert row.endswith("xingyuyle (fill rate of title fell from 1.00 to 0.20)")
+
+
+def test_export_never_writes_through_a_symlink(db: str, tmp_path: Path) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    link = tmp_path / "export.jsonl"
+    link.symlink_to(target)
+    result = run("--db", db, "export", "--output", str(link))
+    assert result.exit_code == 1
+    assert result.output == f"Error: will not write through a symbolic link: {link}\n"
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_export_into_a_missing_folder_is_one_line(db: str, tmp_path: Path) -> None:
+    result = run("--db", db, "export", "--output", str(tmp_path / "no" / "such" / "x.jsonl"))
+    assert result.exit_code != 0
+    assert result.output.count("\n") == 1 and "Error" in result.output
