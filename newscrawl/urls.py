@@ -77,35 +77,26 @@ def _path_and_route(url: str) -> str:
 
 
 def join_url(base: str, href: str) -> str:
-    """``href`` made absolute against the page URL ``base`` (``urljoin``, cached).
-
-    Links repeat from page to page; the cache is keyed by the base's
-    directory so that ``show.php?id=1`` resolves once per directory, not once
-    per page.
-    """
-    if href.startswith(("http://", "https://")):
-        return href
-    if not href or href.startswith(("?", "#", "//")):
-        return urljoin(base, href)
-    end = min((i for i in (base.find("?"), base.find("#")) if i >= 0), default=len(base))
-    cut = base.rfind("/", 0, end)
-    if cut <= base.find("//") + 1:  # no path at all: http://host
-        return urljoin(base, href)
-    return _join_in(base[: cut + 1], href)
+    """``href`` made absolute against the page URL ``base`` (``urljoin``, cached)."""
+    return joiner(base)(href)
 
 
 def joiner(base: str) -> Callable[[str], str]:
-    """``join_url`` bound to one page URL, for resolving all of its links."""
+    """``join_url`` bound to one page URL, for resolving all of its links.
+
+    Links repeat from page to page; the cache is keyed by the base's
+    directory so that ``show.php?id=1`` resolves once per directory, not once
+    per page. Query- and fragment-only links, network paths and bases without
+    a path go to ``urljoin`` as they are.
+    """
     end = min((i for i in (base.find("?"), base.find("#")) if i >= 0), default=len(base))
     cut = base.rfind("/", 0, end)
-    if cut <= base.find("//") + 1:
-        return lambda href: join_url(base, href)
-    directory = base[: cut + 1]
+    directory = base[: cut + 1] if cut > base.find("//") + 1 else None
 
     def join(href: str) -> str:
         if href.startswith(("http://", "https://")):
             return href
-        if not href or href.startswith(("?", "#", "//")):
+        if directory is None or not href or href.startswith(("?", "#", "//")):
             return urljoin(base, href)
         return _join_in(directory, href)
 
