@@ -1,5 +1,5 @@
-"""``newsarchive``: read the archive from a shell (list, show, top, history, export,
-stats, runs).
+"""``newsarchive``: read the archive from a shell (search, list, show, top, history,
+export, stats, runs; upgrade and reindex maintain it).
 
 A thin layer over :mod:`archive.queries`; the CLI owns the session and its
 transaction. Reading commands never create an archive, and every error a user
@@ -9,7 +9,6 @@ can cause (wrong path, unknown id, a database that cannot be read) ends in one
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import sys
@@ -25,9 +24,11 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from archive import fts
 from archive._display import display_width, one_line, pad, sparkline, truncate
-from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, make_engine, mask_url, open_archive, sqlite_file
+from archive.export import FORMATS, write_export
+from archive.filters import ArticleFilters
 from archive.queries import (
     FILL_FIELDS,
     VersionRow,
@@ -36,15 +37,15 @@ from archive.queries import (
     article_versions,
     find_article_id,
     get_article,
-    iter_articles,
     list_articles,
     list_runs,
     observations,
     period_bound,
     top_articles,
 )
-from archive.render import as_version, csv_row, dumps, render_article, state_lines
+from archive.render import as_version, dumps, render_article, state_lines
 from archive.schema import SchemaError, upgrade
+from archive.search import SearchError, search_articles
 
 
 def _first_line(exc: DBAPIError) -> str:
@@ -268,6 +269,89 @@ def top_command(
         )
 
 
+def _mark(snippet: str, spans: list[tuple[int, int]], styled: bool) -> str:
+    """The snippet with its matches shown: reverse video on a terminal, else [brackets]."""
+    parts: list[str] = []
+    last = 0
+    for start, end in spans:
+        parts.append(snippet[last:start])
+        found = snippet[start:end]
+        parts.append(click.style(found, reverse=True) if styled else f"[{found}]")
+        last = end
+    parts.append(snippet[last:])
+    return "".join(parts)
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--site", help="Only articles of this site (host).")
+@click.option("--channel", help="Only articles of this channel (as stored, e.g. 新闻资讯).")
+@click.option("--author", help="Only articles by this author (exact).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_period_option(end=False),
+    help="Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = Asia/Shanghai).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    callback=_period_option(end=True),
+    help="Only articles published up to DATE, that whole day included.",
+)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1, max=1000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object: hits and paging.")
+@click.pass_obj
+def search_command(
+    db: str,
+    query: tuple[str, ...],
+    site: str | None,
+    channel: str | None,
+    author: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """Full-text search of titles and bodies, best match first.
+
+    Words must all occur; "double quotes" group a phrase; Chinese terms of
+    any length match (裁员, 人气, 一). Other characters (- * % _ OR) are
+    literal, not operators.
+    """
+    filters = ArticleFilters(site=site, channel=channel, author=author, since=since, until=until)
+    with _reading(db) as session:
+        try:
+            page = search_articles(
+                session, " ".join(query), filters=filters, limit=limit, offset=offset
+            )
+        except SearchError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        hits = [
+            {**asdict(hit), "highlights": [list(span) for span in hit.highlights]}
+            for hit in page.hits
+        ]
+        next_offset = offset + len(page.hits) if page.more else None
+        click.echo(dumps({"hits": hits, "offset": offset, "next_offset": next_offset}))
+        return
+    if not page.hits:
+        click.echo("no matches", err=True)
+        return
+    styled = sys.stdout.isatty()
+    id_width = max(len(str(hit.id)) for hit in page.hits)
+    title_width = max(10, _terminal_width() - id_width - 14)
+    for hit in page.hits:
+        day = hit.published_at[:10] if hit.published_at else "-"
+        title = truncate(one_line(hit.title or "(untitled)"), title_width)
+        click.echo(f"{pad(str(hit.id), id_width, right=True)}  {pad(day, 10)}  {title}")
+        click.echo(f"{' ' * id_width}  {_mark(hit.snippet, hit.highlights, styled)}")
+    if page.more:
+        click.echo(f"more: --offset {offset + len(page.hits)}", err=True)
+
+
 _FIELD_LABELS = {"body": "body (non-empty)", "sidebar": "sidebar links", "sections": "sections"}
 
 
@@ -314,31 +398,30 @@ def stats_command(db: str, site: str | None, as_json: bool) -> None:
         )
 
 
-def _write_export(session: Session, out: IO[str], fmt: str, site: str | None) -> int:
-    count = 0
-    writer = csv.writer(out) if fmt == "csv" else None
-    if writer is not None:
-        writer.writerow(ARTICLE_KEYS)
-    for article in iter_articles(session, site=site):
-        if writer is not None:
-            writer.writerow(csv_row(article))
-        else:
-            out.write(dumps(article, indent=None) + "\n")
-        count += 1
-    out.flush()
-    return count
-
-
 @main.command("export")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(FORMATS),
     default="jsonl",
     show_default=True,
     help="jsonl: one Article JSON object per line; csv: sections and sidebar as JSON.",
 )
 @click.option("--site", help="Only articles of this site (host).")
+@click.option("--channel", help="Only articles of this channel.")
+@click.option("--author", help="Only articles by this author (exact).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_period_option(end=False),
+    help="Only articles published on or after DATE.",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    callback=_period_option(end=True),
+    help="Only articles published up to DATE, that whole day included.",
+)
 @click.option(
     "--output",
     "-o",
@@ -346,14 +429,24 @@ def _write_export(session: Session, out: IO[str], fmt: str, site: str | None) ->
     help="Write to this file instead of standard output.",
 )
 @click.pass_obj
-def export_command(db: str, fmt: str, site: str | None, output: Path | None) -> None:
+def export_command(
+    db: str,
+    fmt: str,
+    site: str | None,
+    channel: str | None,
+    author: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    output: Path | None,
+) -> None:
     """Export articles in the Article contract shape, streamed in id order."""
+    filters = ArticleFilters(site=site, channel=channel, author=author, since=since, until=until)
     with _reading(db) as session:
         if output is None:
-            _write_export(session, sys.stdout, fmt, site)
+            write_export(session, sys.stdout, fmt, filters)
             return
         with _open_output(output) as out:
-            count = _write_export(session, out, fmt, site)
+            count = write_export(session, out, fmt, filters)
     click.echo(f"exported {count} articles to {output}", err=True)
 
 
@@ -433,6 +526,32 @@ def upgrade_command(db: str) -> None:
         click.echo(f"schema {after}: already the newest")
     else:
         click.echo(f"schema {before or 'none recorded (the first)'} -> {after}")
+
+
+@main.command("reindex")
+@click.pass_obj
+def reindex_command(db: str) -> None:
+    """Rebuild the full-text index from the stored articles (SQLite archives).
+
+    Storing keeps the index in step by itself; this is for an archive whose
+    articles were edited by another tool.
+    """
+    try:
+        factory = open_archive(db, create=False)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    engine = factory.kw["bind"]
+    try:
+        with engine.begin() as connection:
+            if not fts.has_index(connection):
+                click.echo("nothing to rebuild: only SQLite archives have a full-text index")
+                return
+            count = fts.rebuild(connection)
+    except DBAPIError as exc:
+        raise click.ClickException(f"cannot reindex the archive: {_first_line(exc)}") from exc
+    finally:
+        engine.dispose()
+    click.echo(f"indexed {count} articles")
 
 
 if __name__ == "__main__":  # pragma: no cover

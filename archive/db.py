@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive import fts
 from archive.schema import SchemaError, upgrade
 
 _MEMORY = ":memory:"
@@ -91,6 +92,8 @@ def make_engine(url: str) -> Engine:
         raise ArchiveError(f"cannot open archive {mask_url(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        # The full-text index's triggers call this function (archive.fts).
+        event.listen(engine, "connect", fts.register)
     return engine
 
 

@@ -19,6 +19,8 @@ from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from archive.contract import article_to_dict
+from archive.export import iter_export
+from archive.filters import ArticleFilters
 from archive.models import Article, ArticleVersion, CrawlRun, Link, Observation, Section
 
 #: Zone of a period bound given without an offset (the sites' own zone).
@@ -263,32 +265,14 @@ def get_article(session: Session, id_or_url: str) -> dict[str, Any] | None:
 
 
 def iter_articles(
-    session: Session, *, site: str | None = None, batch_size: int = 500
+    session: Session, *, site: str | None = None, batch_size: int = 1000
 ) -> Iterator[dict[str, Any]]:
-    """Every article as a contract dict, in id order, ``batch_size`` rows at a time.
+    """Every article (of ``site``) as a contract dict, in id order, a batch at a time.
 
-    Keyset pagination (``id > last``) keeps each query cheap however large the
-    archive is, and only one batch of rows is referenced at a time (the
-    session's identity map holds weak references), so memory stays flat
-    during an export.
+    The streaming export of :mod:`archive.export`: keyset pages and plain
+    Core rows, so memory stays flat however large the archive is.
     """
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    last_id = 0
-    while True:
-        stmt = select(Article).where(Article.id > last_id)
-        if site is not None:
-            stmt = stmt.where(Article.site == site)
-        stmt = stmt.order_by(Article.id).limit(batch_size).options(*_with_children())
-        batch = list(session.scalars(stmt))
-        if not batch:
-            return
-        last_id = batch[-1].id
-        dicts = [article_to_dict(article) for article in batch]
-        del batch  # the session's identity map is weak: unreferenced rows are freed
-        yield from dicts
-        if len(dicts) < batch_size:
-            return
+    return iter_export(session, ArticleFilters(site=site), batch_size=batch_size)
 
 
 def count_articles(session: Session) -> int:

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from archive._display import display_width, pad
-from archive.contract import ARTICLE_KEYS
 from archive.queries import ArticleState, VersionRow
 
 #: Contract keys whose values are lists: JSON strings in a CSV cell.
@@ -100,14 +99,3 @@ def render_article(article: dict[str, Any], facts: Iterable[str] = ()) -> Iterat
         day = link["date"] or link["date_raw"] or "-"
         yield f"  {pad(day, 10)}  {link['title']}"
         yield f"  {'':10}  {link['url']}"
-
-
-def csv_row(article: dict[str, Any]) -> list[str]:
-    row = []
-    for key in ARTICLE_KEYS:
-        value = article[key]
-        if key in JSON_KEYS:
-            row.append(dumps(value, indent=None))
-        else:
-            row.append("" if value is None else str(value))
-    return row

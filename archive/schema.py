@@ -17,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
+from archive import fts
 from archive.models import Base
 
 #: The revision that describes archives written before migrations existed.
@@ -33,6 +34,11 @@ def _config(connection: Connection | None = None) -> Config:
     if connection is not None:
         config.attributes["connection"] = connection
     return config
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's filter: the full-text index is not in the models, and not dropped."""
+    return not (type_ == "table" and fts.is_index_table(name))
 
 
 def head_revision() -> str:
@@ -56,6 +62,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         if before is None:
             if not inspect(connection).has_table("articles"):
                 Base.metadata.create_all(connection)
+                fts.create(connection)  # a virtual table: not part of the metadata
                 command.stamp(_config(connection), head)
                 return None, head
             command.stamp(_config(connection), FIRST_REVISION)

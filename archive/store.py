@@ -8,6 +8,8 @@ one observation, so the popularity series has no silent gaps.
 Functions take the caller's Session and never commit: the pipeline and the
 CLI own transactions (``with Session.begin()``). Lookups are done in bulk, a
 few SELECTs per batch of up to :data:`CHUNK` items, never one per link.
+On SQLite, triggers update the full-text index (:mod:`archive.fts`) in the
+same transaction, so search is always in step with what is stored.
 
 :func:`store_articles` writes with SQLAlchemy Core statements run through the
 session (``executemany`` INSERTs and UPDATEs over lists of dicts), not through
@@ -349,7 +351,10 @@ def _delete_children(session: Session, table: Table, article_ids: set[int]) -> N
 
 
 def _store_chunk(
-    session: Session, items: Sequence[Mapping[str, Any]], result: StoreResult, changes: _Changes
+    session: Session,
+    items: Sequence[Mapping[str, Any]],
+    result: StoreResult,
+    changes: _Changes,
 ) -> None:
     existing = _load_existing(session, items)
     index = _Index(existing)

@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, text
 from archive import ArchiveError, count_articles, get_article, open_archive, store_articles
 from archive.cli import main as newsarchive
 from archive.models import Base
-from archive.schema import FIRST_REVISION, _config, head_revision
+from archive.schema import FIRST_REVISION, _config, head_revision, include_name
+from archive.search import search_articles
 
 
 def article(number: int) -> dict[str, Any]:
@@ -147,7 +148,7 @@ def test_upgrade_command_on_a_missing_archive_is_one_line(tmp_path: Path) -> Non
     assert not (tmp_path / "none.sqlite").exists()
 
 
-def test_revision_0001_is_upgraded_to_0002_without_losing_a_row(tmp_path: Path) -> None:
+def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Path) -> None:
     path = tmp_path / "0001.sqlite"
     revision_0001_archive(path, 30)
     assert revision_of(path) == "0001"
@@ -156,7 +157,7 @@ def test_revision_0001_is_upgraded_to_0002_without_losing_a_row(tmp_path: Path) 
     with sessions() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
     sessions.kw["bind"].dispose()
-    assert revision_of(path) == "0002" == head_revision()
+    assert revision_of(path) == "0003" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
     }  # fmt: skip
@@ -175,15 +176,24 @@ def test_revision_0001_is_upgraded_to_0002_without_losing_a_row(tmp_path: Path) 
     with sqlite3.connect(path) as conn:
         kept = conn.execute("select version, body from article_versions").fetchall()
     assert kept == [(1, "清淤后河水明显变清。")]
+    # 0003 indexed the rows it found, and the index follows the edit.
+    sessions = open_archive(str(path), create=False)
+    with sessions() as session:
+        before_edit = {hit.id for hit in search_articles(session, "河水", limit=100).hits}
+        edited = {hit.id for hit in search_articles(session, "改写", limit=100).hits}
+    sessions.kw["bind"].dispose()
+    assert before_edit == set(range(1, 30))
+    assert edited == {30}
 
 
 def test_migrations_build_what_the_models_declare(tmp_path: Path) -> None:
-    """0001 + 0002 equal ``Base.metadata.create_all`` (no autogenerate difference)."""
+    """The revisions build what ``Base.metadata`` declares (no autogenerate difference)."""
     engine = create_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
     with engine.begin() as connection:
         command.upgrade(_config(connection), "head")
     with engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        assert compare_metadata(context, Base.metadata) == []
     with engine.begin() as connection:  # and 0002 goes down again
         command.downgrade(_config(connection), FIRST_REVISION)
     engine.dispose()

@@ -6,13 +6,19 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from archive.models import Base
+from archive.schema import include_name
 
 connection = context.config.attributes.get("connection")
 
 
 def _run(conn: Connection) -> None:
     # render_as_batch: SQLite alters tables by copying them; Alembic's batch mode does that.
-    context.configure(connection=conn, target_metadata=Base.metadata, render_as_batch=True)
+    context.configure(
+        connection=conn,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        include_name=include_name,  # the FTS5 tables are no models
+    )
     with context.begin_transaction():
         context.run_migrations()
 

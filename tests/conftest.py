@@ -1,0 +1,30 @@
+"""Fixtures shared by test modules: a real PostgreSQL server when one can run."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.pg_server import Server, create_database, start
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    """A PostgreSQL server on 127.0.0.1 for the session (skips with the reason if none)."""
+    with start() as server:
+        if isinstance(server, str):
+            if os.environ.get("NEWSCRAWL_REQUIRE_POSTGRES"):  # .ci/run: never skip
+                pytest.fail(server)
+            pytest.skip(server)
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Server) -> str:
+    """A fresh, empty PostgreSQL database for one test, as a SQLAlchemy URL."""
+    return create_database(postgres_server, f"newscrawl_test_{next(_numbers)}")
