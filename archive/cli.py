@@ -92,16 +92,58 @@ def main(ctx: click.Context, db: str) -> None:
     ctx.obj = db
 
 
+def _period_option(end: bool) -> Any:
+    """A click callback turning a period bound into naive UTC; a bad date is one line."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return period_bound(value, end=end)
+        except ValueError:
+            option = param.opts[0] if param.opts else param.name
+            raise click.ClickException(
+                f"not a date: {value!r} ({option} takes YYYY-MM-DD or an ISO datetime)"
+            ) from None
+
+    return convert
+
+
 @main.command("list")
 @click.option("--site", help="Only articles of this site (host).")
+@click.option("--channel", help="Only articles of this channel.")
+@click.option("--author", help="Only articles by this author (exact).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_period_option(end=False),
+    help="Only articles published on or after DATE.",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    callback=_period_option(end=True),
+    help="Only articles published up to DATE, that whole day included.",
+)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
-def list_command(db: str, site: str | None, limit: int, offset: int, as_json: bool) -> None:
+def list_command(
+    db: str,
+    site: str | None,
+    channel: str | None,
+    author: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
     """List articles, newest published first."""
+    filters = ArticleFilters(site=site, channel=channel, author=author, since=since, until=until)
     with _reading(db) as session:
-        rows = list_articles(session, site=site, limit=limit, offset=offset)
+        rows = list_articles(session, filters=filters, limit=limit, offset=offset)
     if as_json:
         click.echo(dumps([asdict(row) for row in rows]))
         return
@@ -197,23 +239,6 @@ def history_command(db: str, id_or_url: str, as_json: bool) -> None:
         )
     if sys.stdout.isatty():
         click.echo(sparkline([o.views for o in series]))
-
-
-def _period_option(end: bool) -> Any:
-    """A click callback turning a period bound into naive UTC; a bad date is one line."""
-
-    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-        if value is None:
-            return None
-        try:
-            return period_bound(value, end=end)
-        except ValueError:
-            option = param.opts[0] if param.opts else param.name
-            raise click.ClickException(
-                f"not a date: {value!r} ({option} takes YYYY-MM-DD or an ISO datetime)"
-            ) from None
-
-    return convert
 
 
 @main.command("top")

@@ -10,7 +10,7 @@ touch ORM objects or lazy loading.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -225,9 +225,20 @@ def article_state(session: Session, article_id: int) -> ArticleState | None:
 
 
 def list_articles(
-    session: Session, *, site: str | None = None, limit: int = 20, offset: int = 0
+    session: Session,
+    *,
+    site: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    filters: ArticleFilters | None = None,
 ) -> list[ArticleSummary]:
-    """Newest published first; undated articles last, newest stored first among them."""
+    """Newest published first; undated articles last, newest stored first among them.
+
+    ``site`` is a shorthand for ``filters=ArticleFilters(site=…)``.
+    """
+    chosen = filters or ArticleFilters()
+    if site is not None:
+        chosen = replace(chosen, site=site)
     stmt = select(
         Article.id,
         Article.site,
@@ -235,9 +246,7 @@ def list_articles(
         Article.published_at,
         Article.views,
         Article.url,
-    )
-    if site is not None:
-        stmt = stmt.where(Article.site == site)
+    ).where(*chosen.conditions())
     # "IS NULL" sorts false (0) first on every backend, unlike NULLS LAST syntax.
     stmt = (
         stmt.order_by(

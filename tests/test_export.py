@@ -198,3 +198,12 @@ def test_cli_export_bad_options_are_one_line(archive_url: str, bad: list[str]) -
     assert result.exit_code in (1, 2)
     assert "Traceback" not in result.output and '{"url"' not in result.output
     assert len([line for line in result.output.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_cli_list_takes_the_same_filters(archive_url: str) -> None:
+    args = ["--db", archive_url, "list", "--json", "--author", "陈思远", "--until", "2026-04-03"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert [row["title"] for row in json.loads(result.stdout)] == [
+        "河道清淤进展（3）", "河道清淤进展（1）",
+    ]  # fmt: skip
