@@ -45,37 +45,70 @@ def _to_url(url: str) -> URL:
             return URL.create("sqlite", database=_MEMORY)
         path = Path(url).expanduser().resolve()
         return URL.create("sqlite", database=str(path))
+    userinfo = _USERINFO_PASSWORD.match(url)
+    if userinfo is not None and re.search(r"@[^/?#]*$", userinfo.group(2)):
+        # The parser would take the password's tail for the host, and the driver's
+        # "cannot resolve host" error would print it.
+        raise ArchiveError(
+            f"not a database URL: {mask_url(url)} (percent-encode '@' in a password as %40)"
+        )
     try:
         return make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise ArchiveError(f"not a database URL: {mask_url(url)}") from exc
 
 
+#: ``scheme://user:PASSWORD@host``: the password runs to the *last* ``@`` before the
+#: host, so an unescaped ``@`` or ``:`` inside it is hidden too (SQLAlchemy's parser
+#: stops at the first ``@`` and would show the rest of such a password as the host).
+_USERINFO_PASSWORD = re.compile(r"^([^:/?#]+://[^:/?#@]*:)(.*)@(?=[^@]*$)", re.DOTALL)
+#: ``password=…`` in the query string (libpq and some drivers take it there too).
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|pwd)=)[^&#]*", re.IGNORECASE)
+
+
 def mask_url(url: str) -> str:
-    """``url`` with its password replaced by ``***``, safe for logs and run records."""
+    """``url`` with its password replaced by ``***``, safe for logs and run records.
+
+    Works on the text itself, so it never fails and also hides passwords that
+    a URL parser would misread (an unescaped ``@``, a port that is not a number).
+    """
     if not _is_url(url):
         return url
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        # Unparseable: still hide anything between "user:" and "@".
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    masked = _USERINFO_PASSWORD.sub(r"\1***@", url)
+    return _QUERY_PASSWORD.sub(r"\1***", masked)
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers work during a crawl; busy_timeout waits out short locks.
+#: How long a SQLite connection waits for another writer's lock before "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_pragmas(busy_timeout_ms: int | None) -> Any:
+    """The connect hook: WAL lets readers work during a crawl; busy_timeout waits out locks.
 
     foreign_keys makes ``ON DELETE CASCADE`` real; synchronous=NORMAL is safe
-    with WAL and much faster for hourly batches.
+    with WAL and much faster for hourly batches. ``busy_timeout_ms`` None keeps
+    the wait the URL asked for (``sqlite:///archive.sqlite?timeout=SECONDS``).
     """
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-    finally:
-        cursor.close()
+
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            if busy_timeout_ms is not None:
+                cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        finally:
+            cursor.close()
+
+    return set_pragmas
+
+
+def error_line(exc: BaseException) -> str:
+    """The first line of an error's text, with any database URL in it masked."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://\S+", lambda m: mask_url(m.group(0)), line)
 
 
 def _json_dumps(value: object) -> str:
@@ -88,10 +121,11 @@ def make_engine(url: str) -> Engine:
     try:
         # Chinese text stays UTF-8 in JSON columns (ensure_ascii would double its size).
         engine = create_engine(sa_url, json_serializer=_json_dumps)
-    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise ArchiveError(f"cannot open archive {mask_url(url)}: {exc}") from exc
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+        raise ArchiveError(f"cannot open archive {mask_url(url)}: {error_line(exc)}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _set_sqlite_pragmas)
+        busy = None if "timeout" in sa_url.query else BUSY_TIMEOUT_MS
+        event.listen(engine, "connect", _sqlite_pragmas(busy))
         # The full-text index's triggers call this function (archive.fts).
         event.listen(engine, "connect", fts.register)
     return engine
@@ -134,7 +168,7 @@ def open_archive(url: str, *, create: bool = True) -> sessionmaker[Session]:
         raise ArchiveError(str(exc)) from exc
     except DBAPIError as exc:
         engine.dispose()
-        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        reason = error_line(exc.orig if exc.orig is not None else exc)
         raise ArchiveError(f"cannot open archive {mask_url(url)}: {reason}") from exc
     except ArchiveError:
         engine.dispose()

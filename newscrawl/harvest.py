@@ -105,10 +105,13 @@ def harvest_lock(path: Path, what: str) -> Iterator[IO[str]]:
             raise HarvestError(
                 f"another harvest of {what} is running (pid {pid}; lock {path})", EXIT_LOCKED
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        except OSError as exc:  # e.g. the disk is full
+            raise HarvestError(f"cannot write the lock file {path}: {exc.strerror}") from None
         try:
             yield handle
         finally:
@@ -208,8 +211,59 @@ def _now() -> str:
 
 
 def _db_error(exc: Exception) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.splitlines()[0] if text else type(exc).__name__
+    """One line of a database error, any URL in it with its password masked."""
+    from archive.db import error_line
+
+    return error_line(getattr(exc, "orig", None) or exc)
+
+
+class _ItemErrors:
+    """Items the pipelines failed on (``item_error``), with the first error's line.
+
+    The archive pipeline raises when a batch cannot be committed (the database
+    is locked past its busy timeout, the disk is full): Scrapy logs it and the
+    crawl goes on, so without this the run would end "finished" with those
+    articles missing.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: str | None = None
+
+    def __call__(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
+        from archive.db import error_line
+
+        self.count += 1
+        if self.first is None:
+            value = getattr(failure, "value", None)
+            if isinstance(value, BaseException):
+                self.first = error_line(getattr(value, "orig", None) or value)
+
+
+def unstored_articles(stats: Mapping[str, Any]) -> int:
+    """Articles that passed normalization but were not stored (new, updated or unchanged)."""
+    stored = sum(
+        _int(stats, f"newscrawl/archive/{kind}") for kind in ("new", "updated", "unchanged")
+    )
+    return max(0, _int(stats, "newscrawl/items") - stored)
+
+
+def _record_failure(url: str, stats: Mapping[str, Any], problem: str) -> None:
+    """Best effort: the run's record says why it failed (the archive may still refuse)."""
+    from archive import open_archive, record_health
+
+    run_id = stats.get("newscrawl/run_id")
+    if not isinstance(run_id, int):
+        return
+    try:
+        sessions = open_archive(url)
+        try:
+            with sessions.begin() as session:
+                record_health(session, run_id, problem=problem)
+        finally:
+            sessions.kw["bind"].dispose()
+    except Exception:  # the harvest fails with its own message anyway
+        logger.warning("could not record the failure in run %s", run_id, exc_info=True)
 
 
 def _mark_interrupted(url: str, site: str) -> int:
@@ -280,6 +334,7 @@ def run_harvest(
         if not folder.is_dir():
             raise HarvestError(f"cannot write the log file {log_file}: no folder {folder}")
 
+    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -296,21 +351,53 @@ def run_harvest(
         if marked:
             logger.warning("marked %d earlier run(s) of %s as interrupted", marked, key)
         crawler = process.create_crawler(CmsSpider)
+        item_errors = _ItemErrors()
+        crawler.signals.connect(item_errors, signal=signals.item_error)
         started = time.perf_counter()
         kwargs: dict[str, Any] = {"start_urls": start_urls}
         if site:
             kwargs["site"] = site
-        process.crawl(crawler, **kwargs)
+        start_errors: list[str] = []
+
+        def crawl_failed(failure: Any) -> None:
+            """The crawl raised (e.g. the archive refused the run record): keep its reason.
+
+            Handled here, so Twisted does not print an "Unhandled error in
+            Deferred" traceback to stderr; the traceback goes to the log.
+            """
+            from archive.db import error_line
+
+            value = failure.value
+            start_errors.append(error_line(getattr(value, "orig", None) or value))
+            logger.error(
+                "the crawl failed: %s",
+                start_errors[-1],
+                exc_info=(failure.type, value, failure.getTracebackObject()),
+            )
+
+        process.crawl(crawler, **kwargs).addErrback(crawl_failed)
         process.start()
         seconds = time.perf_counter() - started
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         reason = stats.get("finish_reason")
         if reason is None or "newscrawl/run_id" not in stats:
             where = f"see {log_file}" if log_file else "see the log above"
-            raise HarvestError(f"the crawl of {key} could not start ({where})")
+            why = f": {start_errors[0]}" if start_errors else ""
+            raise HarvestError(f"the crawl of {key} could not start{why} ({where})")
         if reason != "finished":
             raise HarvestError(f"the crawl of {key} did not finish: {reason}")
         stats.setdefault("newscrawl/site", key)
+        lost = max(unstored_articles(stats), item_errors.count)
+        if lost:
+            reason = item_errors.first or "see the log"
+            failure = (
+                f"{lost} of {_int(stats, 'newscrawl/items')} articles could not be stored "
+                f"in the archive ({reason})"
+            )
+            _record_failure(url, stats, failure)
+            raise HarvestError(
+                f"{failure}; what was stored before is kept, the next harvest fetches them again"
+            )
         try:
             problem = _judge(url, stats, fields, max_drop)
         except (ArchiveError, SQLAlchemyError, OSError) as exc:
@@ -385,6 +472,8 @@ def harvest(
     except HarvestError as exc:
         _fail(str(exc), exc.code)
     except Exception as exc:  # noqa: BLE001  # never a traceback in a cron mail
-        _fail(f"harvest failed: {type(exc).__name__}: {exc}", EXIT_FAILED)
+        from archive.db import error_line
+
+        _fail(f"harvest failed: {type(exc).__name__}: {error_line(exc)}", EXIT_FAILED)
     click.echo(outcome.summary())
     sys.exit(outcome.code)

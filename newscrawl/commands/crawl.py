@@ -3,15 +3,43 @@
 Scrapy builds the spider inside the crawl; an exception raised there is logged
 with a traceback and the command still exits 1. Spiders that offer a
 ``check_arguments`` class method get their ``-a`` arguments checked first, and
-a bad value becomes a usage error (exit 2) naming what is wrong.
+a bad value becomes a usage error (exit 2) naming what is wrong. An archive
+that cannot be opened (a missing folder, a database server that does not
+answer, no driver for the URL) is one ``Error:`` line and exit 1 before the
+crawl starts, its URL shown with the password masked.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
+
+#: The pipeline that writes the archive; the archive is checked only when it is on.
+ARCHIVE_PIPELINE = "newscrawl.pipelines.ArchivePipeline"
+
+
+def archive_problem(settings: BaseSettings) -> str | None:
+    """Why the crawl's archive (``ARCHIVE_URL``) cannot be opened, or None."""
+    url = settings.get("ARCHIVE_URL")
+    pipelines = settings.getwithbase("ITEM_PIPELINES")
+    if not url or pipelines.get(ARCHIVE_PIPELINE) is None:
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from archive.db import ArchiveError, error_line, mask_url, open_archive
+
+    try:
+        sessions = open_archive(str(url))
+    except ArchiveError as exc:
+        return str(exc)
+    except (SQLAlchemyError, OSError) as exc:
+        return f"cannot open archive {mask_url(str(url))}: {error_line(exc)}"
+    sessions.kw["bind"].dispose()
+    return None
 
 
 class Command(ScrapyCrawl):
@@ -33,4 +61,9 @@ class Command(ScrapyCrawl):
                     check_settings(self.settings)
                 except ValueError as exc:
                     raise UsageError(str(exc)) from exc
+            problem = archive_problem(self.settings) if self.settings is not None else None
+            if problem is not None:
+                print(f"Error: {problem}", file=sys.stderr)
+                self.exitcode = 1
+                return
         super().run(args, opts)
