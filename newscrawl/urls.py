@@ -49,6 +49,29 @@ def _rewrite_list(path: str) -> re.Match[str] | None:
     return None
 
 
+#: Query parameters that track a share or a click and never select content: a link
+#: shared as ``show.php?cid=29&id=613&utm_source=wechat`` is the article
+#: ``show.php?cid=29&id=613`` (fetched once, archived under the plain URL).
+_TRACKING_PARAM = re.compile(r"utm_\w*|spm|gclid|fbclid", re.IGNORECASE)
+_TRACKING_HINT = re.compile(r"(?:utm_|spm=|gclid=|fbclid=)", re.IGNORECASE)
+
+
+def _drop_tracking(url: str) -> str:
+    """``url`` without tracking parameters (unchanged when it has none).
+
+    The other arguments keep their bytes: they are not decoded and encoded
+    again (a GBK ``kw=%D6%D0`` stays as it is, a query route too).
+    """
+    if not _TRACKING_HINT.search(url):
+        return url
+    parts = urlsplit(url)
+    pairs = parts.query.split("&")
+    kept = [pair for pair in pairs if not _TRACKING_PARAM.fullmatch(pair.split("=", 1)[0])]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((*parts[:3], "&".join(kept), parts.fragment))
+
+
 _SHOW_SCRIPTS = ("show.php", "view.php", "article.php", "content.php", "detail.php", "news.php")
 _LIST_SCRIPTS = ("list.php", "category.php", "lists.php")
 
@@ -58,9 +81,11 @@ def canonical_url(url: str) -> str:
     """The archive's key for a URL: fragment dropped, query kept (sorted).
 
     w3lib sorts query arguments and normalizes percent-encoding, so that
-    ``?id=613&cid=29`` and ``?cid=29&id=613`` are one article. A query that
-    is a path, not arguments (PbootCMS ``/?news/12.html``), is kept as it is.
+    ``?id=613&cid=29`` and ``?cid=29&id=613`` are one article. Tracking
+    parameters (``utm_*``, ``spm``, ``gclid``, ``fbclid``) are dropped. A query
+    that is a path, not arguments (PbootCMS ``/?news/12.html``), is kept as it is.
     """
+    url = _drop_tracking(url)
     parts = urlsplit(url)
     if parts.query and "=" not in parts.query:
         base = canonicalize_url(urlunsplit((*parts[:3], "", "")), keep_fragments=False)
@@ -109,8 +134,31 @@ def _join_in(directory: str, href: str) -> str:
 
 
 def is_followable(url: str) -> bool:
-    """True for http(s) URLs; javascript:, mailto:, data:, file: and the rest never are."""
-    return url[:8].lower().startswith(("http://", "https://"))
+    """True for http(s) URLs; javascript:, mailto:, data:, file: and the rest never are.
+
+    Nor is a URL that ``urlsplit`` refuses (``http://[bad/``: "Invalid IPv6 URL"),
+    which every later step would raise on; only brackets can make it refuse.
+    """
+    if not url[:8].lower().startswith(("http://", "https://")):
+        return False
+    if "[" in url or "]" in url:
+        try:
+            urlsplit(url)
+        except ValueError:
+            return False
+    return True
+
+
+def port_of(url: str) -> int | None:
+    """The port ``url`` connects to (80 or 443 when it names none); None when unreadable."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number or out of range, a broken IPv6 host
+        return None
+    if port is None:
+        return {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return port
 
 
 def host_of(url: str) -> str:

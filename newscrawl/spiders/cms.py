@@ -5,11 +5,21 @@ lists and their pagers, and the article links those pages show (including
 the sidebar and prev/next links of articles). Ids are never enumerated.
 Extraction is delegated to page objects; the spider holds no selectors.
 
+Off-site: Scrapy's offsite check compares host names only, so the spider
+also drops every request (a link or a redirect) to a port its start URLs do
+not use (:meth:`CmsSpider.request_scheduled`): ``127.0.0.1:8001`` is another
+site than ``127.0.0.1:8000``. Start URLs on the default ports allow 80 and
+443 both (a site moving between http and https).
+
 Traps handled here: the last list page's ``javascript:;`` next link is never
 followed (page objects drop non-http links), and a list page past the end
 that silently serves page 1 is recognized by its article set and not
 followed further. Each article URL is requested once (by its canonical
 page-1 URL): on PHPMyWind every fetch adds one to the public counter.
+List links are followed only :data:`MAX_BARREN_LIST_PAGES` list pages deep
+past the last one that showed an article link no list page of the run had
+shown: an endless calendar (``?date=2026-01-01`` linking the next day forever,
+each day empty or showing the same articles again) ends there instead of never.
 
 Incremental harvests (``NEWSCRAWL_INCREMENTAL``, on by default once the
 archive holds articles of the start hosts): known articles are requested only
@@ -69,6 +79,21 @@ def site_key(site: str | None, start_urls: list[str]) -> str:
     return "+".join(sorted({urls.host_of(u) for u in start_urls}))
 
 
+#: List pages in a row (each reached through a list link of the one before) that show
+#: no article link no list page of the run had shown: the last one's list links are
+#: not followed. Bounds link traps such as endless calendars; a list page with an
+#: article link not shown before resets the count.
+MAX_BARREN_LIST_PAGES = 5
+
+
+def _allowed_ports(start_urls: list[str]) -> frozenset[int | None]:
+    """The start URLs' ports; a default port (80 or 443) allows the other one too."""
+    ports: set[int | None] = {urls.port_of(u) for u in start_urls}
+    if ports & {80, 443}:
+        ports |= {80, 443}
+    return frozenset(ports)
+
+
 def _same_chain(url: str, page: str) -> bool:
     """Is list ``url`` a pager link of list ``page`` (a later page, or page 1 again)?"""
     return urls.page_number(url) > 1 or urls.first_page_url(url) == urls.first_page_url(page)
@@ -93,9 +118,14 @@ class CmsSpider(scrapy.Spider):
         #: The run's site in run records and harvest locks: the profile name, else the hosts.
         self.site_key = site_key(site, start)
         self.allowed_domains = sorted({urls.host_of(u) for u in start} | set(profile_hosts))
+        #: Ports requests may go to (see ``request_scheduled``).
+        self.allowed_ports = _allowed_ports(start)
+        self._offsite_ports: set[str] = set()
         self._list_signatures: dict[tuple[str, ...], str] = {}
         #: Canonical URLs already requested by following links (a set of strings).
         self._requested: set[str] = set()
+        #: Article URLs that home and list pages of this run have shown (link-trap bound).
+        self._listed: set[str] = set()
         self.fetch_counters = False
         self.tz = "Asia/Shanghai"
         self.extractor = PageExtractor(0)
@@ -114,6 +144,8 @@ class CmsSpider(scrapy.Spider):
         spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
         spider.extractor = PageExtractor(crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS", 0))
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         incremental, stop_after, schedule = cls.check_settings(crawler.settings)
         spider.archive_url = crawler.settings.get("ARCHIVE_URL") or None
         spider.incremental_enabled = incremental
@@ -186,6 +218,38 @@ class CmsSpider(scrapy.Spider):
 
     # -- navigation --------------------------------------------------------
 
+    def request_scheduled(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """Drop a request to a port the start URLs do not use (a link or a redirect).
+
+        Connected to ``request_scheduled``: an ``IgnoreRequest`` raised here keeps
+        the request out of the scheduler, as Scrapy's own offsite check does.
+        """
+        if urls.port_of(request.url) in self.allowed_ports:
+            return
+        host = urls.host_of(request.url)
+        if not any(host == d or host.endswith(f".{d}") for d in self.allowed_domains):
+            return  # another host: Scrapy's offsite check drops it
+        self._count("offsite_port")
+        netloc = urlsplit(request.url).netloc
+        if netloc not in self._offsite_ports:  # once per other site, like Scrapy's offsite log
+            self._offsite_ports.add(netloc)
+            self.logger.info("not followed, another site (port): %s", request.url)
+        raise IgnoreRequest(f"another port than the start URLs': {netloc}")
+
+    def request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """Log and count a redirect the duplicate filter dropped.
+
+        A redirect to a page already requested (a loop, or an alias of a page
+        fetched anyway) reaches no callback or errback: without this, the
+        redirecting URL would vanish from the log and the stats.
+        """
+        chain = request.meta.get("redirect_urls")
+        if chain:
+            self._count("redirect_to_requested")
+            self.logger.info(
+                "redirect to a page already requested: %s -> %s", chain[0], request.url
+            )
+
     def _count(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawl/{key}", value)
@@ -203,7 +267,7 @@ class CmsSpider(scrapy.Spider):
         return None
 
     def _follow(
-        self, links: Links, *, page: str | None = None, quiet: int = 0
+        self, links: Links, *, page: str | None = None, quiet: int = 0, barren: int = 0
     ) -> Iterator[scrapy.Request]:
         """Requests for links not requested before (known articles only when due).
 
@@ -214,10 +278,21 @@ class CmsSpider(scrapy.Spider):
         ``page`` is the list page the links come from and ``quiet`` how many
         list pages in a row of its chain brought nothing: its pager links carry
         that count on, and are dropped once it reaches the stop setting.
+        ``barren`` counts list pages in a row without an article link no list
+        page had shown before (any list link carries it on): past
+        :data:`MAX_BARREN_LIST_PAGES` no list link is followed (a link trap).
         """
         requested = self._requested
         stop = page is not None and self.incremental.stops(quiet)
         stopped = False
+        if barren >= MAX_BARREN_LIST_PAGES and any(u not in requested for u in links.listings):
+            self._count("list_stop_barren")
+            self.logger.info(
+                "list links of %s not followed: %d list pages in a row without a new article",
+                page,
+                barren,
+            )
+            links = Links(articles=links.articles)
         # Incremental runs page through a list one 下一页 at a time (when the pager
         # has one), so that paging ends right after the first page with nothing new
         # instead of after the whole window of page numbers page 1 links to.
@@ -236,7 +311,7 @@ class CmsSpider(scrapy.Spider):
                 url,
                 callback=self.parse,
                 errback=self.on_error,
-                cb_kwargs={"quiet": quiet if pager else 0},
+                cb_kwargs={"quiet": quiet if pager else 0, "barren": barren},
             )
         if stopped:
             self._count("list_stop_known")
@@ -261,11 +336,15 @@ class CmsSpider(scrapy.Spider):
             meta={"handle_httpstatus_list": [404, 410]},
         )
 
-    def parse(self, response: Response, quiet: int = 0, **kwargs: Any) -> Iterator[scrapy.Request]:
+    def parse(
+        self, response: Response, quiet: int = 0, barren: int = 0, **kwargs: Any
+    ) -> Iterator[scrapy.Request]:
         """A home or list page: follow its list and article links.
 
         ``quiet`` is how many pages before this one in its list chain brought
-        no unknown and no due article (incremental harvests).
+        no unknown and no due article (incremental harvests); ``barren`` how
+        many list pages before this one, link after link, showed no article
+        link that no list page of this run had shown (any harvest).
         """
         html = self._text(response)
         if html is None:
@@ -287,12 +366,17 @@ class CmsSpider(scrapy.Spider):
             # or its template changed (the harvest fails its health check).
             self._count("list_pages_without_articles")
             self.logger.info("list page without article links: %s", response.url)
+        # Only links this run has not requested yet count: a new article in the
+        # sidebar of every list page must not keep every page of every list alive.
+        fresh = [url for url in links.articles if url not in self._requested]
+        # Against what list pages showed, not what was requested: due articles
+        # requested straight from the archive must not make every list look barren.
+        listed = self._listed
+        barren = 0 if any(url not in listed for url in links.articles) else barren + 1
+        listed.update(links.articles)
         if self.incremental.active:
-            # Only links this run has not requested yet count: a new article in the
-            # sidebar of every list page must not keep every page of every list alive.
-            fresh = [url for url in links.articles if url not in self._requested]
             quiet = 0 if self.incremental.brings_something(fresh) else quiet + 1
-        yield from self._follow(links, page=response.url, quiet=quiet)
+        yield from self._follow(links, page=response.url, quiet=quiet, barren=barren)
 
     # -- articles ----------------------------------------------------------
 
@@ -422,4 +506,6 @@ class CmsSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         self._count("request_failed")
-        self.logger.warning("request failed (%s): %s", failure.getErrorMessage(), url)
+        # Some failures (a body cut short: ResponseDataLossError) carry no message.
+        reason = failure.getErrorMessage() or type(failure.value).__name__
+        self.logger.warning("request failed (%s): %s", reason, url)
