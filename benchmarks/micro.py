@@ -51,15 +51,23 @@ class MicroResult:
         return self.store_articles / self.store_seconds if self.store_seconds else 0.0
 
 
-def _best_per_item(func: Callable[[Any], object], items: Sequence[Any], repeat: int) -> float:
-    """Best-of-``repeat`` mean seconds per item of ``func`` over ``items``."""
-    best = float("inf")
+def _best_per_item(
+    stages: dict[str, tuple[Callable[[Any], object], Sequence[Any]]], repeat: int
+) -> dict[str, float]:
+    """Best-of-``repeat`` mean seconds per item of each stage's function over its items.
+
+    Each round times every stage in turn, in CPU time (waiting for a CPU
+    busy with other work does not count), so that their ratios (extraction
+    over parse) stay steady from run to run.
+    """
+    best = dict.fromkeys(stages, float("inf"))
     for _ in range(repeat):
-        started = time.perf_counter()
-        for item in items:
-            func(item)
-        best = min(best, time.perf_counter() - started)
-    return best / len(items)
+        for name, (func, items) in stages.items():
+            started = time.process_time()
+            for item in items:
+                func(item)
+            best[name] = min(best[name], time.process_time() - started)
+    return {name: best[name] / len(items) for name, (_, items) in stages.items()}
 
 
 def sample_pages(bundle: SiteBundle, base_url: str, size: int) -> list[tuple[str, str]]:
@@ -107,18 +115,24 @@ def run_micro(
 ) -> MicroResult:
     """Time each stage over ``sample`` pages; store ``store_count`` articles."""
     pages = sample_pages(bundle, base_url, sample)
-    parse = _best_per_item(lambda page: lxml.html.fromstring(page[1]), pages, repeat)
-    extract = _best_per_item(_extract, pages, repeat)
     encoded = [(url, html.encode("utf-8")) for url, html in pages]
-    links = _best_per_item(
-        lambda page: extract_page(page[0], page[1], "text/html; charset=utf-8", FETCHED_AT, TZ),
-        encoded,
-        repeat,
-    )
     raw = [item for item in (_extract(page) for page in pages) if item is not None]
     if len(raw) != len(pages):
         raise RuntimeError(f"extraction found {len(raw)} articles in {len(pages)} pages")
-    normalize = _best_per_item(normalize_article, raw, repeat)
+    best = _best_per_item(
+        {
+            "parse": (lambda page: lxml.html.fromstring(page[1]), pages),
+            "extract": (_extract, pages),
+            "links": (
+                lambda page: extract_page(
+                    page[0], page[1], "text/html; charset=utf-8", FETCHED_AT, TZ
+                ),
+                encoded,
+            ),
+            "normalize": (normalize_article, raw),
+        },
+        repeat,
+    )
     normalized = [normalize_article(item) for item in raw]
     items = _storage_items(normalized, store_count)
     with tempfile.TemporaryDirectory(prefix="newscrawl-bench-") as tmp:
@@ -126,10 +140,10 @@ def run_micro(
     return MicroResult(
         sample=len(pages),
         repeat=repeat,
-        parse=parse,
-        extract=extract,
-        links=links,
-        normalize=normalize,
+        parse=best["parse"],
+        extract=best["extract"],
+        links=best["links"],
+        normalize=best["normalize"],
         store_articles=len(items),
         store_seconds=store_seconds,
     )

@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from datetime import MINYEAR, UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from newscrawl.normalize import CLEAN_TABLE, FULLWIDTH_TABLE, NBSP_ENTITY
@@ -362,6 +363,16 @@ def resolve_month_day(raw: str, *, anchor: date, not_after: date | None = None) 
     """
     if not raw:
         return None
+    return _month_day_before(raw, anchor if not_after is None else min(anchor, not_after))
+
+
+@lru_cache(maxsize=4096)
+def _month_day_before(raw: str, bound: date) -> date | None:
+    """``resolve_month_day`` against one bound, cached.
+
+    Every page of a site repeats the same sidebar dates (``01-20``), read
+    against the same fetch or publication day.
+    """
     text = raw.translate(_DATE_TABLE)
     full = _SIDEBAR_FULL.search(text)
     if full:
@@ -376,7 +387,6 @@ def resolve_month_day(raw: str, *, anchor: date, not_after: date | None = None) 
     match = _SIDEBAR_MONTH_DAY.search(text)
     if not match:
         return None
-    bound = anchor if not_after is None else min(anchor, not_after)
     month = int(match.group("m") or match.group("m2"))
     day = int(match.group("d") or match.group("d2"))
     return _latest_month_day(month, day, bound)

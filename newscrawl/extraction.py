@@ -47,7 +47,7 @@ def extract_page(
     """Decode, read and (unless told not to) normalize one article page."""
     html, _encoding = decode_html(body, content_type)
     page = page_class_for(url, html)(url, html, fetched_at=fetched_at)
-    links = ListingPage(url, html, root=page.root).links()
+    links = ListingPage(url, html, root=page.root, elements=page.elements).links()
     item = page.to_item()
     if item is None:
         return PageResult(None, links, page.family)

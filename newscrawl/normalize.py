@@ -22,12 +22,24 @@ __all__ = [
 # -- text ----------------------------------------------------------------------
 
 #: Zero-width characters are dropped (they sit inside words). U+3000 and NBSP need no
-#: table: ``\s`` matches them, so the whitespace collapse turns them into spaces.
-#: (A regex is ~6x faster than ``str.translate`` on CJK text, which runs per text node.)
+#: table: they are whitespace to ``str.split``, so the collapse turns them into spaces.
+#: (Removing them with a regex is ~6x faster than ``str.translate`` on CJK text.)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u2060]")
 #: ``&nbsp;`` (and its numeric forms) left over by editors that escaped twice.
 NBSP_ENTITY = re.compile(r"&(?:nbsp;?|#160;|#x0*a0;)", re.IGNORECASE)
-_WHITESPACE = re.compile(r"\s+")
+
+
+def _has_zero_width(text: str) -> bool:
+    """Whether ``text`` holds a zero-width character; five ``in`` scans beat one regex search 3x."""
+    if text.isascii():
+        return False
+    return (
+        "\u200b" in text
+        or "\u200c" in text
+        or "\u200d" in text
+        or "\ufeff" in text
+        or "\u2060" in text
+    )
 
 
 def clean_text(text: str | None) -> str | None:
@@ -42,11 +54,12 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    out = _ZERO_WIDTH.sub("", text)
+    out = _ZERO_WIDTH.sub("", text) if _has_zero_width(text) else text
     if "&" in out:
         out = NBSP_ENTITY.sub(" ", out)
-    out = _WHITESPACE.sub(" ", out).strip()
-    return out or None
+    # str.split() splits on exactly the characters ``\s`` matches (str.isspace), and
+    # split-and-join is ~6x faster than a regex substitution plus strip.
+    return " ".join(out.split()) or None
 
 
 # -- counts --------------------------------------------------------------------

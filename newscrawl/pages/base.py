@@ -27,7 +27,9 @@ CMS family subclasses override single methods. Everything returns raw text;
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from functools import cached_property
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -39,31 +41,40 @@ from newscrawl.pages import labels, metadata
 from newscrawl.pages.blocks import body_blocks, body_text, densest_block, to_sections
 from newscrawl.pages.dom import (
     Element,
+    collect,
     find_all,
     parse_html,
-    select,
-    strings,
+    stripped_length,
     text_of,
-    with_own_text,
 )
 from newscrawl.pages.families import GENERIC, Family
 from newscrawl.pages.sidebar import sidebar_links
 
 # Page chrome: a <header> inside <article> or <main> is the article's own header.
-_CHROME = (
+_IN_CHROME = etree.XPath(
     "ancestor-or-self::*[(self::header or self::nav or self::footer)"
     " and not(ancestor::article) and not(ancestor::main)] | ancestor-or-self::a"
 )
+#: The tags the page object looks up, gathered in one walk of the tree (``dom.collect``).
+_INDEXED = {
+    "a": ("a",),
+    "base": ("base",),
+    "headings": ("h1", "h2", "h3"),
+    "landmarks": ("header", "footer"),
+    "meta": ("meta",),
+    "script": ("script",),
+    "time": ("time",),
+}
 _META_LABELS = (
     *labels.DATE_LABELS, *labels.SOURCE_LABELS, "作者", "記者", "点击", "點擊", "人气", "浏览", "阅读",
 )  # fmt: skip
-_TITLED_CANDIDATES = etree.XPath(
-    ".//*[contains(@class,'title') or contains(@class,'Title')"
-    " or contains(@id,'title') or @class='tit' or @class='bt']"
-)
 
 
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_LANDMARKS = frozenset(("header", "nav", "footer"))
+# Elements whose text is never the date line, or a byline.
+_NO_META_LINE = frozenset(("script", "style", "title", "option"))
+_NO_BYLINE = frozenset(("script", "style"))
 _HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0}
 _META_LABEL_RE = re.compile("|".join(_META_LABELS))
 _ANY_BYLINE_LABEL = re.compile(
@@ -82,8 +93,11 @@ def _text(el: Element, *, skip: Element | None = None, sep: str = "") -> str:
     ``sep=" "`` keeps the words of separate elements apart, for bylines where
     ``<span>来源：本站</span><span>3小时前</span>`` must not run together.
     """
+    if skip is not None and skip is not el and el not in skip.iterancestors():
+        skip = None  # the usual case: nothing to leave out, so no walk
     if skip is None:
-        return clean_text(sep.join(str(t) for t in el.itertext())) or ""
+        joined = sep.join(str(t) for t in el.itertext()) if sep else text_of(el)
+        return clean_text(joined) or ""
     parts: list[str] = []
 
     def walk(node: Element) -> None:
@@ -98,6 +112,88 @@ def _text(el: Element, *, skip: Element | None = None, sep: str = "") -> str:
 
     walk(el)
     return clean_text("".join(parts)) or ""
+
+
+def _titled(scope: Element) -> list[Element]:
+    """Elements below ``scope`` classed or named as a title (``*title*``, ``tit``, ``bt``).
+
+    The XPath ``.//*[contains(@class,'title') or …]`` in Python: libxml2's
+    ``contains`` on attributes made that XPath four times slower than this loop.
+    """
+    found = []
+    for el in scope.iterdescendants(etree.Element):
+        cls = el.get("class")
+        if cls is not None and ("title" in cls or "Title" in cls or cls in ("tit", "bt")):
+            found.append(el)
+            continue
+        ident = el.get("id")
+        if ident is not None and "title" in ident:
+            found.append(el)
+    return found
+
+
+def _heading_before(line: Element) -> Element | None:
+    """The nearest h1–h3 before ``line`` in the document, not around it.
+
+    XPath ``preceding::*[self::h1 or self::h2 or self::h3][1]`` without its
+    walk over every earlier node: the preceding siblings of ``line`` and of
+    each of its ancestors, nearest first, and the last heading inside each.
+    """
+    node: Element | None = line
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            if isinstance(sibling.tag, str):
+                headings = list(sibling.iter("h1", "h2", "h3"))
+                if headings:
+                    return headings[-1]
+        node = node.getparent()
+    return None
+
+
+def _is_chrome_landmark(el: Element) -> bool:
+    """A site header, nav or footer: one not inside ``<article>`` or ``<main>``."""
+    return el.tag in _LANDMARKS and not any(
+        ancestor.tag in ("article", "main") for ancestor in el.iterancestors()
+    )
+
+
+def _has_byline_label(text: str) -> bool:
+    """``_ANY_BYLINE_LABEL.search``, after a colon test: paragraphs are long and 文 is common."""
+    return ("：" in text or ":" in text) and _ANY_BYLINE_LABEL.search(text) is not None
+
+
+def _content_with_own_text(
+    scope: Element, matches: Callable[[str], object], ignore: frozenset[str]
+) -> Iterator[Element]:
+    """Elements under ``scope`` whose own text ``matches``, in document order, minus chrome.
+
+    Own text is an element's text or a child's tail (XPath ``text()``). These
+    are the elements ``_IN_CHROME`` accepts: the subtrees of links and of site
+    headers, navs and footers are skipped unread, which costs less than
+    reading them and testing each element. Elements with a tag in ``ignore``
+    (``<script>``: long, never a byline) are not tested either.
+    """
+    if _IN_CHROME(scope):
+        return
+    walker = etree.iterwalk(scope, events=("start",))
+    for _event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue  # comments and processing instructions
+        if tag == "a" or (tag in _LANDMARKS and _is_chrome_landmark(el)):
+            walker.skip_subtree()
+            continue
+        if tag in ignore:
+            continue
+        text = el.text
+        if text and matches(text):
+            yield el
+            continue
+        for child in el:
+            tail = child.tail
+            if tail and matches(tail):
+                yield el
+                break
 
 
 class ArticlePage:
@@ -132,15 +228,19 @@ class ArticlePage:
         return parse_html(self.html)
 
     @cached_property
+    def elements(self) -> dict[str, list[Element]]:
+        """Links, headings, meta, script, time … elements of the page, from one walk (``_INDEXED``)."""
+        return collect(self.root, _INDEXED)
+
+    @cached_property
     def meta_line(self) -> Element | None:
         """The element holding the date (and often byline and counter) of the article."""
         hinted = self._hint(self.profile.meta_line)
         if hinted is not None and labels.DATE_TEXT.search(text_of(hinted)):
             return hinted
         body = self.root.find("body")
-        for el in with_own_text(body if body is not None else self.root, _META_LABEL_RE):
-            if el.tag in ("script", "style", "title", "option") or el.xpath(_CHROME):
-                continue
+        scope = body if body is not None else self.root
+        for el in _content_with_own_text(scope, _META_LABEL_RE.search, _NO_META_LINE):
             # Labels often sit in <small>/<span>/<em>; the line is their block parent.
             while el.tag in ("small", "span", "em", "b", "strong", "label", "font", "i"):
                 parent = el.getparent()
@@ -196,19 +296,16 @@ class ArticlePage:
         hinted = self._hint(self.profile.headline, min_chars=2)
         if hinted is not None:
             return hinted
-        full_title = metadata.full_document_title(self.root) or ""
-        short_title = metadata.document_title(self.root) or ""
-        og_title = metadata.meta_content(self.root, metadata.TITLE_META_NAMES) or ""
+        full_title = self._document_title or ""
+        short_title = metadata.short_title(self._document_title) or ""
+        og_title = metadata.first_meta(self._metas, metadata.TITLE_META_NAMES) or ""
         line = self.meta_line
-        before_line = (
-            set(find_all(line, "preceding::*[self::h1 or self::h2 or self::h3][1]"))
-            if (line is not None)
-            else set()
-        )
+        before_line = _heading_before(line) if line is not None else None
+        line_and_above = {line, *line.iterancestors()} if line is not None else set()
         best: Element | None = None
         best_score = 2.9
         for el in self._headline_candidates():
-            text = _text(el, skip=line) if line is not None else _text(el)
+            text = _text(el, skip=line) if el in line_and_above else _text(el)
             if not 4 <= len(text) <= 120:
                 continue
             score = _HEADING_WEIGHT.get(el.tag, 1.5)
@@ -216,26 +313,25 @@ class ArticlePage:
                 score += 4
             elif len(text) >= 5 and (text in full_title or (short_title and short_title in text)):
                 score += 3
-            if el in before_line:
+            if el is before_line:
                 score += 2.5
             elif next(el.iter("a"), None) is not None:
                 score -= 1.5  # headings that link elsewhere are box titles
             # The chrome test (an XPath) runs only for a candidate that would win.
-            if score > best_score and not el.xpath(_CHROME):
+            if score > best_score and not _IN_CHROME(el):
                 best, best_score = el, score
         return best
 
     def _headline_candidates(self) -> list[Element]:
         """h1–h3 anywhere; ``*title*``-classed elements near the date line (or anywhere without one)."""
-        headings = list(self.root.iter("h1", "h2", "h3"))
+        headings = list(self.elements["headings"])
         line = self.meta_line
         scope = self.root
         if line is not None:
             for _ in range(3):
                 parent = scope.getparent() if scope is not self.root else None
                 scope = line if scope is self.root else (parent if parent is not None else scope)
-        titled = select(_TITLED_CANDIDATES, scope)
-        return headings + [el for el in titled if el.tag not in ("h1", "h2", "h3")]
+        return headings + [el for el in _titled(scope) if el.tag not in ("h1", "h2", "h3")]
 
     @cached_property
     def body_element(self) -> Element | None:
@@ -252,7 +348,7 @@ class ArticlePage:
             for sibling in anchor.itersiblings():
                 if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "ul"):
                     continue
-                size = len("".join(str(t).strip() for t in sibling.itertext()))
+                size = stripped_length(sibling)
                 if size > best_len:
                     best, best_len = sibling, size
             if best is not None:
@@ -266,7 +362,7 @@ class ArticlePage:
         """False for soft 404s and list pages: no date line, headline or body of its own."""
         if self.meta_line is not None:
             return True
-        has_date = self.date_line is not None or self._structured_date() is not None
+        has_date = self.date_line is not None or self._structured_date is not None
         return self.headline is not None and has_date and bool(self.sections())
 
     def title(self) -> str | None:
@@ -274,15 +370,30 @@ class ArticlePage:
         if self.headline is not None:
             # A date line nested in the headline (PHPCMS h1 > span) is not title text.
             return _text(self.headline, skip=self.meta_line) or None
-        return metadata.meta_content(self.root, metadata.TITLE_META_NAMES) or (
-            metadata.document_title(self.root)
+        return metadata.first_meta(self._metas, metadata.TITLE_META_NAMES) or (
+            metadata.short_title(self._document_title)
         )
 
+    @cached_property
+    def _metas(self) -> dict[str, str]:
+        """Every ``<meta>`` value by name, read once (title and date both look there)."""
+        return metadata.meta_values(self.elements["meta"])
+
+    @cached_property
+    def _document_title(self) -> str | None:
+        return metadata.full_document_title(self.root)
+
+    @cached_property
+    def _jsonld(self) -> dict[str, Any]:
+        return metadata.jsonld_article(self.elements["script"])
+
+    @cached_property
     def _structured_date(self) -> str | None:
+        """The machine-readable date (meta, JSON-LD, ``<time>``); asked up to three times a page."""
         return (
-            metadata.meta_content(self.root, metadata.DATE_META_NAMES)
-            or metadata.jsonld_article(self.root).get("datePublished")
-            or metadata.time_element(self.root)
+            metadata.first_meta(self._metas, metadata.DATE_META_NAMES)
+            or self._jsonld.get("datePublished")
+            or metadata.time_element(self.elements["time"])
         )
 
     def published_raw(self) -> str | None:
@@ -295,7 +406,7 @@ class ArticlePage:
                 match = labels.DATE_TEXT.search(text)
             if match:
                 return clean_text(match.group(0))
-        value = self._structured_date()
+        value = self._structured_date
         return clean_text(value) if isinstance(value, str) else None
 
     def published_hint(self) -> str | None:
@@ -304,7 +415,7 @@ class ArticlePage:
         Blogs often show only the day (2024年11月2日) while ``datetime`` has the
         minute; the normalizer uses this when it falls on the day shown.
         """
-        value = self._structured_date()
+        value = self._structured_date
         return clean_text(value) if isinstance(value, str) else None
 
     def views_raw(self) -> str | None:
@@ -314,9 +425,10 @@ class ArticlePage:
 
     def counter_url(self) -> str | None:
         """The script endpoint that fills the counter (count.php, api.php?op=count, ViewClick)."""
-        for src in strings(self.root, "//script/@src"):
-            if labels.COUNTER_SCRIPT.search(str(src)):
-                return urljoin(self.url, str(src).strip())
+        for script in self.elements["script"]:
+            src = script.get("src")
+            if src is not None and labels.COUNTER_SCRIPT.search(src):
+                return urljoin(self.url, src.strip())
         return None
 
     def views_source(self) -> ViewsSource | None:
@@ -334,16 +446,14 @@ class ArticlePage:
             if match := pattern.search(text):
                 return clean_text(match.group(1))
         if field == "author":
-            return metadata.jsonld_author(metadata.jsonld_article(self.root))
+            return metadata.jsonld_author(self._jsonld)
         return None
 
     @cached_property
     def _byline_lines(self) -> list[str]:
         """Short lines around the article with a byline label (one scan for author and source)."""
         lines: list[str] = []
-        for el in with_own_text(self._article_scope(), _ANY_BYLINE_LABEL):
-            if el.tag in ("script", "style") or el.xpath(_CHROME):
-                continue
+        for el in _content_with_own_text(self._article_scope(), _has_byline_label, _NO_BYLINE):
             text = _text(el)
             if len(text) <= 120:
                 lines.append(text)
@@ -389,7 +499,14 @@ class ArticlePage:
         return sorted(found, key=urls.page_number)
 
     def sidebar(self) -> list[SidebarLink]:
-        return sidebar_links(self.root, self.url, self.body_element)
+        elements = self.elements
+        return sidebar_links(
+            self.root,
+            self.url,
+            self.body_element,
+            anchors=elements["a"],
+            landmarks=elements["landmarks"],
+        )
 
     # -- the item ------------------------------------------------------------
 

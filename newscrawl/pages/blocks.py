@@ -17,7 +17,7 @@ from lxml import etree
 
 from newscrawl.items import Section
 from newscrawl.normalize import clean_text
-from newscrawl.pages.dom import Element
+from newscrawl.pages.dom import Element, text_of
 
 #: Elements that end a paragraph.
 BLOCK_TAGS = frozenset(
@@ -128,7 +128,7 @@ def _link_dense(el: etree._Element) -> bool:
     """A block that is mostly links: a related list, a share bar, a tag line."""
     if _tag(el) in ("p", "h1", "h2", "h3", "h4", "h5", "h6") or not _has_link(el):
         return False
-    total = len("".join(str(t) for t in el.itertext()).strip())
+    total = len(text_of(el).strip())
     return total > 0 and _link_text_len(el) / total > 0.6
 
 
@@ -136,7 +136,7 @@ def is_pager(el: etree._Element) -> bool:
     """A block of page links (1 2 下一页) inside an article body."""
     if not _has_link(el):
         return False
-    text = "".join(str(t) for t in el.itertext())
+    text = text_of(el)
     return bool(_PAGER_TEXT.match(text))
 
 
@@ -149,11 +149,15 @@ class _Walker:
         self._heading_depth = 0
 
     def flush(self) -> None:
-        if not self._parts:  # most block boundaries close nothing
+        parts = self._parts
+        if not parts:  # most block boundaries close nothing
             return
-        text = clean_text("".join([part for part, _ in self._parts]))
+        if len(parts) == 1 and parts[0][0].isspace():  # the newline between two blocks
+            parts.clear()
+            return
+        text = clean_text(parts[0][0] if len(parts) == 1 else "".join([p for p, _ in parts]))
         if text:
-            visible = [bold for part, bold in self._parts if part.strip()]
+            visible = [bold for part, bold in parts if part.strip()]
             self.blocks.append(
                 Block(
                     text=text,
@@ -161,15 +165,31 @@ class _Walker:
                     all_bold=bool(visible) and all(visible),
                 )
             )
-        self._parts = []
+        parts.clear()
 
     def add(self, text: str | None, bold: bool) -> None:
         if text:
             self._parts.append((text, bold))
 
+    def _leaf_block(self, text: str | None, bold: bool, heading: bool) -> None:
+        """A block element without children (most ``<p>``): ``flush`` of its one text, inlined."""
+        cleaned = clean_text(text) if text else None
+        if cleaned:  # text with something visible: its one part decides all_bold
+            self.blocks.append(
+                Block(text=cleaned, heading_tag=heading or self._heading_depth > 0, all_bold=bold)
+            )
+
     def walk(self, el: etree._Element, bold: bool = False) -> None:
-        tag = _tag(el)
-        if not tag or tag in SKIP_TAGS:  # comments and processing instructions have no tag
+        tag = el.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS:  # comments and PIs have no str tag
+            return
+        inner_bold = bold or tag in _BOLD_TAGS
+        if not len(el):  # a leaf, like most paragraphs: no link to test, no children to walk
+            if tag in BLOCK_TAGS:
+                self.flush()
+                self._leaf_block(el.text, inner_bold, tag in _HEADING_TAGS)
+            else:
+                self.add(el.text, inner_bold)
             return
         block = tag in BLOCK_TAGS
         if block:
@@ -181,15 +201,18 @@ class _Walker:
         heading = tag in _HEADING_TAGS
         if heading:
             self._heading_depth += 1
-        inner_bold = bold or tag in _BOLD_TAGS
-        self.add(el.text, inner_bold)
+        parts = self._parts  # flush() empties this list in place
+        if el.text:
+            parts.append((el.text, inner_bold))
         for child in el:
-            child_tag = _tag(child)
+            child_tag = child.tag
             if child_tag == "br":
                 self.flush()
-            elif child_tag:
+            elif isinstance(child_tag, str):
                 self.walk(child, inner_bold)
-            self.add(child.tail, inner_bold)
+            tail = child.tail
+            if tail:
+                parts.append((tail, inner_bold))
         if block:
             self.flush()
         if heading:
@@ -200,7 +223,7 @@ _CHROME_TAGS = frozenset(("header", "nav", "footer", "aside", "li", "a", "select
 
 
 def _link_text_len(el: etree._Element) -> int:
-    return sum(len("".join(str(t) for t in a.itertext()).strip()) for a in el.iter("a"))
+    return sum(len(text_of(a).strip()) for a in el.iter("a"))
 
 
 def densest_block(root: Element) -> Element | None:
@@ -215,7 +238,7 @@ def densest_block(root: Element) -> Element | None:
         if any(_tag(a) in _CHROME_TAGS for a in el.iterancestors()):
             continue
         if _tag(el) == "p":
-            size = len("".join(str(t) for t in el.itertext()).strip()) - _link_text_len(el)
+            size = len(text_of(el).strip()) - _link_text_len(el)
             if size < 10:
                 continue
             parent = el.getparent()

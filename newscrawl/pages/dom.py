@@ -8,8 +8,9 @@ costs more than the match.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+import functools
+from collections.abc import Mapping
+from typing import cast
 
 from lxml import etree
 
@@ -25,51 +26,74 @@ def parse_html(html: str) -> Element:
     """The document root of ``html``; an empty or unparseable page is an empty ``<html>``."""
     # UTF-8 bytes with a fixed parser encoding: lxml refuses str input that
     # carries an XML encoding declaration, and NUL bytes end its input.
-    body = html.replace("\x00", "").encode("utf-8", "surrogatepass")
-    root = etree.fromstring(body, parser=_PARSER) if body.strip() else None
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    body = html.encode("utf-8", "surrogatepass")
+    # isspace() stops at the first visible byte; strip() would copy the whole page.
+    root = etree.fromstring(body, parser=_PARSER) if body and not body.isspace() else None
     if root is None:
         root = etree.fromstring(b"<html></html>", parser=_PARSER)
     return root
 
 
-def select(xpath: etree.XPath, node: Element) -> list[Element]:
-    """The elements a compiled element-returning XPath finds under ``node``."""
-    result = xpath(node)
-    return [el for el in result if isinstance(el, Element)] if isinstance(result, list) else []
+def collect(root: Element, groups: Mapping[str, tuple[str, ...]]) -> dict[str, list[Element]]:
+    """The elements of each group of tags, in document order, found in one walk of the tree.
 
-
-def with_own_text(root: Element, pattern: re.Pattern[str]) -> Iterator[Element]:
-    """Elements in document order whose own text (text or a child's tail) matches ``pattern``.
-
-    The equivalent of XPath ``//*[text()[contains(., …)]]`` for many labels at
-    once, several times faster than XPath with one ``contains`` per label.
+    Each ``root.iter(tag)`` walks the whole tree and page objects look up a
+    dozen tags (meta, script, time, headings, links …): one walk serves the
+    field chains, the sidebar and the link listing of the same page.
     """
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue  # comments and processing instructions
-        text = el.text
-        if text and pattern.search(text):
-            yield el
-            continue
-        for child in el:
-            tail = child.tail
-            if tail and pattern.search(tail):
-                yield el
-                break
+    group_of = {tag: group for group, tags in groups.items() for tag in tags}
+    found: dict[str, list[Element]] = {group: [] for group in groups}
+    lists = {tag: found[group] for tag, group in group_of.items()}
+    for el in root.iter(*group_of):
+        lists[el.tag].append(el)
+    return found
 
 
-def find_all(node: Element, expr: str) -> list[Element]:
-    """Elements an XPath expression finds (typed wrapper over ``node.xpath``)."""
-    result = node.xpath(expr)
+@functools.cache
+def compiled(expr: str) -> etree.XPath:
+    """``expr`` compiled once per process: ``el.xpath(str)`` parses the expression on every call."""
+    return etree.XPath(expr)
+
+
+def find_all(node: Element, expr: str | etree.XPath) -> list[Element]:
+    """Elements an XPath expression finds (typed, and compiled once when given as text)."""
+    result = (compiled(expr) if isinstance(expr, str) else expr)(node)
     return [el for el in result if isinstance(el, Element)] if isinstance(result, list) else []
 
 
-def strings(node: Element, expr: str) -> list[str]:
+def strings(node: Element, expr: str | etree.XPath) -> list[str]:
     """Text or attribute values an XPath expression finds, as ``str``."""
-    result = node.xpath(expr)
+    result = (compiled(expr) if isinstance(expr, str) else expr)(node)
     return [str(value) for value in result] if isinstance(result, list) else []
 
 
 def text_of(el: Element) -> str:
-    """All text inside ``el``, as is (no separators added between elements)."""
-    return "".join(str(t) for t in el.itertext())
+    """All text inside ``el``, as is (no separators added between elements).
+
+    Equal to ``"".join(el.itertext())`` (comments and processing instructions
+    add nothing, the element's own tail is left out), but serialized by
+    libxml2 in one C call: 5 to 8 times faster than a Python generator over
+    ``itertext``, on a three-node ``<li>`` as on a whole ``<body>``.
+    """
+    if not len(el):  # no children: its text is all there is (and needs no serializer)
+        return el.text or ""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+_TEXT_NODES = etree.XPath("descendant::text()", smart_strings=False)
+
+
+def text_nodes(el: Element) -> list[str]:
+    """The pieces ``el.itertext()`` yields, as a list made in one C call (5x faster).
+
+    XPath hands over the descendant text nodes as plain strings; libxml2 keeps
+    one node per run of text, so they are the pieces ``itertext`` yields.
+    """
+    return cast("list[str]", _TEXT_NODES(el))
+
+
+def stripped_length(el: Element) -> int:
+    """``sum(len(t.strip()) for t in el.itertext())``: how much text ``el`` shows."""
+    return sum(map(len, map(str.strip, text_nodes(el))))

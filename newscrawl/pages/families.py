@@ -90,8 +90,9 @@ def detect_family(url: str, html: str) -> Family:
             if family.generator is not None and family.generator.search(match.group(1)):
                 return family
     for family in FAMILIES:
-        if any(marker in html for marker in family.markup):
-            return family
+        for marker in family.markup:
+            if marker in html:
+                return family
     for family in FAMILIES:
         if family.url is not None and family.url.search(url):
             return family

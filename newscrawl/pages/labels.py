@@ -28,10 +28,13 @@ _COLON = r"\s*[：:]\s*"
 
 # A date as pages print it: 2025-10-29 15:38:36, 2025/10/29, 2025.10.29, 2025年10月29日 15:38,
 # 10月29日, [2013年11月01日], and the relative forms.
+# (The lookahead lists the first characters of the alternatives, so the search skips
+# other positions at once: several times faster on the long texts it is run on.)
 DATE_TEXT = re.compile(
+    r"(?=[\d刚今昨前])(?:"
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
     r"|\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:：]\d{2})?"
-    r"|刚刚|\d+\s*(?:秒|分钟|小时|天)前|(?:今天|昨天|前天)(?:\s*\d{1,2}[:：]\d{2})?"
+    r"|刚刚|\d+\s*(?:秒|分钟|小时|天)前|(?:今天|昨天|前天)(?:\s*\d{1,2}[:：]\d{2})?)"
 )
 DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
 
@@ -66,8 +69,9 @@ TODAY_LINE = re.compile(r"星期[一二三四五六日天]|今天是|今日是|�
 
 #: Navigation and tag pages: links to them never make a sidebar box.
 TAG_URL = re.compile(
-    r"/tags?[-/_.]|[?&]tags?=|/category/|/categories/|/cat[-/_]\d|/topics?/", re.IGNORECASE
-)
+    r"(?=[/?&])(?:/tags?[-/_.]|[?&]tags?=|/category/|/categories/|/cat[-/_]\d|/topics?/)",
+    re.IGNORECASE,
+)  # (the lookahead lets the search skip every other character at once)
 
 #: Script endpoints that print or fill an article's counter (DedeCMS, PHPCMS, EmpireCMS …).
 COUNTER_SCRIPT = re.compile(

@@ -12,8 +12,11 @@ from functools import cached_property
 
 from newscrawl import urls
 from newscrawl.normalize import clean_text
-from newscrawl.pages.dom import Element, parse_html, strings, text_of
+from newscrawl.pages.dom import Element, collect, parse_html, text_of
 from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS
+
+#: The elements ``links`` reads (an article page's ``elements`` include them).
+_INDEXED = {"a": ("a",), "base": ("base",)}
 
 
 @dataclass
@@ -30,22 +33,36 @@ class Links:
 class ListingPage:
     """A page whose links lead to articles: the home page, a channel list, an article."""
 
-    def __init__(self, url: str, html: str, *, root: Element | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        html: str,
+        *,
+        root: Element | None = None,
+        elements: dict[str, list[Element]] | None = None,
+    ) -> None:
         self.url = url
         self.html = html
         if root is not None:  # an article page's parsed tree: parse each page once
             self.__dict__["root"] = root
+        if elements is not None and _INDEXED.keys() <= elements.keys():
+            self.__dict__["elements"] = elements  # and its links, found in its one walk
 
     @cached_property
     def root(self) -> Element:
         return parse_html(self.html)
 
+    @cached_property
+    def elements(self) -> dict[str, list[Element]]:
+        """The page's ``<a>`` and ``<base>`` elements, in document order (one walk)."""
+        return collect(self.root, _INDEXED)
+
     def links(self) -> Links:
         found = Links()
         seen: set[str] = set()
-        bases = strings(self.root, "//base/@href")
-        base = bases[0] if bases else self.url
-        for a in self.root.iter("a"):
+        hrefs = (b.get("href") for b in self.elements["base"])
+        base = next((href for href in hrefs if href is not None), self.url)
+        for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
             title = a.get("title") or ""
             # Pager labels all contain 页; other links skip the text work.

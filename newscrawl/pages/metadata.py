@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from lxml import etree
+
 from newscrawl.normalize import clean_text
-from newscrawl.pages.dom import Element
+from newscrawl.pages.dom import Element, text_of
 
 #: Meta tags that carry the publication time, most specific first.
 DATE_META_NAMES = (
@@ -32,21 +34,36 @@ DATE_META_NAMES = (
 TITLE_META_NAMES = ("og:title", "twitter:title", "title", "headline")
 #: ``<title>`` separators between headline, channel and site name.
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|\s[-–—]+\s|--|——)\s*")
+_IN_CHROME = etree.XPath("ancestor::*[self::nav or self::footer or self::aside]")
 _TRAILING_SITE = re.compile(r"^(.{6,}?)[-–—]([^-–—]{2,16})$")
+
+
+def meta_values(metas: Iterable[Element]) -> dict[str, str]:
+    """The first non-empty ``content`` of each ``<meta name|property|itemprop=…>``, by lower-cased key.
+
+    Read once per page (from the page's ``<meta>`` elements): title and date lookups both use it.
+    """
+    found: dict[str, str] = {}
+    for meta in metas:
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key and key not in found:
+            content = clean_text(meta.get("content"))
+            if content:
+                found[key] = content
+    return found
+
+
+def first_meta(values: dict[str, str], names: tuple[str, ...]) -> str | None:
+    """The value of the first of ``names`` present in ``values`` (from :func:`meta_values`)."""
+    for name in names:
+        if name in values:
+            return values[name]
+    return None
 
 
 def meta_content(root: Element, names: tuple[str, ...]) -> str | None:
     """The first non-empty ``content`` of ``<meta name|property|itemprop=…>`` in ``names`` order."""
-    found: dict[str, str] = {}
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        content = clean_text(meta.get("content"))
-        if key in names and content and key not in found:
-            found[key] = content
-    for name in names:
-        if name in found:
-            return found[name]
-    return None
+    return first_meta(meta_values(root.iter("meta")), names)
 
 
 def _walk_jsonld(data: Any) -> Iterator[dict[str, Any]]:
@@ -59,9 +76,12 @@ def _walk_jsonld(data: Any) -> Iterator[dict[str, Any]]:
             yield from _walk_jsonld(data["@graph"])
 
 
-def jsonld_article(root: Element) -> dict[str, Any]:
-    """The first JSON-LD object that looks like an article (has a headline or datePublished)."""
-    for script in root.iter("script"):
+def jsonld_article(scripts: Iterable[Element]) -> dict[str, Any]:
+    """The first JSON-LD object that looks like an article (has a headline or datePublished).
+
+    ``scripts`` are the page's ``<script>`` elements, in document order.
+    """
+    for script in scripts:
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
@@ -87,7 +107,7 @@ def jsonld_author(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def time_element(root: Element) -> str | None:
+def time_element(times: Iterable[Element]) -> str | None:
     """The ``datetime`` of the publication ``<time>``, never one in a sidebar or footer.
 
     A ``<time>`` marked as published (class ``published``, ``pubdate``,
@@ -95,10 +115,10 @@ def time_element(root: Element) -> str | None:
     times are skipped.
     """
     plain: str | None = None
-    for el in root.iter("time"):
-        if el.xpath("ancestor::*[self::nav or self::footer or self::aside]"):
+    for el in times:
+        if _IN_CHROME(el):
             continue
-        value = clean_text(el.get("datetime")) or clean_text("".join(str(t) for t in el.itertext()))
+        value = clean_text(el.get("datetime")) or clean_text(text_of(el))
         if not value:
             continue
         marks = " ".join((el.get("class") or "", el.get("itemprop") or "")).lower()
@@ -111,8 +131,11 @@ def time_element(root: Element) -> str | None:
 
 def document_title(root: Element) -> str | None:
     """``<title>`` without the site or channel suffix (``标题_新闻中心_站名``, ``标题 - 站名``)."""
-    el = root.find(".//title")
-    raw = clean_text("".join(str(t) for t in el.itertext())) if el is not None else None
+    return short_title(full_document_title(root))
+
+
+def short_title(raw: str | None) -> str | None:
+    """A whole ``<title>`` text without its site or channel suffix."""
     if not raw:
         return None
     first = _TITLE_SPLIT.split(raw)[0] or raw
@@ -123,5 +146,5 @@ def document_title(root: Element) -> str | None:
 
 def full_document_title(root: Element) -> str | None:
     """The whole ``<title>`` text, for checking a headline candidate against it."""
-    el = root.find(".//title")
-    return clean_text("".join(str(t) for t in el.itertext())) if el is not None else None
+    el = next(root.iter("title"), None)
+    return clean_text(text_of(el)) if el is not None else None

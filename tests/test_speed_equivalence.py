@@ -1,0 +1,178 @@
+"""The fast paths of the page objects give what the plain code they replace gives.
+
+Extraction must cost a few times the lxml parse (issue 3), so hot helpers
+use C-level shortcuts: ``tostring(method="text")`` for ``itertext``, XPath
+text nodes, one tree walk for many tags, a chrome-pruning walk, a split-join
+whitespace collapse. Each is checked here against its straightforward
+definition, on every element of every fixture page, so that a change in
+lxml (or in the helpers) cannot alter extraction silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from newscrawl.encoding import decode_html
+from newscrawl.normalize import clean_text
+from newscrawl.pages import base, sidebar
+from newscrawl.pages.dom import Element, collect, parse_html, stripped_length, text_nodes, text_of
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = sorted(FIXTURES.glob("*/*/page.html"))
+ODD_HTML = (
+    "<html><body><div>a<!-- c -->b<?pi x?>c<script>s</script>&amp;<p>t</p>tail"
+    "<span></span><b>x<i>y</i>z</b> \u3000\u200b\n</div><header><p>日期：2025-01-02</p>"
+    "</header><article><header><p>作者：张三</p></header></article></body></html>"
+)
+
+
+def _page_id(path: Path) -> str:
+    return f"{path.parent.parent.name}/{path.parent.name}"
+
+
+@cache
+def _root(path: Path | None) -> Element:
+    if path is None:
+        return parse_html(ODD_HTML)
+    meta = json.loads((path.parent / "meta.json").read_text())
+    html, _ = decode_html(path.read_bytes(), meta.get("content_type"))
+    return parse_html(html)
+
+
+ROOTS = pytest.mark.parametrize("path", [*PAGES, None], ids=[*map(_page_id, PAGES), "odd"])
+
+
+def _elements(root: Element) -> list[Element]:
+    return list(root.iter(etree.Element))
+
+
+@ROOTS
+def test_text_helpers_equal_itertext(path: Path | None) -> None:
+    for el in _elements(_root(path)):
+        pieces = [str(t) for t in el.itertext()]
+        assert text_of(el) == "".join(pieces)
+        assert text_nodes(el) == pieces
+        assert stripped_length(el) == sum(len(t.strip()) for t in pieces)
+
+
+@ROOTS
+def test_longer_than_equals_its_definition(path: Path | None) -> None:
+    for el in _elements(_root(path)):
+        size = sum(len(str(t).strip()) for t in el.itertext())
+        for limit in (0, 24, 100):
+            assert sidebar._longer_than(el, limit) is (size > limit)
+
+
+@ROOTS
+def test_collect_equals_one_iter_per_group(path: Path | None) -> None:
+    root = _root(path)
+    found = collect(root, base._INDEXED)
+    for group, tags in base._INDEXED.items():
+        assert found[group] == list(root.iter(*tags))
+
+
+@ROOTS
+def test_first_anchor_equals_a_walk(path: Path | None) -> None:
+    for el in _elements(_root(path)):
+        if el.tag == "a":
+            continue  # rows that are links are taken as they are
+        assert sidebar._first_anchor(el, with_href=False) is next(el.iter("a"), None)
+        with_href = next((a for a in el.iter("a") if a.get("href")), None)
+        assert sidebar._first_anchor(el, with_href=True) is with_href
+
+
+_HEADING_BEFORE = etree.XPath("preceding::*[self::h1 or self::h2 or self::h3][1]")
+
+
+@ROOTS
+def test_heading_before_equals_the_xpath(path: Path | None) -> None:
+    for el in _elements(_root(path)):
+        found = _HEADING_BEFORE(el)
+        assert isinstance(found, list)
+        assert base._heading_before(el) is (found[0] if found else None)
+
+
+def _with_own_text(root: Element, pattern: re.Pattern[str]) -> Iterator[Element]:
+    """The plain scan the pruning walk replaces: every element, own text tested."""
+    for el in root.iter(etree.Element):
+        own = [el.text, *(child.tail for child in el)]
+        if any(text and pattern.search(text) for text in own):
+            yield el
+
+
+@ROOTS
+@pytest.mark.parametrize("label", [base._META_LABEL_RE, base._ANY_BYLINE_LABEL])
+def test_pruned_scan_equals_scan_minus_chrome(path: Path | None, label: re.Pattern[str]) -> None:
+    root = _root(path)
+    for scope in (root, root.find("body"), *root.iter("article", "div", "td")):
+        if scope is None:
+            continue
+        want = [el for el in _with_own_text(scope, label) if not base._IN_CHROME(el)]
+        got = base._content_with_own_text(scope, label.search, frozenset())
+        assert list(got) == want
+        got = base._content_with_own_text(scope, label.search, base._NO_BYLINE)
+        assert list(got) == [el for el in want if el.tag not in base._NO_BYLINE]
+
+
+def _looks_like_menu(container: Element, rows: list[Element]) -> bool:
+    """The full count the early-stopping one replaces."""
+    long_texts = 0
+    for row in rows:
+        a = row if row.tag == "a" else next(row.iter("a"), None)
+        text = (a.get("title") or text_of(a)) if a is not None else ""
+        if len(text.strip()) >= 6:
+            long_texts += 1
+    return long_texts * 2 <= len(rows) and not sidebar._DATE.search(text_of(container))
+
+
+@ROOTS
+def test_menu_test_stops_early_with_the_same_answer(path: Path | None) -> None:
+    root = _root(path)
+    for container in root.iter("ul", "ol", "div", "td", "tbody", "dl"):
+        rows = [el for el in container if el.tag in ("li", "tr", "dd", "a")]
+        for count in range(1, len(rows) + 1):
+            assert sidebar._looks_like_menu(container, rows[:count]) is _looks_like_menu(
+                container, rows[:count]
+            )
+
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u2060]")
+_NBSP_ENTITY = re.compile(r"&(?:nbsp;?|#160;|#x0*a0;)", re.IGNORECASE)
+
+
+def _clean_text(text: str) -> str | None:
+    """The regex definition ``clean_text`` had before its split-join fast path."""
+    out = _NBSP_ENTITY.sub(" ", _ZERO_WIDTH.sub("", text))
+    return re.sub(r"\s+", " ", out).strip() or None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "News",
+        "  a \t b\n",
+        "\u3000\u3000正文\xa0第一段\u200b。",
+        "作者：&nbsp;张三&#160;来源&#xA0;本站",
+        "\ufeff标题\u2060",
+        "".join(chr(c) for c in range(0x2000, 0x2070)),
+        "".join(chr(c) for c in range(0x100)),
+    ],
+)
+def test_clean_text_equals_the_regex_definition(text: str) -> None:
+    assert clean_text(text) == _clean_text(text)
+
+
+def test_str_split_splits_where_the_regex_did() -> None:
+    chars = [chr(c) for c in range(0x110000)]
+    spaces = [ch for ch in chars if re.fullmatch(r"\s", ch)]
+    assert spaces == [ch for ch in chars if ch.isspace()]
+    assert clean_text("a" + "".join(spaces) + "b") == "a b"
