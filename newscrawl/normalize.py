@@ -133,6 +133,8 @@ def parse_count(raw: str | None) -> int | None:
     if not raw:
         return None
     text = raw.translate(_COUNT_TABLE)
+    if "&" in text:  # a double-escaped "&#160;" is a space, not the number 160
+        text = NBSP_ENTITY.sub(" ", text)
     match = _LABELLED_COUNT.search(text) or _ANY_COUNT.search(text)
     return _count_value(match) if match else None
 

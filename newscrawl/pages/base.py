@@ -38,7 +38,7 @@ from newscrawl import urls
 from newscrawl.items import Article, Section, SidebarLink, ViewsSource
 from newscrawl.normalize import clean_text
 from newscrawl.pages import labels, metadata
-from newscrawl.pages.blocks import body_blocks, body_text, densest_block, to_sections
+from newscrawl.pages.blocks import body_blocks, body_text, densest_block, mostly_links, to_sections
 from newscrawl.pages.dom import (
     Element,
     collect,
@@ -335,7 +335,12 @@ class ArticlePage:
 
     @cached_property
     def body_element(self) -> Element | None:
-        """The family's body hint; the block after the meta line with the most text; the densest."""
+        """The family's body hint; the block after the meta line with the most text; the densest.
+
+        Walking out from the date line, blocks that are mostly links (a side
+        column) do not count, and the walk does not leave an ``<article>``:
+        an emptied article frame has no body rather than someone else's text.
+        """
         hinted = self._hint(self.profile.body, min_chars=_MIN_BODY_CHARS)
         if hinted is not None:
             return hinted
@@ -349,11 +354,16 @@ class ArticlePage:
                 if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "ul"):
                     continue
                 size = stripped_length(sibling)
-                if size > best_len:
+                # Mostly links: the side column next to an empty article frame, not a body.
+                if size > best_len and not mostly_links(sibling, size):
                     best, best_len = sibling, size
             if best is not None:
                 return best
             anchor = anchor.getparent()
+            if anchor is not None and anchor.tag == "article":
+                # The article's own frame has no body (an emptied template): none,
+                # rather than a side column or contact box found further out.
+                return None
         return densest_block(self.root)
 
     # -- fields ------------------------------------------------------------

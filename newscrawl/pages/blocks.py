@@ -226,6 +226,11 @@ def _link_text_len(el: etree._Element) -> int:
     return sum(len(text_of(a).strip()) for a in el.iter("a"))
 
 
+def mostly_links(el: etree._Element, text_length: int) -> bool:
+    """More than half of ``el``'s ``text_length`` characters are link text."""
+    return _has_link(el) and _link_text_len(el) * 2 > text_length
+
+
 def densest_block(root: Element) -> Element | None:
     """The element holding the most paragraph text, for pages without a date line.
 

@@ -79,14 +79,6 @@ def test_parse_count_is_never_negative(raw: str | None) -> None:
         assert parse_count(clean_text(raw)) == count
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "newscrawl/normalize.py parse_count reads the 160 of a double-escaped '&#160;' "
-        "as the count; it should drop NBSP entities first (NBSP_ENTITY.sub(' ', text)), "
-        "as clean_text and parse_cn_datetime do"
-    ),
-)
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("人气：&#160;123", 123), ("&#160;", None), ("阅读&#xa0;7", 7)],
