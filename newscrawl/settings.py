@@ -12,6 +12,7 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``NEWSCRAWL_INCREMENTAL``: request known articles only when due, stop paging at known ones.
 - ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES``: list pages in a row with nothing new before paging stops.
 - ``NEWSCRAWL_REVISIT``: the revisit schedule by article age.
+- ``NEWSCRAWL_RETRY_BACKOFF``, ``NEWSCRAWL_RETRY_AFTER_MAX``: waits before retries.
 """
 
 BOT_NAME = "newscrawl"
@@ -29,6 +30,13 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_TIMES = 2
+# Retries wait: Retry-After when given, else NEWSCRAWL_RETRY_BACKOFF s doubled each time.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+}
+NEWSCRAWL_RETRY_BACKOFF = 0.5  # seconds before the first retry of a 5xx/429 without Retry-After
+NEWSCRAWL_RETRY_AFTER_MAX = 60.0  # the longest wait before a retry, whatever Retry-After says
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # news pages are < 1 MB; a 10 MB body is not an article
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -172,11 +172,6 @@ def test_http_error_is_retried_then_given_up_and_counted(
     _unchanged(run, cms_id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Scrapy's RetryMiddleware retries at once and ignores Retry-After; honouring it "
-    "needs a downloader middleware (a new module, see tests/faults/README.md)",
-)
 def test_429_retries_wait_for_retry_after(run: FaultRun) -> None:
     times = [t for t, path in run.arrivals if path == f"/{_show(204)}"]
     assert len(times) == RETRY_TIMES + 1
