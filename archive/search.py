@@ -27,7 +27,6 @@ Python from the stored body, the same on both databases.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,7 +102,7 @@ def parse_query(query: str) -> list[Term]:
     terms: list[Term] = []
     for match in _QUOTED_OR_BARE.finditer(query):
         raw = match.group(1) if match.group(1) is not None else match.group(2)
-        text = " ".join(unicodedata.normalize("NFKC", raw).split())
+        text = " ".join(raw.split())
         if not text:
             continue
         tokens = tuple(_TOKEN.findall(prepare(text)))
@@ -246,7 +245,7 @@ def make_snippet(text: str, terms: list[Term]) -> tuple[str, list[tuple[int, int
     Whitespace runs become one space; ``…`` marks a cut at either end. With no
     match (it was in the title) the snippet is the start of the text.
     """
-    flat = " ".join(unicodedata.normalize("NFKC", text).split())
+    flat = " ".join(text.split())  # as stored (full-width punctuation kept)
     finder = re.compile("|".join(f"(?:{_term_pattern(term)})" for term in terms), re.IGNORECASE)
     first = finder.search(flat)
     start = 0 if first is None else max(0, first.start() - SNIPPET_BEFORE)

@@ -6,7 +6,8 @@ The archive is written through :func:`archive.store.store_articles` (so the
 full-text index is built the way a crawl builds it), with text of our own:
 words of one to three characters drawn from a generated lexicon by a Zipf
 law (a few words very common, most rare, as in real news text), five headed
-sections and a sidebar per article, and some English words. Then, in one run:
+sections of two paragraphs (about 1,500 characters of body, a typical news
+article) and a sidebar per article, and some English words. Then, in one run:
 
 - search: a fixed mix of one-, two- and three-character Chinese terms and
   English words, common and rare, each run several times: median and 95th
@@ -87,14 +88,14 @@ def _sentence(rng: random.Random, lexicon: Lexicon) -> str:
 
 
 def make_article(number: int, rng: random.Random, lexicon: Lexicon) -> dict[str, Any]:
-    """One Article-contract dict: five sections of two paragraphs, a sidebar of six."""
+    """One Article-contract dict: five sections of two paragraphs (~1,500 characters), six links."""
     site = SITES[number % len(SITES)]
     sections: list[dict[str, Any]] = []
     parts: list[str] = []
     for heading in _HEADINGS:
         title = heading + "".join(lexicon.draw(rng, 3))
         paragraphs = [
-            "".join(_sentence(rng, lexicon) for _ in range(rng.randint(2, 4))) for _ in range(2)
+            "".join(_sentence(rng, lexicon) for _ in range(rng.randint(4, 8))) for _ in range(2)
         ]
         sections.append({"heading": title, "paragraphs": paragraphs})
         parts.append("\n".join([title, *paragraphs]))

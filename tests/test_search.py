@@ -298,6 +298,7 @@ def test_reindex_rebuilds_the_same_index(tmp_path: Path) -> None:
 
 def test_index_text_spaces_out_chinese_only() -> None:
     assert prepare("裁员AI内容ＡＢＣ１２") == " 裁 员 AI 内 容 ABC12"
+    assert prepare("ｗｅｉｂｏ，微博") == "weibo， 微 博 "
     assert [term.tokens for term in parse_query('人气 "weak market" C++')] == [
         ("人", "气"),
         ("weak", "market"),
