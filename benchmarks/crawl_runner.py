@@ -80,8 +80,10 @@ def run(spider: str, url: str, archive: str | None, profile: str | None) -> dict
     if spider == "bare":
         overrides["ITEM_PIPELINES"] = {}
     else:
-        # cms-pool: the same spider with parsing and extraction in one worker process.
+        # cms-pool: the same spider with parsing and extraction in one worker process;
+        # cms-writer: with the archive's transactions in a writer process instead.
         overrides["NEWSCRAWL_EXTRACT_WORKERS"] = 1 if spider == "cms-pool" else 0
+        overrides["ARCHIVE_WRITER"] = "process" if spider == "cms-writer" else "inline"
         if not archive:
             raise SystemExit("the cms crawl needs --archive")
         overrides["ARCHIVE_URL"] = archive
@@ -131,7 +133,7 @@ def peak_rss_kb() -> int:
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, crawl, write the JSON figures to OUT."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("spider", choices=("bare", "cms", "cms-pool"))
+    parser.add_argument("spider", choices=("bare", "cms", "cms-pool", "cms-writer"))
     parser.add_argument("url")
     parser.add_argument("out", type=Path)
     parser.add_argument("--archive")

@@ -65,6 +65,8 @@ def build_rows(
     check: CheckResult,
     pooled_check: CheckResult,
     micro: MicroResult,
+    written: dict[str, Any],
+    written_check: CheckResult,
 ) -> list[Row]:
     """The results table, in the order the brief lists the measures."""
     sizes = [len(bundle.body(p)) for p in bundle.article_paths]
@@ -107,6 +109,19 @@ def build_rows(
             "full with worker / bare",
             f"{_rate(pooled) / bare_rate:.3f}",
             "share of Scrapy's bare rate kept with the second core",
+        ),
+        Row(
+            "full crawl, archive writer process",
+            f"{_rate(written):,.1f} pages/s",
+            f"ARCHIVE_WRITER=process (storage on the second core): {written['responses']} "
+            f"responses, {written['items']} items in {written['seconds']:.1f} s, "
+            f"{written_check.found}/{written_check.expected} archived, "
+            f"{'all' if written_check.all_correct else 'NOT all'} fields correct",
+        ),
+        Row(
+            "full with writer process / bare",
+            f"{_rate(written) / bare_rate:.3f}",
+            "share of Scrapy's bare rate kept, storage on the second core",
         ),
         Row(
             "peak RSS bare crawl",
@@ -203,12 +218,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"full crawl: {_rate(full):,.1f} pages/s", flush=True)
             pooled = crawl("cms-pool", base, workdir)
             print(f"full crawl with a worker: {_rate(pooled):,.1f} pages/s", flush=True)
+            written = crawl("cms-writer", base, workdir)
+            print(f"full crawl with a writer process: {_rate(written):,.1f} pages/s", flush=True)
             profiled = None
             if args.profile is not None:
                 prof = workdir / "cms.prof"
                 profiled = crawl("cms", base, workdir, profile=prof)
             check = check_archive(full["archive"], base, bundle.truth)
             pooled_check = check_archive(pooled["archive"], base, bundle.truth)
+            written_check = check_archive(written["archive"], base, bundle.truth)
         micro = run_micro(
             bundle, base, sample=args.sample, repeat=args.repeat, store_count=args.articles
         )
@@ -221,7 +239,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"top functions in {args.profile.name}"
             )
     report = render(
-        command, build_rows(bundle, ceiling, bare, full, pooled, check, pooled_check, micro), notes
+        command,
+        build_rows(
+            bundle, ceiling, bare, full, pooled, check, pooled_check, micro, written, written_check
+        ),
+        notes,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")

@@ -8,6 +8,8 @@ MongoPipeline convention); the pipelines own the archive's transactions, the
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any, Self
@@ -17,8 +19,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 from sqlalchemy.orm import Session, sessionmaker
+from twisted.internet.defer import Deferred, succeed
 
-from archive import finish_run, mark_gone, mask_url, open_archive, start_run, store_articles
+from archive import finish_run, mask_url, open_archive, start_run
+from newscrawl.archive_writer import Stored, store_batch, store_in_writer
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
 
@@ -28,6 +32,28 @@ logger = logging.getLogger(__name__)
 TRACKED_FIELDS = tuple(
     f.name for f in fields(Article) if f.name not in ("url", "site", "fetched_at", "views_source")
 )
+
+
+def _as_deferred(future: Future[Stored]) -> Deferred[None]:
+    """A Deferred that fires in the reactor's thread when ``future`` is done."""
+    from twisted.internet import reactor  # imported late: Scrapy installs the reactor
+
+    deferred: Deferred[None] = Deferred()
+
+    def done(finished: Future[Stored]) -> None:
+        error = None if finished.cancelled() else finished.exception()
+        if error is None:
+            reactor.callFromThread(deferred.callback, None)
+        else:
+            reactor.callFromThread(deferred.errback, error)
+
+    future.add_done_callback(done)
+    return deferred
+
+
+def _drop_gone(_stored: None, report: Gone) -> None:
+    """Gone reports are not articles: dropped quietly once their batch is stored."""
+    raise DropItem(f"gone ({report.reason}): {report.url}", log_level="DEBUG")
 
 
 def _empty(value: Any) -> bool:
@@ -94,6 +120,9 @@ class ArchivePipeline:
         self.sessions: sessionmaker[Session] | None = None
         self.run_id: int | None = None
         self.crawler: Crawler | None = None
+        self.writer_mode = "inline"
+        self.writer: ProcessPoolExecutor | None = None
+        self.pending: list[Future[Stored]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -109,6 +138,10 @@ class ArchivePipeline:
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         pipeline.crawler = crawler
+        mode = str(crawler.settings.get("ARCHIVE_WRITER", "inline"))
+        if mode not in ("inline", "process"):
+            raise ValueError(f"ARCHIVE_WRITER must be inline or process, not {mode!r}")
+        pipeline.writer_mode = mode
         return pipeline
 
     def open_spider(self) -> None:
@@ -132,36 +165,82 @@ class ArchivePipeline:
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
 
     def process_item(self, item: Any) -> Any:
+        """Buffer the item; the one that fills a batch waits for the batch to be stored
+        (with a writer process, as a Deferred: the crawl goes on meanwhile)."""
         if isinstance(item, Gone):
             self.gone.append(item)
             if len(self.buffer) + len(self.gone) >= self.batch_size:
-                self.flush()
+                stored = self.flush()
+                if self.writer_mode == "process":
+                    return stored.addCallback(_drop_gone, item)
             raise DropItem(f"gone ({item.reason}): {item.url}", log_level="DEBUG")
         if isinstance(item, Article):
             self.buffer.append(item.to_dict())
             if len(self.buffer) + len(self.gone) >= self.batch_size:
-                self.flush()
+                stored = self.flush()
+                if self.writer_mode == "process":
+                    return stored.addCallback(lambda _stored: item)
         return item
 
-    def flush(self) -> None:
-        """Store the buffered items and mark the gone ones in one transaction."""
+    def flush(self) -> Deferred[None]:
+        """Store the buffered items and mark the gone ones in one transaction.
+
+        Inline, the Deferred has fired when this returns; with a writer process
+        it fires (in the reactor's thread) once the batch is committed, or
+        fails with the archive's error.
+        """
         if (not self.buffer and not self.gone) or self.sessions is None:
-            return
+            return succeed(None)
         batch, self.buffer = self.buffer, []
-        gone, self.gone = self.gone, []
-        by_time: dict[str, dict[str, str]] = {}
-        for report in gone:
-            by_time.setdefault(report.at, {})[report.url] = report.reason
-        with self.sessions.begin() as session:
-            result = store_articles(session, batch)
-            marked = sum(mark_gone(session, urls, at=at) for at, urls in sorted(by_time.items()))
-        self.stats.inc_value("newscrawl/archive/new", result.new)
-        self.stats.inc_value("newscrawl/archive/updated", result.updated)
-        self.stats.inc_value("newscrawl/archive/unchanged", result.unchanged)
-        self.stats.inc_value("newscrawl/gone", marked)
+        gone = [(report.url, report.reason, report.at) for report in self.gone]
+        self.gone = []
+        if self.writer_mode != "process":
+            self._count(store_batch(self.sessions, batch, gone))
+            return succeed(None)
+        if self.writer is None:
+            context = multiprocessing.get_context("forkserver")
+            self.writer = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        future = self.writer.submit(store_in_writer, self.url, batch, gone)
+        # Counted on the executor's thread as soon as the batch is committed:
+        # only that thread writes these stats keys during the crawl.
+        future.add_done_callback(self._count_future)
+        self.pending = [f for f in self.pending if not f.done()] + [future]
+        return _as_deferred(future)
+
+    def _count_future(self, future: Future[Stored]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self._count(future.result())
+
+    def _count(self, stored: Stored) -> None:
+        self.stats.inc_value("newscrawl/archive/new", stored.new)
+        self.stats.inc_value("newscrawl/archive/updated", stored.updated)
+        self.stats.inc_value("newscrawl/archive/unchanged", stored.unchanged)
+        self.stats.inc_value("newscrawl/gone", stored.gone)
+
+    def drain(self) -> None:
+        """Block until every batch handed to the writer process is stored or failed
+        (failures were reported through their items)."""
+        pending, self.pending = self.pending, []
+        wait(pending)
 
     def close_spider(self) -> None:
-        self.flush()
+        """Store what is left and stop the writer process, before the run is closed.
+
+        The last batch's failure has no item to carry it, so it is raised
+        (Scrapy logs it; ``newscrawl harvest`` sees the articles missing).
+        """
+        last = self.flush()
+        if self.writer is None:
+            return
+        tail = self.pending[-1] if self.pending else None
+        last.addErrback(lambda _failure: None)  # raised below instead
+        try:
+            self.drain()
+            if tail is not None:
+                tail.result()
+        finally:
+            self.writer.shutdown(wait=True)
+            self.writer = None
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close the run record with its status and stats (after the last flush)."""

@@ -4,6 +4,7 @@ Project settings (read through ``from_crawler``, never at import time):
 
 - ``ARCHIVE_URL``: SQLAlchemy URL (or file path) of the archive.
 - ``ARCHIVE_BATCH_SIZE``: items stored per transaction.
+- ``ARCHIVE_WRITER``: ``inline`` or ``process`` (a writer process stores the batches).
 - ``NEWSCRAWL_TZ``: time zone of naive site times.
 - ``NEWSCRAWL_FETCH_COUNTERS``: request script counter endpoints.
 - ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes.
@@ -57,6 +58,9 @@ ITEM_PIPELINES = {
 
 ARCHIVE_URL = "sqlite:///archive.sqlite"  # the archive database (SQLAlchemy URL or path)
 ARCHIVE_BATCH_SIZE = 200  # items per transaction: fewer commits, bounded loss on a crash
+# Where the transactions run: "inline" (the crawl process waits) or "process" (a writer
+# process stores the batches in order while the crawl goes on).
+ARCHIVE_WRITER = "inline"
 NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
 # Request script counter endpoints: each request adds one to the site's public count.
 NEWSCRAWL_FETCH_COUNTERS = False

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
+from sqlalchemy.exc import OperationalError
+from twisted.internet.defer import Deferred
 
-from archive import article_state, find_article_id, get_article, list_runs, open_archive
+from archive import (
+    article_state,
+    find_article_id,
+    get_article,
+    list_runs,
+    observations,
+    open_archive,
+)
 from newscrawl.items import Article, Gone, Section, SidebarLink
 from newscrawl.pipelines import ArchivePipeline, NormalizePipeline
 from newscrawl.spiders.cms import CmsSpider
@@ -130,3 +140,51 @@ def test_gone_reports_are_applied_in_the_same_flush_and_dropped_quietly(tmp_path
         state = article_state(session, find_article_id(session, raw_article().url) or 0)
     sessions.kw["bind"].dispose()
     assert state is not None and (state.gone_at, state.gone_reason) == (FETCHED, "410")
+
+
+def test_a_writer_process_stores_the_batches_in_order(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    settings = {"ARCHIVE_URL": url, "ARCHIVE_BATCH_SIZE": 1, "ARCHIVE_WRITER": "process"}
+    crawler = get_crawler(CmsSpider, settings_dict=settings)
+    crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
+    normalize = NormalizePipeline.from_crawler(crawler)
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    for views in range(1, 6):  # the same article fetched five times, one batch each
+        item = normalize.process_item(raw_article(views_raw=f"人气：{views}"))
+        assert isinstance(pipeline.process_item(item), Deferred)  # the crawl goes on
+    assert pipeline.writer is not None
+    pipeline.close_spider()
+    assert pipeline.writer is None
+    sessions = open_archive(url, create=False)
+    with sessions() as session:
+        article_id = find_article_id(session, raw_article().url) or 0
+        series = [o.views for o in observations(session, article_id)]
+    sessions.kw["bind"].dispose()
+    assert series == [1, 2, 3, 4, 5]
+    stats = crawler.stats.get_stats()  # type: ignore[union-attr]
+    assert (stats["newscrawl/archive/new"], stats["newscrawl/archive/unchanged"]) == (1, 4)
+
+
+def test_a_batch_the_writer_process_cannot_store_fails_the_close(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    settings = {"ARCHIVE_URL": f"sqlite:///{path}", "ARCHIVE_WRITER": "process"}
+    crawler = get_crawler(CmsSpider, settings_dict=settings)
+    crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
+    normalize = NormalizePipeline.from_crawler(crawler)
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE observations")  # every store now fails
+    pipeline.process_item(normalize.process_item(raw_article()))
+    with pytest.raises(OperationalError):
+        pipeline.close_spider()  # the last batch has no item to carry its failure
+    assert crawler.stats.get_value("newscrawl/archive/new") is None  # type: ignore[union-attr]
+
+
+def test_archive_writer_setting_is_checked(tmp_path: Path) -> None:
+    crawler = get_crawler(
+        CmsSpider, settings_dict={"ARCHIVE_URL": f"sqlite:///{tmp_path}/a", "ARCHIVE_WRITER": "x"}
+    )
+    with pytest.raises(ValueError, match="ARCHIVE_WRITER must be inline or process"):
+        ArchivePipeline.from_crawler(crawler)
