@@ -9,10 +9,11 @@ can cause (wrong path, unknown id, a database that cannot be read) ends in one
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
@@ -109,39 +110,57 @@ def _period_option(end: bool) -> Any:
     return convert
 
 
+def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--site --channel --author --since --until``, handed to ``command`` as one
+    ``filters: ArticleFilters`` (list, search and export take the same ones)."""
+
+    @functools.wraps(command)
+    def with_filters(
+        *args: Any,
+        site: str | None,
+        channel: str | None,
+        author: str | None,
+        since: datetime | None,
+        until: datetime | None,
+        **kwargs: Any,
+    ) -> None:
+        filters = ArticleFilters(
+            site=site, channel=channel, author=author, since=since, until=until
+        )
+        command(*args, filters=filters, **kwargs)
+
+    options = (
+        click.option("--site", help="Only articles of this site (host)."),
+        click.option("--channel", help="Only articles of this channel (as stored, e.g. 29)."),
+        click.option("--author", help="Only articles by this author (exact)."),
+        click.option(
+            "--since",
+            metavar="DATE",
+            callback=_period_option(end=False),
+            help="Only articles published on or after DATE (YYYY-MM-DD or ISO; "
+            "naive = Asia/Shanghai).",
+        ),
+        click.option(
+            "--until",
+            metavar="DATE",
+            callback=_period_option(end=True),
+            help="Only articles published up to DATE, that whole day included.",
+        ),
+    )
+    decorated: Callable[..., None] = with_filters
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated
+
+
 @main.command("list")
-@click.option("--site", help="Only articles of this site (host).")
-@click.option("--channel", help="Only articles of this channel.")
-@click.option("--author", help="Only articles by this author (exact).")
-@click.option(
-    "--since",
-    metavar="DATE",
-    callback=_period_option(end=False),
-    help="Only articles published on or after DATE.",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    callback=_period_option(end=True),
-    help="Only articles published up to DATE, that whole day included.",
-)
+@_filter_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_obj
-def list_command(
-    db: str,
-    site: str | None,
-    channel: str | None,
-    author: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int,
-    offset: int,
-    as_json: bool,
-) -> None:
+def list_command(db: str, filters: ArticleFilters, limit: int, offset: int, as_json: bool) -> None:
     """List articles, newest published first."""
-    filters = ArticleFilters(site=site, channel=channel, author=author, since=since, until=until)
     with _reading(db) as session:
         rows = list_articles(session, filters=filters, limit=limit, offset=offset)
     if as_json:
@@ -309,21 +328,7 @@ def _mark(snippet: str, spans: list[tuple[int, int]], styled: bool) -> str:
 
 @main.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--site", help="Only articles of this site (host).")
-@click.option("--channel", help="Only articles of this channel (as stored, e.g. 新闻资讯).")
-@click.option("--author", help="Only articles by this author (exact).")
-@click.option(
-    "--since",
-    metavar="DATE",
-    callback=_period_option(end=False),
-    help="Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = Asia/Shanghai).",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    callback=_period_option(end=True),
-    help="Only articles published up to DATE, that whole day included.",
-)
+@_filter_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1, max=1000))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object: hits and paging.")
@@ -331,11 +336,7 @@ def _mark(snippet: str, spans: list[tuple[int, int]], styled: bool) -> str:
 def search_command(
     db: str,
     query: tuple[str, ...],
-    site: str | None,
-    channel: str | None,
-    author: str | None,
-    since: datetime | None,
-    until: datetime | None,
+    filters: ArticleFilters,
     limit: int,
     offset: int,
     as_json: bool,
@@ -346,7 +347,6 @@ def search_command(
     any length match (裁员, 人气, 一). Other characters (- * % _ OR) are
     literal, not operators.
     """
-    filters = ArticleFilters(site=site, channel=channel, author=author, since=since, until=until)
     with _reading(db) as session:
         try:
             page = search_articles(
@@ -432,21 +432,7 @@ def stats_command(db: str, site: str | None, as_json: bool) -> None:
     show_default=True,
     help="jsonl: one Article JSON object per line; csv: sections and sidebar as JSON.",
 )
-@click.option("--site", help="Only articles of this site (host).")
-@click.option("--channel", help="Only articles of this channel.")
-@click.option("--author", help="Only articles by this author (exact).")
-@click.option(
-    "--since",
-    metavar="DATE",
-    callback=_period_option(end=False),
-    help="Only articles published on or after DATE.",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    callback=_period_option(end=True),
-    help="Only articles published up to DATE, that whole day included.",
-)
+@_filter_options
 @click.option(
     "--output",
     "-o",
@@ -454,18 +440,8 @@ def stats_command(db: str, site: str | None, as_json: bool) -> None:
     help="Write to this file instead of standard output.",
 )
 @click.pass_obj
-def export_command(
-    db: str,
-    fmt: str,
-    site: str | None,
-    channel: str | None,
-    author: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    output: Path | None,
-) -> None:
+def export_command(db: str, fmt: str, filters: ArticleFilters, output: Path | None) -> None:
     """Export articles in the Article contract shape, streamed in id order."""
-    filters = ArticleFilters(site=site, channel=channel, author=author, since=since, until=until)
     with _reading(db) as session:
         if output is None:
             write_export(session, sys.stdout, fmt, filters)
