@@ -43,6 +43,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import urls
@@ -502,10 +503,19 @@ class CmsSpider(scrapy.Spider):
         yield item
 
     def on_error(self, failure: Failure) -> None:
-        """Count and log a failed request once; the crawl goes on."""
+        """Count and log a failed request once; the crawl goes on.
+
+        A request robots.txt forbids is counted as ``newscrawl/ignored``, not
+        as a failure: the harvest's error count is for what went wrong.
+        """
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self._count("request_failed")
         # Some failures (a body cut short: ResponseDataLossError) carry no message.
         reason = failure.getErrorMessage() or type(failure.value).__name__
+        # robots.txt forbids it: policy, no error (an HTTP error status is an IgnoreRequest too).
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+            self._count("ignored")
+            self.logger.info("not fetched (%s): %s", reason, url)
+            return
+        self._count("request_failed")
         self.logger.warning("request failed (%s): %s", reason, url)

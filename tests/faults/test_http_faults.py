@@ -382,6 +382,9 @@ def test_robots_txt_disallow_is_honoured(run: FaultRun) -> None:
     assert not [p for p in run.hits if p.startswith("/private/")]
     assert run.after.stat("robotstxt/forbidden") == 1
     assert [ln for ln in run.log_lines(ROBOTS_BLOCKED) if "Forbidden by robots.txt" in ln]
+    # Policy, not an error: counted as ignored, never as a failed request.
+    assert run.after.stat("newscrawl/ignored") >= 1
+    assert not [ln for ln in run.log_lines(ROBOTS_BLOCKED) if "request failed" in ln]
 
 
 # -- unit checks of the fixes these faults uncovered --------------------------------------------
