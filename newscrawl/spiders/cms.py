@@ -324,6 +324,10 @@ class CmsSpider(scrapy.Spider):
                     self._count("skipped_known")
                     continue
                 if url in self.incremental.known:
+                    # Due (or it would not be wanted): counted here when a list shows
+                    # it before start() reaches it in the archive's due list.
+                    if url in self.incremental.due:
+                        self._count("revisited")
                     yield self._revisit(url)
                 else:
                     yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
