@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from archive import fts
 from archive._display import display_width, one_line, pad, sparkline, truncate
-from archive.db import ArchiveError, make_engine, mask_url, open_archive, sqlite_file
+from archive.db import ArchiveError, error_line, make_engine, mask_url, open_archive, sqlite_file
 from archive.export import FORMATS, write_export
 from archive.filters import ArticleFilters
 from archive.queries import (
@@ -50,13 +50,12 @@ from archive.search import SearchError, search_articles
 
 
 def _first_line(exc: DBAPIError) -> str:
-    text = str(exc.orig) if exc.orig is not None else str(exc)
-    return text.splitlines()[0] if text else type(exc).__name__
+    return error_line(exc.orig if exc.orig is not None else exc)
 
 
 @contextmanager
-def _reading(db: str) -> Iterator[Session]:
-    """A read session on an existing archive; user-facing errors become one line."""
+def _reading(db: str, doing: str = "read") -> Iterator[Session]:
+    """A session (one transaction) on an existing archive; errors become one line."""
     try:
         factory = open_archive(db, create=False)
     except ArchiveError as exc:
@@ -68,7 +67,7 @@ def _reading(db: str) -> Iterator[Session]:
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
     except DBAPIError as exc:
-        raise click.ClickException(f"cannot read the archive: {_first_line(exc)}") from exc
+        raise click.ClickException(f"cannot {doing} the archive: {_first_line(exc)}") from exc
     finally:
         engine.dispose()
 
@@ -537,21 +536,12 @@ def reindex_command(db: str) -> None:
     Storing keeps the index in step by itself; this is for an archive whose
     articles were edited by another tool.
     """
-    try:
-        factory = open_archive(db, create=False)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
-    engine = factory.kw["bind"]
-    try:
-        with engine.begin() as connection:
-            if not fts.has_index(connection):
-                click.echo("nothing to rebuild: only SQLite archives have a full-text index")
-                return
-            count = fts.rebuild(connection)
-    except DBAPIError as exc:
-        raise click.ClickException(f"cannot reindex the archive: {_first_line(exc)}") from exc
-    finally:
-        engine.dispose()
+    with _reading(db, doing="reindex") as session:
+        connection = session.connection()
+        if not fts.has_index(connection):
+            click.echo("nothing to rebuild: only SQLite archives have a full-text index")
+            return
+        count = fts.rebuild(connection)
     click.echo(f"indexed {count} articles")
 
 

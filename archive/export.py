@@ -42,15 +42,9 @@ def iter_export(
     """Every matching article as a contract dict, in id order, a batch at a time."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    conditions = (filters or ArticleFilters()).conditions()
     a = _ARTICLES.c
-    columns = [a.id, *(a[key] for key in ARTICLE_KEYS if key not in _JSON_KEYS)]
-    last_id = 0
-    while True:
-        stmt = select(*columns).where(a.id > last_id, *conditions).order_by(a.id).limit(batch_size)
-        rows = session.execute(stmt).all()
-        if not rows:
-            return
+    columns = [a[key] for key in ARTICLE_KEYS if key not in _JSON_KEYS]
+    for rows in _batches(session, columns, filters, batch_size):
         ids = [row.id for row in rows]
         sections = _sections_of(session, ids)
         links = _links_of(session, ids)
@@ -61,9 +55,6 @@ def iter_export(
             article["sections"] = sections.get(row.id, [])
             article["sidebar"] = links.get(row.id, [])
             yield {key: article[key] for key in ARTICLE_KEYS}
-        if len(rows) < batch_size:
-            return
-        last_id = ids[-1]
 
 
 def _paragraphs(value: str | list[str] | None) -> list[str]:
@@ -145,10 +136,11 @@ _ARTICLE_JSON = (
 )
 
 
-def _keyset(
+def _batches(
     session: Session, columns: list[Any], filters: ArticleFilters | None, batch_size: int
-) -> Iterator[Any]:
-    """Rows of ``columns`` (after the id) for the matching articles, in id order."""
+) -> Iterator[list[Any]]:
+    """Rows of ``id`` and ``columns`` for the matching articles, in id order, a batch
+    at a time (keyset pagination: each query stays cheap however large the archive)."""
     a = _ARTICLES.c
     conditions = (filters or ArticleFilters()).conditions()
     last_id = 0
@@ -159,8 +151,9 @@ def _keyset(
             .order_by(a.id)
             .limit(batch_size)
         )
-        rows = session.execute(stmt).all()
-        yield from rows
+        rows = list(session.execute(stmt).all())
+        if rows:
+            yield rows
         if len(rows) < batch_size:
             return
         last_id = rows[-1][0]
@@ -171,18 +164,18 @@ def _write_sqlite(
 ) -> int:
     count = 0
     if fmt == "jsonl":
-        for row in _keyset(session, [literal_column(_ARTICLE_JSON)], filters, batch_size):
-            out.write(row[1] + "\n")
-            count += 1
+        for rows in _batches(session, [literal_column(_ARTICLE_JSON)], filters, batch_size):
+            out.writelines(row[1] + "\n" for row in rows)
+            count += len(rows)
         return count
     columns = [
         literal_column(_json_value(key)) if key in _JSON_KEYS else _ARTICLES.c[key]
         for key in ARTICLE_KEYS
     ]
     out.write(csv_line(ARTICLE_KEYS))
-    for row in _keyset(session, columns, filters, batch_size):
-        out.write(csv_line(row[1:]))
-        count += 1
+    for rows in _batches(session, columns, filters, batch_size):
+        out.writelines(csv_line(row[1:]) for row in rows)
+        count += len(rows)
     return count
 
 
