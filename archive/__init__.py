@@ -7,6 +7,7 @@ taking a Session whose transaction the caller owns.
 
 from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
+from archive.fts import index_pending
 from archive.queries import (
     FILL_FIELDS,
     ArchiveStats,
@@ -57,6 +58,7 @@ __all__ = [
     "find_article_id",
     "finish_run",
     "get_article",
+    "index_pending",
     "iter_articles",
     "known_articles",
     "list_articles",

@@ -533,8 +533,8 @@ def upgrade_command(db: str) -> None:
 def reindex_command(db: str) -> None:
     """Rebuild the full-text index from the stored articles (SQLite archives).
 
-    Storing keeps the index in step by itself; this is for an archive whose
-    articles were edited by another tool.
+    The crawl's pipeline keeps the index caught up with what it stores; this
+    is for an archive whose articles were edited by another tool.
     """
     with _reading(db, doing="reindex") as session:
         connection = session.connection()

@@ -11,8 +11,10 @@ to databases that have ``articles_fts`` with the query syntax of
 matched as phrases, ``"double quotes"`` for a phrase. Other databases keep
 Datasette's own function.
 
-Two things only ``newsarchive search`` does: snippets, and the literal check
-of terms with punctuation (``C++``); in Datasette those match by their words.
+Three things only ``newsarchive search`` does: snippets, the literal check
+of terms with punctuation (``C++``; in Datasette those match by their
+words), and finding articles still queued for the index (stored moments ago
+by a running crawl, whose pipeline indexes them after each batch).
 """
 
 from __future__ import annotations

@@ -15,7 +15,10 @@ Query syntax (``newsarchive search``), kept small on purpose:
 An unbalanced quote or a query with no term is a :class:`SearchError`.
 
 SQLite: the FTS5 index of :mod:`archive.fts`, ranked by BM25 with a title hit
-weighing ten times a body hit. A query matching more than :data:`RANK_WINDOW`
+weighing ten times a body hit. Articles stored but not indexed yet (the
+index catches up after each stored batch, see :mod:`archive.fts`) are found
+by scanning them with the same matching rules, and listed first: they are
+the newest. A query matching more than :data:`RANK_WINDOW`
 articles ranks its most recently archived 5,000 and lists older matches after
 them, newest first (see :func:`_indexed_ids`). PostgreSQL: a case-insensitive substring test
 per term (``strpos``), ranked by title hits first, then newest; the same
@@ -30,11 +33,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, column, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.functions import Function
 
 from archive.filters import ArticleFilters
-from archive.fts import FTS_TABLE, has_index, prepare
+from archive.fts import FTS_TABLE, MATCH_FUNCTION, PENDING_TABLE, has_index, prepare
 from archive.models import Article
 
 #: Weights of the title and body columns in BM25.
@@ -201,6 +216,32 @@ def _scanned_ids(
     return list(session.scalars(stmt))
 
 
+def _queued_ids(
+    session: Session, terms: list[Term], conditions: list[ColumnElement[bool]]
+) -> list[int]:
+    """Matches among the articles queued for the index, title hits first, then newest.
+
+    The queue holds at most the batches stored since the index last caught
+    up, so scanning it costs little; each term is tested with the regular
+    expression that marks it in snippets, which matches as the index does.
+    """
+    queue = table(PENDING_TABLE, column("article_id"))
+
+    def found_in(value: InstrumentedAttribute[Any], term: Term) -> ColumnElement[bool]:
+        call: Function[int] = Function(MATCH_FUNCTION, _term_pattern(term), value, type_=Integer)
+        return call == 1
+
+    in_title = and_(*(found_in(Article.title, term) for term in terms))
+    anywhere = [or_(found_in(Article.title, term), found_in(Article.body, term)) for term in terms]
+    stmt = (
+        select(Article.id)
+        .join(queue, queue.c.article_id == Article.id)
+        .where(*conditions, *anywhere)
+        .order_by(case((in_title, 0), else_=1), Article.id.desc())
+    )
+    return list(session.scalars(stmt))
+
+
 def _ranked_ids(
     session: Session,
     terms: list[Term],
@@ -215,10 +256,18 @@ def _ranked_ids(
     use_index = match is not None and has_index(session.connection())
     literal_terms = [term for term in terms if term.literal or not use_index]
     conditions.extend(_contains(session, term.text) for term in literal_terms)
-    if use_index:
-        assert match is not None
-        return _indexed_ids(session, match, conditions, limit, offset, window)
-    return _scanned_ids(session, terms, conditions, limit, offset)
+    if not use_index:
+        return _scanned_ids(session, terms, conditions, limit, offset)
+    assert match is not None
+    queued = _queued_ids(session, terms, conditions)
+    wanted = limit + 1
+    ids = queued[offset : offset + wanted]
+    if len(ids) < wanted:
+        rest = wanted - len(ids)
+        ids += _indexed_ids(
+            session, match, conditions, rest - 1, max(0, offset - len(queued)), window
+        )
+    return ids
 
 
 def _term_pattern(term: Term) -> str:

@@ -1,20 +1,25 @@
 """The archive pipeline's transactions, run in the crawl process or in a writer process.
 
-Storing a batch costs about a millisecond per article (SQL, the full-text
-index), almost all of it Python holding the GIL: a thread does not take it
-off the reactor (measured: no gain), a process does. With
-``ARCHIVE_WRITER = "process"`` one writer process, started from a clean
-interpreter (forkserver), stores the batches in the order they were handed
-over; with ``"inline"`` the crawl process stores them itself, waiting.
+Storing a batch and then indexing it for search (:mod:`archive.fts`) is
+Python holding the GIL: a thread does not take it off the reactor
+(measured: no gain), a process does. With ``ARCHIVE_WRITER = "process"`` one
+writer process, started from a clean interpreter (forkserver), stores the
+batches in the order they were handed over; with ``"inline"`` the crawl
+process stores them itself, waiting.
+
+The batch is committed first, then the full-text index catches up in a
+second transaction: a failure to index never loses stored articles (they
+stay queued, and the next catch-up indexes them).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import mark_gone, open_archive, store_articles
+from archive import index_pending, mark_gone, open_archive, store_articles
 
 #: Per writer process: the archive's sessionmaker, opened on the first batch.
 _opened: dict[str, sessionmaker[Session]] = {}
@@ -27,26 +32,54 @@ class Stored(NamedTuple):
     updated: int
     unchanged: int
     gone: int
+    indexed: int = 0
+    index_seconds: float = 0.0
+
+
+def index_queued(sessions: sessionmaker[Session]) -> Stored:
+    """Catch the full-text index up with the stored articles, in its own transaction."""
+    started = time.perf_counter()
+    with sessions.begin() as session:
+        indexed = index_pending(session)
+    return Stored(0, 0, 0, 0, indexed, time.perf_counter() - started)
 
 
 def store_batch(
-    sessions: sessionmaker[Session], batch: list[dict[str, Any]], gone: list[tuple[str, str, str]]
+    sessions: sessionmaker[Session],
+    batch: list[dict[str, Any]],
+    gone: list[tuple[str, str, str]],
+    *,
+    index: bool = True,
 ) -> Stored:
-    """Store ``batch`` and mark the ``gone`` (url, reason, at) reports in one transaction."""
+    """Store ``batch`` and mark the ``gone`` (url, reason, at) reports in one transaction;
+    then, with ``index``, catch the full-text index up in another."""
     by_time: dict[str, dict[str, str]] = {}
     for url, reason, at in gone:
         by_time.setdefault(at, {})[url] = reason
     with sessions.begin() as session:
         result = store_articles(session, batch)
         marked = sum(mark_gone(session, urls, at=at) for at, urls in sorted(by_time.items()))
-    return Stored(result.new, result.updated, result.unchanged, marked)
+    stored = Stored(result.new, result.updated, result.unchanged, marked)
+    if not index:
+        return stored
+    caught_up = index_queued(sessions)
+    return stored._replace(indexed=caught_up.indexed, index_seconds=caught_up.index_seconds)
 
 
-def store_in_writer(
-    url: str, batch: list[dict[str, Any]], gone: list[tuple[str, str, str]]
-) -> Stored:
-    """:func:`store_batch` in the writer process, on its own connection to ``url``."""
+def _sessions(url: str) -> sessionmaker[Session]:
     sessions = _opened.get(url)
     if sessions is None:
         sessions = _opened[url] = open_archive(url)
-    return store_batch(sessions, batch, gone)
+    return sessions
+
+
+def store_in_writer(
+    url: str, batch: list[dict[str, Any]], gone: list[tuple[str, str, str]], index: bool = True
+) -> Stored:
+    """:func:`store_batch` in the writer process, on its own connection to ``url``."""
+    return store_batch(_sessions(url), batch, gone, index=index)
+
+
+def index_in_writer(url: str) -> Stored:
+    """:func:`index_queued` in the writer process."""
+    return index_queued(_sessions(url))

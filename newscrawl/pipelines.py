@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred, succeed
 
 from archive import finish_run, mask_url, open_archive, start_run
-from newscrawl.archive_writer import Stored, store_batch, store_in_writer
+from newscrawl.archive_writer import (
+    Stored,
+    index_in_writer,
+    index_queued,
+    store_batch,
+    store_in_writer,
+)
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
 
@@ -108,6 +114,13 @@ class ArchivePipeline:
     in the same transaction (``mark_gone``; ``newscrawl/gone`` counts the
     articles newly marked), then dropped quietly: they are not articles.
     The run is recorded in ``crawl_runs`` with its final stats.
+
+    The full-text index catches up after each committed batch
+    (``ARCHIVE_INDEX = "batch"``, the default: search in Datasette sees a
+    running crawl's articles within a batch) or once, when the crawl closes
+    (``"close"``: a fast crawl does not wait for the index; ``newsarchive
+    search`` finds queued articles meanwhile). ``newscrawl/archive/indexed``
+    and ``newscrawl/archive/index_ms`` count that work.
     """
 
     def __init__(self, url: str, batch_size: int, stats: StatsCollector, spider_name: str) -> None:
@@ -121,6 +134,7 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.crawler: Crawler | None = None
         self.writer_mode = "inline"
+        self.index_each_batch = True
         self.writer: ProcessPoolExecutor | None = None
         self.pending: list[Future[Stored]] = []
 
@@ -142,6 +156,10 @@ class ArchivePipeline:
         if mode not in ("inline", "process"):
             raise ValueError(f"ARCHIVE_WRITER must be inline or process, not {mode!r}")
         pipeline.writer_mode = mode
+        index = str(crawler.settings.get("ARCHIVE_INDEX", "batch"))
+        if index not in ("batch", "close"):
+            raise ValueError(f"ARCHIVE_INDEX must be batch or close, not {index!r}")
+        pipeline.index_each_batch = index == "batch"
         return pipeline
 
     def open_spider(self) -> None:
@@ -195,17 +213,22 @@ class ArchivePipeline:
         gone = [(report.url, report.reason, report.at) for report in self.gone]
         self.gone = []
         if self.writer_mode != "process":
-            self._count(store_batch(self.sessions, batch, gone))
+            self._count(store_batch(self.sessions, batch, gone, index=self.index_each_batch))
             return succeed(None)
-        if self.writer is None:
-            context = multiprocessing.get_context("forkserver")
-            self.writer = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        future = self.writer.submit(store_in_writer, self.url, batch, gone)
+        future = self._writer().submit(
+            store_in_writer, self.url, batch, gone, self.index_each_batch
+        )
         # Counted on the executor's thread as soon as the batch is committed:
         # only that thread writes these stats keys during the crawl.
         future.add_done_callback(self._count_future)
         self.pending = [f for f in self.pending if not f.done()] + [future]
         return _as_deferred(future)
+
+    def _writer(self) -> ProcessPoolExecutor:
+        if self.writer is None:
+            context = multiprocessing.get_context("forkserver")
+            self.writer = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self.writer
 
     def _count_future(self, future: Future[Stored]) -> None:
         if not future.cancelled() and future.exception() is None:
@@ -216,6 +239,8 @@ class ArchivePipeline:
         self.stats.inc_value("newscrawl/archive/updated", stored.updated)
         self.stats.inc_value("newscrawl/archive/unchanged", stored.unchanged)
         self.stats.inc_value("newscrawl/gone", stored.gone)
+        self.stats.inc_value("newscrawl/archive/indexed", stored.indexed)
+        self.stats.inc_value("newscrawl/archive/index_ms", round(stored.index_seconds * 1000))
 
     def drain(self) -> None:
         """Block until every batch handed to the writer process is stored or failed
@@ -231,6 +256,8 @@ class ArchivePipeline:
         """
         last = self.flush()
         if self.writer is None:
+            if not self.index_each_batch and self.sessions is not None:
+                self._count(index_queued(self.sessions))
             return
         tail = self.pending[-1] if self.pending else None
         last.addErrback(lambda _failure: None)  # raised below instead
@@ -238,6 +265,8 @@ class ArchivePipeline:
             self.drain()
             if tail is not None:
                 tail.result()
+            if not self.index_each_batch:
+                self._count(self.writer.submit(index_in_writer, self.url).result())
         finally:
             self.writer.shutdown(wait=True)
             self.writer = None

@@ -5,6 +5,7 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``ARCHIVE_URL``: SQLAlchemy URL (or file path) of the archive.
 - ``ARCHIVE_BATCH_SIZE``: items stored per transaction.
 - ``ARCHIVE_WRITER``: ``inline`` or ``process`` (a writer process stores the batches).
+- ``ARCHIVE_INDEX``: ``batch`` or ``close``: when the full-text index catches up.
 - ``NEWSCRAWL_TZ``: time zone of naive site times.
 - ``NEWSCRAWL_FETCH_COUNTERS``: request script counter endpoints.
 - ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes.
@@ -61,6 +62,9 @@ ARCHIVE_BATCH_SIZE = 200  # items per transaction: fewer commits, bounded loss o
 # Where the transactions run: "inline" (the crawl process waits) or "process" (a writer
 # process stores the batches in order while the crawl goes on).
 ARCHIVE_WRITER = "inline"
+# When the full-text index catches up with stored articles: "batch" (after each batch)
+# or "close" (once, when the crawl ends; search scans the queued ones meanwhile).
+ARCHIVE_INDEX = "batch"
 NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
 # Request script counter endpoints: each request adds one to the site's public count.
 NEWSCRAWL_FETCH_COUNTERS = False

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from archive import open_archive, store_articles
+from archive import index_pending, open_archive, store_articles
 from tests.test_search import CORPUS
 
 datasette_app = pytest.importorskip("datasette.app", reason="datasette is not installed")
@@ -25,6 +25,8 @@ def archive_file(tmp_path: Path) -> Path:
     factory = open_archive(str(path))
     with factory.begin() as session:
         store_articles(session, CORPUS)
+    with factory.begin() as session:
+        index_pending(session)  # as the crawl's pipeline does after each batch
     factory.kw["bind"].dispose()
     return path
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from archive import open_archive, store_articles
+from archive import index_pending, open_archive, store_articles
 from archive.cli import main
 from tests.test_search import CORPUS
 
@@ -31,6 +31,7 @@ def db(tmp_path: Path) -> str:
     factory = open_archive(str(path))
     with factory.begin() as session:
         store_articles(session, CORPUS)
+        index_pending(session)  # the injections must also reach the index's path
     factory.kw["bind"].dispose()
     return str(path)
 

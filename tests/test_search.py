@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import open_archive, store_articles
+from archive import index_pending, open_archive, store_articles
 from archive.cli import main
 from archive.filters import ArticleFilters
-from archive.fts import prepare
+from archive.fts import pending, prepare
 from archive.models import Article, ArticleVersion
 from archive.queries import period_bound
 from archive.search import SearchError, parse_query, search_articles
@@ -61,16 +61,27 @@ CORPUS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "sqlite-queued", "postgresql"])
 def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The same archive of :data:`CORPUS` on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
+    """The same archive of :data:`CORPUS` on SQLite and on PostgreSQL.
+
+    ``sqlite`` has every article in the full-text index; ``sqlite-queued``
+    has them all still queued for it, so search finds them by scanning: both
+    must give the same results.
+    """
+    if request.param.startswith("sqlite"):
         url = str(tmp_path / "archive.sqlite")
     else:
         url = request.getfixturevalue("postgres_url")
     factory = open_archive(url)
     with factory.begin() as session:
         store_articles(session, CORPUS)
+    with factory.begin() as session:
+        if request.param == "sqlite":
+            assert index_pending(session) == len(CORPUS)
+        if request.param.startswith("sqlite"):
+            queued = len(CORPUS) if request.param == "sqlite-queued" else 0
+            assert pending(session.connection()) == queued
     factory.kw["bind"].dispose()
     return url
 
@@ -238,6 +249,75 @@ def test_index_follows_orm_writes_and_deletes(tmp_path: Path) -> None:
     factory.kw["bind"].dispose()
 
 
+def _indexed_ids(session: Session) -> set[int]:
+    """Rows the full-text index holds (one ``docsize`` row per indexed article)."""
+    return set(session.scalars(text("SELECT id FROM articles_fts_docsize")))
+
+
+def _queued_ids(session: Session) -> set[int]:
+    return set(session.scalars(text("SELECT article_id FROM articles_fts_pending")))
+
+
+def test_storing_queues_and_catching_up_indexes(tmp_path: Path) -> None:
+    """Each article is queued or indexed with its current text, never both."""
+    factory = open_archive(str(tmp_path / "queue.sqlite"))
+    with factory.begin() as session:
+        store_articles(session, CORPUS)
+        ids = set(session.scalars(select(Article.id)))
+        assert _queued_ids(session) == ids and _indexed_ids(session) == set()
+        assert index_pending(session) == len(CORPUS)
+        assert _queued_ids(session) == set() and _indexed_ids(session) == ids
+        assert index_pending(session) == 0
+    edited = {
+        **CORPUS[1],
+        "title": "科技公司宣布招聘计划",
+        "body": "这家公司表示，今年将招聘两百名工程师。",
+        "sections": [],
+    }
+    with factory.begin() as session:
+        store_articles(session, [edited])
+        changed = session.scalar(select(Article.id).where(Article.cms_id == "2"))
+        # The edited article left the index (its old tokens removed) for the queue.
+        assert _queued_ids(session) == {changed}
+        assert _indexed_ids(session) == ids - {changed}
+        assert found(session, "招聘") == {2} and found(session, "裁员") == set()
+        index_pending(session)
+        assert found(session, "招聘") == {2} and found(session, "裁员") == set()
+    with factory.begin() as session:
+        store_articles(session, [edited])  # same text again: nothing to re-index
+        assert _queued_ids(session) == set()
+    with factory.begin() as session:
+        # Deleting an indexed article and a queued one leaves neither anywhere.
+        store_articles(session, [{**CORPUS[0], "title": "市图书馆延长开放时间"}])
+        first = session.scalar(select(Article.id).where(Article.cms_id == "1"))
+        assert _queued_ids(session) == {first}
+        for article in session.scalars(select(Article).where(Article.id.in_([first, changed]))):
+            session.delete(article)
+        session.flush()
+        assert _queued_ids(session) == set()
+        assert _indexed_ids(session) == ids - {first, changed}
+        assert found(session, "图书馆") == set() and found(session, "招聘") == set()
+    factory.kw["bind"].dispose()
+
+
+def test_an_insert_without_the_index_function_is_queued(tmp_path: Path) -> None:
+    """Another tool may add articles; they are queued and indexed on the next catch-up."""
+    path = tmp_path / "shell-insert.sqlite"
+    factory = open_archive(str(path))
+    factory.kw["bind"].dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO articles (site, url, title, body, content_hash) "
+            "VALUES ('a.cn', 'http://a.cn/1', '河边的新书店', '书店只卖旧书。', '0')"
+        )
+    factory = open_archive(str(path), create=False)
+    with factory.begin() as session:
+        assert found_titles(session, "旧书") == {"河边的新书店"}
+        assert index_pending(session) == 1
+        assert found_titles(session, "旧书") == {"河边的新书店"}
+    factory.kw["bind"].dispose()
+
+
 def test_a_write_without_the_index_function_fails_loudly(tmp_path: Path) -> None:
     """The sqlite3 shell cannot update articles behind the index's back."""
     path = tmp_path / "shell.sqlite"
@@ -263,6 +343,7 @@ def test_ranking_window_keeps_one_order_across_pages(tmp_path: Path) -> None:
     factory = open_archive(url)
     with factory.begin() as session:
         store_articles(session, CORPUS)
+        index_pending(session)
     with factory() as session:
         everything = [hit.id for hit in search_articles(session, "市", rank_window=2).hits]
         paged = [
@@ -282,6 +363,7 @@ def test_reindex_rebuilds_the_same_index(tmp_path: Path) -> None:
     factory = open_archive(url)
     with factory.begin() as session:
         store_articles(session, CORPUS)
+        index_pending(session)
         session.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')"))
     with factory() as session:
         assert found(session, "裁员") == set()

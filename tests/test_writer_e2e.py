@@ -1,6 +1,7 @@
-"""A real demo crawl with the archive's transactions in a writer process
-(``ARCHIVE_WRITER=process``): every article archived, counted and recorded as
-with the default inline writer."""
+"""Real demo crawls with the archive's transactions in a writer process
+(``ARCHIVE_WRITER=process``) or inline, and the full-text index caught up
+after each batch or at the close (``ARCHIVE_INDEX``): every article archived,
+counted, recorded and indexed in each combination."""
 
 from __future__ import annotations
 
@@ -9,19 +10,27 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from archive import iter_articles, list_runs, open_archive
+from archive.fts import pending
 from newscrawl.demo import load_expected
 
 BIN = Path(sys.executable).parent
 
 
 @pytest.mark.e2e
-def test_demo_crawl_with_a_writer_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("writer", "index"),
+    [("process", "batch"), ("process", "close"), ("inline", "batch"), ("inline", "close")],
+)
+def test_demo_crawl_archives_and_indexes_everything(
+    tmp_path: Path, writer: str, index: str
+) -> None:
     db = tmp_path / "archive.sqlite"
     done = subprocess.run(
-        [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", "ARCHIVE_WRITER=process",
-         "-s", "ARCHIVE_BATCH_SIZE=4"],
+        [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
+         "-s", f"ARCHIVE_INDEX={index}", "-s", "ARCHIVE_BATCH_SIZE=4"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -30,6 +39,8 @@ def test_demo_crawl_with_a_writer_process(tmp_path: Path) -> None:
     with sessions() as session:
         archived = {a["title"]: a for a in iter_articles(session)}
         runs = list_runs(session)
+        queued = pending(session.connection())
+        indexed = session.execute(text("SELECT count(*) FROM articles_fts_docsize")).scalar_one()
     sessions.kw["bind"].dispose()
     assert set(archived) == set(expected)
     for title, article in archived.items():
@@ -37,3 +48,5 @@ def test_demo_crawl_with_a_writer_process(tmp_path: Path) -> None:
         assert article["views"] is not None or expected[title]["views"] is None, title
     assert [run.status for run in runs] == ["finished"]
     assert runs[0].stats["newscrawl/archive/new"] == len(expected)
+    assert runs[0].stats["newscrawl/archive/indexed"] == len(expected)
+    assert queued == 0 and indexed == len(expected)
