@@ -81,9 +81,12 @@ def run(spider: str, url: str, archive: str | None, profile: str | None) -> dict
         overrides["ITEM_PIPELINES"] = {}
     else:
         # cms-pool: the same spider with parsing and extraction in one worker process;
-        # cms-writer: with the archive's transactions in a writer process instead.
-        overrides["NEWSCRAWL_EXTRACT_WORKERS"] = 1 if spider == "cms-pool" else 0
-        overrides["ARCHIVE_WRITER"] = "process" if spider == "cms-writer" else "inline"
+        # cms-writer: with the archive's transactions in a writer process instead;
+        # cms-both: both (three processes on the machine's cores).
+        pooled = spider in ("cms-pool", "cms-both")
+        overrides["NEWSCRAWL_EXTRACT_WORKERS"] = 1 if pooled else 0
+        written = spider in ("cms-writer", "cms-both")
+        overrides["ARCHIVE_WRITER"] = "process" if written else "inline"
         if not archive:
             raise SystemExit("the cms crawl needs --archive")
         overrides["ARCHIVE_URL"] = archive
@@ -111,6 +114,7 @@ def run(spider: str, url: str, archive: str | None, profile: str | None) -> dict
         "errors": stats.get("log_count/ERROR", 0),
         "finish_reason": stats.get("finish_reason"),
         "max_rss_kb": peak_rss_kb(),
+        "index_ms": stats.get("newscrawl/archive/index_ms", 0),
     }
 
 
@@ -133,7 +137,7 @@ def peak_rss_kb() -> int:
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, crawl, write the JSON figures to OUT."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("spider", choices=("bare", "cms", "cms-pool", "cms-writer"))
+    parser.add_argument("spider", choices=("bare", "cms", "cms-pool", "cms-writer", "cms-both"))
     parser.add_argument("url")
     parser.add_argument("out", type=Path)
     parser.add_argument("--archive")

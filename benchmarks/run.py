@@ -56,21 +56,60 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms/page"
 
 
+#: The full crawls: (spider mode for crawl_runner, label, how it runs).
+VARIANTS: tuple[tuple[str, str, str], ...] = (
+    ("cms", "full crawl", "cms spider + pipelines into SQLite, all in the crawl process"),
+    (
+        "cms-pool",
+        "full crawl, extraction worker",
+        "NEWSCRAWL_EXTRACT_WORKERS=1: parsing, extraction, normalization in a worker",
+    ),
+    (
+        "cms-writer",
+        "full crawl, writer process",
+        "ARCHIVE_WRITER=process: storage and indexing in a writer process",
+    ),
+    (
+        "cms-both",
+        "full crawl, worker + writer",
+        "NEWSCRAWL_EXTRACT_WORKERS=1 and ARCHIVE_WRITER=process",
+    ),
+)
+
+
+def _crawl_rows(
+    label: str, how: str, result: dict[str, Any], check: CheckResult, bare_rate: float
+) -> list[Row]:
+    rate = _rate(result)
+    index_s = float(result.get("index_ms", 0)) / 1000
+    return [
+        Row(
+            label,
+            f"{rate:,.1f} pages/s",
+            f"{how}: {result['responses']} responses, {result['items']} items in "
+            f"{result['seconds']:.1f} s (of which {index_s:.1f} s catching the search index "
+            f"up), {check.found}/{check.expected} archived, "
+            f"{'all' if check.all_correct else 'NOT all'} fields correct",
+        ),
+        Row(f"{label} / bare", f"{rate / bare_rate:.3f}", "share of Scrapy's bare rate kept"),
+    ]
+
+
 def build_rows(
     bundle: SiteBundle,
     ceiling: Ceiling,
     bare: dict[str, Any],
-    full: dict[str, Any],
-    pooled: dict[str, Any],
-    check: CheckResult,
-    pooled_check: CheckResult,
+    crawls: list[tuple[str, str, dict[str, Any], CheckResult]],
     micro: MicroResult,
-    written: dict[str, Any],
-    written_check: CheckResult,
 ) -> list[Row]:
-    """The results table, in the order the brief lists the measures."""
+    """The results table, in the order the brief lists the measures.
+
+    ``crawls``: (label, how it ran, figures, archive check) of each full crawl,
+    the one-process crawl first.
+    """
     sizes = [len(bundle.body(p)) for p in bundle.article_paths]
-    full_rate, bare_rate = _rate(full), _rate(bare)
+    bare_rate = _rate(bare)
+    check = crawls[0][3]
     n = check.expected
     rows = [
         Row(
@@ -90,60 +129,27 @@ def build_rows(
             f"{bare_rate:,.1f} pages/s",
             f"{bare['responses']} responses in {bare['seconds']:.1f} s",
         ),
-        Row(
-            "full crawl",
-            f"{full_rate:,.1f} pages/s",
-            f"cms spider + pipelines into SQLite: {full['responses']} responses, "
-            f"{full['items']} items in {full['seconds']:.1f} s",
-        ),
-        Row("full / bare", f"{full_rate / bare_rate:.3f}", "share of Scrapy's bare rate kept"),
-        Row(
-            "full crawl, 1 extraction worker",
-            f"{_rate(pooled):,.1f} pages/s",
-            f"NEWSCRAWL_EXTRACT_WORKERS=1 (the second core): {pooled['responses']} responses, "
-            f"{pooled['items']} items in {pooled['seconds']:.1f} s, "
-            f"{pooled_check.found}/{pooled_check.expected} archived, "
-            f"{'all' if pooled_check.all_correct else 'NOT all'} fields correct",
-        ),
-        Row(
-            "full with worker / bare",
-            f"{_rate(pooled) / bare_rate:.3f}",
-            "share of Scrapy's bare rate kept with the second core",
-        ),
-        Row(
-            "full crawl, archive writer process",
-            f"{_rate(written):,.1f} pages/s",
-            f"ARCHIVE_WRITER=process (storage on the second core): {written['responses']} "
-            f"responses, {written['items']} items in {written['seconds']:.1f} s, "
-            f"{written_check.found}/{written_check.expected} archived, "
-            f"{'all' if written_check.all_correct else 'NOT all'} fields correct",
-        ),
-        Row(
-            "full with writer process / bare",
-            f"{_rate(written) / bare_rate:.3f}",
-            "share of Scrapy's bare rate kept, storage on the second core",
-        ),
+    ]
+    for label, how, result, crawl_check in crawls:
+        rows += _crawl_rows(label, how, result, crawl_check, bare_rate)
+    rows.append(
         Row(
             "peak RSS bare crawl",
             f"{bare['max_rss_kb'] / 1024:.0f} MB",
             "VmHWM of the crawl process",
-        ),
-        Row(
-            "peak RSS full crawl",
-            f"{full['max_rss_kb'] / 1024:.0f} MB",
-            "VmHWM of the crawl process",
-        ),
-        Row(
-            "peak RSS full crawl with worker",
-            f"{pooled['max_rss_kb'] / 1024:.0f} MB",
-            "VmHWM of the crawl process (the worker is a separate process)",
-        ),
-        Row(
-            "archive complete",
-            f"{check.found}/{n}",
-            f"{check.archived} articles archived",
-        ),
-    ]
+        )
+    )
+    for label, _how, result, _check in crawls:
+        rows.append(
+            Row(
+                f"peak RSS {label}",
+                f"{result['max_rss_kb'] / 1024:.0f} MB",
+                "VmHWM of the crawl process (workers are separate processes)",
+            )
+        )
+    rows.append(
+        Row("archive complete", f"{check.found}/{n}", f"{check.archived} articles archived")
+    )
     rows += [Row(f"{name} correct", f"{check.correct[name]}/{n}") for name in FIELDS]
     rows += [
         Row(
@@ -167,7 +173,12 @@ def build_rows(
             "storage",
             f"{micro.store_rate:,.0f} articles/s",
             f"store_articles, batches of 500, {micro.store_articles} articles "
-            "with sections, links and observations",
+            "with sections, links and observations (each queued for the search index)",
+        ),
+        Row(
+            "search index",
+            f"{micro.index_rate:,.0f} articles/s",
+            "index_pending after each stored batch: the full-text index catching up",
         ),
     ]
     return rows
@@ -214,23 +225,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"server ceiling: {ceiling.rate:,.0f} pages/s", flush=True)
             bare = crawl("bare", base, workdir)
             print(f"bare crawl: {_rate(bare):,.1f} pages/s", flush=True)
-            full = crawl("cms", base, workdir)
-            print(f"full crawl: {_rate(full):,.1f} pages/s", flush=True)
-            pooled = crawl("cms-pool", base, workdir)
-            print(f"full crawl with a worker: {_rate(pooled):,.1f} pages/s", flush=True)
-            written = crawl("cms-writer", base, workdir)
-            print(f"full crawl with a writer process: {_rate(written):,.1f} pages/s", flush=True)
+            results: list[tuple[str, str, dict[str, Any]]] = []
+            for mode, label, how in VARIANTS:
+                result = crawl(mode, base, workdir)
+                print(f"{label}: {_rate(result):,.1f} pages/s", flush=True)
+                results.append((label, how, result))
             profiled = None
             if args.profile is not None:
                 prof = workdir / "cms.prof"
                 profiled = crawl("cms", base, workdir, profile=prof)
-            check = check_archive(full["archive"], base, bundle.truth)
-            pooled_check = check_archive(pooled["archive"], base, bundle.truth)
-            written_check = check_archive(written["archive"], base, bundle.truth)
+            crawls = [
+                (label, how, result, check_archive(result["archive"], base, bundle.truth))
+                for label, how, result in results
+            ]
         micro = run_micro(
             bundle, base, sample=args.sample, repeat=args.repeat, store_count=args.articles
         )
-        notes = [f"archive mismatch: {example}" for example in check.examples]
+        notes = [
+            f"archive mismatch ({label}): {example}"
+            for label, _how, _result, check in crawls
+            for example in check.examples
+        ]
         if profiled is not None and args.profile is not None:
             text = top_functions(workdir / "cms.prof")
             args.profile.write_text(text, encoding="utf-8")
@@ -238,18 +253,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"a separate cProfile'd full crawl ran at {_rate(profiled):,.1f} pages/s; "
                 f"top functions in {args.profile.name}"
             )
-    report = render(
-        command,
-        build_rows(
-            bundle, ceiling, bare, full, pooled, check, pooled_check, micro, written, written_check
-        ),
-        notes,
-    )
+    report = render(command, build_rows(bundle, ceiling, bare, crawls, micro), notes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     print(report)
     print(f"written to {args.out} in {time.perf_counter() - started:.0f} s")
-    return 0 if check.all_correct and pooled_check.all_correct else 1
+    return 0 if all(check.all_correct for _label, _how, _result, check in crawls) else 1
 
 
 if __name__ == "__main__":

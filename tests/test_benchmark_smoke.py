@@ -20,16 +20,20 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = 30
 
+CRAWLS = (
+    "full crawl",
+    "full crawl, extraction worker",
+    "full crawl, writer process",
+    "full crawl, worker + writer",
+)
 EXPECTED_ROWS = (
     "synthetic site",
     "server ceiling",
     "bare crawl",
-    "full crawl",
-    "full / bare",
-    "full crawl, 1 extraction worker",
-    "full with worker / bare",
+    *CRAWLS,
+    *(f"{crawl} / bare" for crawl in CRAWLS),
     "peak RSS bare crawl",
-    "peak RSS full crawl",
+    *(f"peak RSS {crawl}" for crawl in CRAWLS),
     "archive complete",
     "title correct",
     "published_at correct",
@@ -41,6 +45,7 @@ EXPECTED_ROWS = (
     "whole article page",
     "normalization",
     "storage",
+    "search index",
 )
 
 
@@ -75,7 +80,10 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
     assert rows["archive complete"] == f"{ARTICLES}/{ARTICLES}"
     for name in ("title", "published_at", "views", "author", "sections"):
         assert rows[f"{name} correct"] == f"{ARTICLES}/{ARTICLES}"
-    assert re.fullmatch(r"[\d,.]+ pages/s", rows["full crawl"])
+    for crawl in CRAWLS:
+        assert re.fullmatch(r"[\d,.]+ pages/s", rows[crawl])
+        (line,) = [line for line in report.splitlines() if line.startswith(f"| {crawl} |")]
+        assert f"{ARTICLES}/{ARTICLES} archived, all fields correct" in line
     assert "archive complete" in proc.stdout  # the report is printed too
 
 
