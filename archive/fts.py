@@ -61,6 +61,7 @@ _CJK_RUN = re.compile(
     "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
 )
+_CJK_SPLIT = re.compile(f"({_CJK_RUN.pattern})")
 
 #: The SQL function the triggers call to prepare text for the index.
 FUNCTION = "newscrawl_fts_text"
@@ -89,10 +90,6 @@ def is_index_table(name: str | None) -> bool:
     return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
 
 
-def _space_run(match: re.Match[str]) -> str:
-    return " " + " ".join(match.group()) + " "
-
-
 def prepare(value: str | None) -> str:
     """Text as it is indexed (and as queries are split): CJK spaced out.
 
@@ -104,7 +101,12 @@ def prepare(value: str | None) -> str:
         return ""
     if _FULLWIDTH_ALNUM.search(value):
         value = value.translate(_TO_HALFWIDTH)
-    return _CJK_RUN.sub(_space_run, value)
+    # Split around CJK runs (odd pieces), space each run out, join all with
+    # spaces: the same string as substituting " c j k " for every run, without
+    # a Python callback per run (a 5,000-character body has about 400 runs).
+    pieces = _CJK_SPLIT.split(value)
+    pieces[1::2] = map(" ".join, pieces[1::2])
+    return " ".join(pieces)
 
 
 #: Articles stored but not indexed yet; :func:`catch_up` empties it.

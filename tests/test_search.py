@@ -16,10 +16,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import index_pending, open_archive, store_articles
+from archive import fts, index_pending, open_archive, store_articles
 from archive.cli import main
 from archive.filters import ArticleFilters
 from archive.fts import pending, prepare
@@ -380,6 +382,16 @@ def test_reindex_rebuilds_the_same_index(tmp_path: Path) -> None:
 
 def test_index_text_spaces_out_chinese_only() -> None:
     assert prepare("裁员AI内容ＡＢＣ１２") == " 裁 员 AI 内 容 ABC12"
+
+
+@given(st.text(alphabet="裁员图书馆𠀀ぁアㄅ，。 AIab12ＡＢ１２_-\n한é", max_size=60))
+def test_index_text_is_unchanged_by_the_faster_preparation(value: str) -> None:
+    """The delete trigger recomputes indexed tokens: the preparation must give
+    exactly what revision 0004 indexed (every CJK run replaced by its characters
+    spaced out, between spaces)."""
+    halfwidth = value.translate(fts._TO_HALFWIDTH)
+    spaced = fts._CJK_RUN.sub(lambda run: " " + " ".join(run.group()) + " ", halfwidth)
+    assert prepare(value) == spaced
     assert prepare("ｗｅｉｂｏ，微博") == "weibo， 微 博 "
     assert [term.tokens for term in parse_query('人气 "weak market" C++')] == [
         ("人", "气"),
