@@ -48,24 +48,44 @@ def archived_dates(session: Session, urls: set[str]) -> dict[str, str]:
     return dates
 
 
+#: The ``links`` columns (Core keys) of the rows :func:`link_rows` yields, in order.
+LINK_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "position",
+    "box",
+    "title",
+    "url",
+    "date",
+    "date_raw",
+    "truncated",
+    "date_settled",
+)
+
+
 def link_rows(
     article_id: int, sidebar: Sequence[Mapping[str, Any]], dates: Mapping[str, str]
-) -> Iterator[dict[str, Any]]:
-    """The ``links`` rows of one article's sidebar, dates settled where known."""
+) -> Iterator[tuple[Any, ...]]:
+    """The ``links`` rows of one article's sidebar, dates settled where known.
+
+    Plain tuples of :data:`LINK_COLUMNS` values, as :mod:`archive.store`
+    hands them to the driver; ``truncated`` and ``date_settled`` are real
+    bools (the store binds them without SQLAlchemy's Boolean processor).
+    """
     for position, entry in enumerate(sidebar):
         # Only a date the box shows is settled; an undated link stays undated.
-        settled = dates.get(entry["url"]) if entry.get("date_raw") else None
-        yield {
-            "article_id": article_id,
-            "position": position,
-            "box": entry.get("box"),
-            "title": entry.get("title") or "",
-            "url": entry["url"],
-            "date": settled if settled is not None else entry.get("date"),
-            "date_raw": entry.get("date_raw"),
-            "truncated": bool(entry.get("truncated")),
-            "date_settled": settled is not None,
-        }
+        date_raw = entry.get("date_raw")
+        settled = dates.get(entry["url"]) if date_raw else None
+        yield (
+            article_id,
+            position,
+            entry.get("box"),
+            entry.get("title") or "",
+            entry["url"],
+            settled if settled is not None else entry.get("date"),
+            date_raw,
+            bool(entry.get("truncated")),
+            settled is not None,
+        )
 
 
 def settle_links_to(session: Session, targets: Mapping[str, str]) -> None:

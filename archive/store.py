@@ -8,16 +8,21 @@ one observation, so the popularity series has no silent gaps.
 Functions take the caller's Session and never commit: the pipeline and the
 CLI own transactions (``with Session.begin()``). Lookups are done in bulk, a
 few SELECTs per batch of up to :data:`CHUNK` items, never one per link.
-On SQLite, triggers update the full-text index (:mod:`archive.fts`) in the
-same transaction, so search is always in step with what is stored.
+On SQLite, triggers on ``articles`` queue new and retitled or rewritten
+articles for the full-text index (:mod:`archive.fts`), in the same
+transaction; indexing itself happens outside the write path.
 
-:func:`store_articles` writes with SQLAlchemy Core statements run through the
-session (``executemany`` INSERTs and UPDATEs over lists of dicts), not through
-the ORM unit of work: per article it costs a handful of Python dicts instead
-of ~20 ORM objects and ~20 statements. It flushes the session first, and
-afterwards expires (or, for deleted child rows, expunges) whatever ORM objects
-of the rows it changed the session already held, so a caller that queries
-through the ORM in the same session sees what was stored.
+:func:`store_articles` does not go through the ORM unit of work: per
+article that would cost ~20 ORM objects and ~20 statements. The bulk INSERTs
+and UPDATEs of articles, sections, links and observations go as plain tuples
+to the driver's ``executemany`` (:class:`_Writer`): with Core statements and
+dict parameters SQLAlchemy spent more time per row than SQLite spends writing
+it. Values still get the encodings SQLAlchemy would give them (each column's
+bind processor for the dialect), so the same code writes the same rows on
+SQLite and PostgreSQL. It flushes the session first, and afterwards expires
+(or, for deleted child rows, expunges) whatever ORM objects of the rows it
+changed the session already held, so a caller that queries through the ORM
+in the same session sees what was stored.
 """
 
 from __future__ import annotations
@@ -25,13 +30,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
+    Connection,
     Table,
     and_,
     bindparam,
@@ -45,7 +54,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from archive.contract import SCALAR_KEYS
-from archive.links import archived_dates, link_rows, local_date, settle_links_to
+from archive.links import LINK_COLUMNS, archived_dates, link_rows, local_date, settle_links_to
 from archive.models import Article, Link, Observation, Section
 from archive.versions import insert_versions, snapshot
 
@@ -63,9 +72,18 @@ _OBSERVATIONS = cast(Table, Observation.__table__)
 
 #: Every article column but the primary key, as Core column keys.
 _ARTICLE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _ARTICLES.c if c.key != "id")
+#: An article's values as a row of :data:`_ARTICLE_COLUMNS`.
+_article_row = itemgetter(*_ARTICLE_COLUMNS)
+_SECTION_COLUMNS = ("article_id", "position", "heading", "paragraphs")
+_OBSERVATION_COLUMNS = ("article_id", "observed_at", "views", "views_raw", "source")
 
-#: Name of the bound id in the executemany UPDATE (must not be a column key).
-_ID_PARAM = "article_pk"
+#: Strings that tell how a JSON serializer writes a list of strings: whether it keeps
+#: non-ASCII as is, how it escapes, which separator it puts between items.
+_JSON_PROBE = ['中"\\\n\x1f', "b"]
+
+#: The DB-API placeholder for one positional parameter, by the driver's paramstyle.
+#: sqlite3 is "qmark"; psycopg (named "pyformat" by SQLAlchemy) also takes ``%s``.
+_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 @dataclass
@@ -108,14 +126,89 @@ def to_utc(published_at: str | None) -> datetime | None:
     return parsed
 
 
-def _hash(title: str | None, body: str | None, sections: Sequence[Mapping[str, Any]]) -> str:
-    """sha1 of the canonical JSON; ``sections`` hold exactly "heading" and "paragraphs"."""
-    payload = {
-        "title": title,
-        "body": body or "",
-        "sections": sections,
-    }
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _json_text(value: str | None) -> str:
+    """JSON for a string or None, as ``json.dumps(value, ensure_ascii=False)`` writes it.
+
+    ``encode_basestring`` is the json module's own (C) string encoder, the one
+    ``dumps`` uses; it raises TypeError for anything but a str.
+    """
+    return "null" if value is None else encode_basestring(value)
+
+
+class _Encoded(NamedTuple):
+    """Sections with their paragraphs encoded to JSON once, for the hash and the column.
+
+    The content hash wants the paragraphs compact (``["a","b"]``), the
+    ``paragraphs`` column as the archive's JSON serializer writes them
+    (``["a", "b"]``, see :attr:`_Writer.json_text`): both are joins of the
+    same encoded strings, so each paragraph is encoded once instead of twice.
+    """
+
+    hashed: str  # the "sections" value of the content hash's JSON text
+    columns: list[str]  # each section's paragraphs, as json.dumps(ensure_ascii=False)
+
+
+def _column_json(encoded: list[str]) -> str:
+    """A list of JSON-encoded strings as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+    return "[" + ", ".join(encoded) + "]"
+
+
+def _encode_sections(sections: Sequence[Mapping[str, Any]]) -> _Encoded | None:
+    """Sections (exactly "heading" and "paragraphs") encoded; None if a value is no string.
+
+    A value that is not a string is left to ``json.dumps``, which decides how
+    it is written (see :func:`_hash`).
+    """
+    hashed: list[str] = []
+    columns: list[str] = []
+    try:
+        for section in sections:
+            texts = [encode_basestring(text) for text in section["paragraphs"]]
+            columns.append(_column_json(texts))
+            hashed.append(
+                '{"heading":'
+                + _json_text(section["heading"])
+                + ',"paragraphs":['
+                + ",".join(texts)
+                + "]}"
+            )
+    except TypeError:
+        return None
+    return _Encoded("[" + ",".join(hashed) + "]", columns)
+
+
+def _hash(
+    title: str | None,
+    body: str | None,
+    sections: Sequence[Mapping[str, Any]],
+    encoded: _Encoded | None = None,
+) -> str:
+    """sha1 of the canonical JSON; ``sections`` hold exactly "heading" and "paragraphs".
+
+    The canonical JSON is ``json.dumps({"title", "body", "sections"},
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"))``. When every
+    value is a string (or None), the same text is joined here from its
+    pieces, keys in sorted order, around ``encoded`` (``sections`` encoded,
+    computed when not given), so that the paragraphs an item brought are
+    encoded once for the hash and the ``paragraphs`` column (:class:`_Encoded`).
+    """
+    if encoded is None:
+        encoded = _encode_sections(sections)
+    try:
+        if encoded is None:
+            raise TypeError("sections hold a value that is not a string")
+        text = (
+            '{"body":'
+            + encode_basestring(body or "")
+            + ',"sections":'
+            + encoded.hashed
+            + ',"title":'
+            + _json_text(title)
+            + "}"
+        )
+    except TypeError:  # a value that is not a string: json.dumps knows how it is written
+        payload = {"title": title, "body": body or "", "sections": sections}
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -131,6 +224,138 @@ def _check(item: Mapping[str, Any]) -> None:
             raise ValueError(f"article item without {key}: {item.get('url')!r}")
 
 
+class _Writer:
+    """Bulk INSERTs and UPDATEs of plain tuples, straight to the driver's executemany.
+
+    Core statements with dict parameters cost SQLAlchemy a cache-key
+    computation per call and a ``construct_params`` plus type processing per
+    row, more than SQLite takes to write the row. Here the SQL text is built
+    once per call and rows go to ``Connection.exec_driver_sql`` as they are,
+    which keeps SQLAlchemy's connection, events and error wrapping. Each
+    column's bind processor for the dialect is still applied (see
+    :meth:`_processors`), so the stored values are the ones Core would have
+    written. A driver whose paramstyle is not positional ``?``/``%s`` gets
+    the same rows through Core.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.connection: Connection = session.connection(bind_arguments={"mapper": Article})
+        self.dialect = self.connection.dialect
+        self.marker = _MARKERS.get(self.dialect.paramstyle)
+        paragraphs = _SECTIONS.c.paragraphs.type.dialect_impl(self.dialect)
+        # Through Core (the fallback) values stay plain: Core processes them.
+        self._paragraphs = None if self.marker is None else paragraphs.bind_processor(self.dialect)
+        # Whether this dialect binds a JSON list of strings as exactly the text
+        # _encode_sections writes (``json.dumps(value, ensure_ascii=False)``:
+        # SQLite with the archive's serializer, see archive.db), so that text
+        # can be bound as it is. The serializer is the engine's to choose, so
+        # a probe decides: its strings show each choice a JSON serializer
+        # makes for a list of strings (non-ASCII kept or escaped, the escapes,
+        # the separator). Elsewhere (PostgreSQL, whose driver adapts JSON
+        # itself; another serializer) each list goes through the dialect's
+        # processor, as Core would send it.
+        self.json_text = self._paragraphs is not None and self._paragraphs(
+            _JSON_PROBE
+        ) == _column_json([encode_basestring(text) for text in _JSON_PROBE])
+
+    def paragraphs(self, paragraphs: list[str], text: str | None) -> Any:
+        """A ``sections.paragraphs`` value ready to bind; ``text`` its JSON, if encodable.
+
+        Rows of :data:`_SECTIONS` carry such values, so :meth:`insert` leaves
+        that column's processor out.
+        """
+        if text is not None and self.json_text:
+            return text
+        return paragraphs if self._paragraphs is None else self._paragraphs(paragraphs)
+
+    def _processors(
+        self, table: Table, columns: Sequence[str], ready: Sequence[str]
+    ) -> list[tuple[int, Callable[[Any], Any]]]:
+        """(position, bind processor) of the columns the dialect converts values of.
+
+        Columns in ``ready`` hold values processed already (see :meth:`paragraphs`).
+        Boolean columns are left out too: the rows carry real bools, and the
+        processor only turns a bool into ``int(value)`` (SQLite), which
+        sqlite3 stores as the same integer 1 or 0, or into ``bool(value)``
+        (PostgreSQL). Two calls per link row were a visible cost.
+        """
+        found: list[tuple[int, Callable[[Any], Any]]] = []
+        for position, key in enumerate(columns):
+            kind = table.c[key].type
+            if key in ready or isinstance(kind, Boolean):
+                continue
+            process = kind.dialect_impl(self.dialect).bind_processor(self.dialect)
+            if process is not None:
+                found.append((position, process))
+        return found
+
+    def _execute(
+        self,
+        sql: str,
+        table: Table,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        ready: Sequence[str] = (),
+    ) -> None:
+        processors = self._processors(table, columns, ready)
+        if processors:
+            processed = []
+            for row in rows:
+                values = list(row)
+                for position, process in processors:
+                    values[position] = process(values[position])
+                processed.append(tuple(values))
+            rows = processed
+        self.connection.exec_driver_sql(sql, rows)
+
+    def _name(self, table: Table, key: str) -> str:
+        return self.dialect.identifier_preparer.quote(table.c[key].name)
+
+    def insert(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        ready: Sequence[str] = (),
+    ) -> None:
+        """INSERT ``rows``, each a tuple of values for ``columns`` (column keys).
+
+        Values of the columns in ``ready`` are bound as they are.
+        """
+        if not rows:
+            return
+        if self.marker is None:
+            self.session.execute(
+                insert(table), [dict(zip(columns, row, strict=True)) for row in rows]
+            )
+            return
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            self.dialect.identifier_preparer.format_table(table),
+            ", ".join(self._name(table, key) for key in columns),
+            ", ".join([self.marker] * len(columns)),
+        )
+        self._execute(sql, table, columns, rows, ready)
+
+    def update(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """UPDATE by primary key ``id``: each row holds values for ``columns``, then the id."""
+        if not rows:
+            return
+        if self.marker is None:
+            stmt = update(table).where(table.c.id == bindparam("pk"))
+            self.session.execute(
+                stmt, [{"pk": row[-1], **dict(zip(columns, row[:-1], strict=True))} for row in rows]
+            )
+            return
+        sql = "UPDATE {} SET {} WHERE {} = {}".format(
+            self.dialect.identifier_preparer.format_table(table),
+            ", ".join(f"{self._name(table, key)} = {self.marker}" for key in columns),
+            self._name(table, "id"),
+            self.marker,
+        )
+        self._execute(sql, table, (*columns, "id"), rows)
+
+
 class _Row:
     """One article as the batch sees it: stored values, new values, children to write.
 
@@ -138,7 +363,7 @@ class _Row:
     once an item brought sections (or ``[]`` for a new article without any).
     """
 
-    __slots__ = ("hash", "id", "sections", "sidebar", "stored", "values")
+    __slots__ = ("encoded", "hash", "id", "sections", "sidebar", "stored", "values")
 
     def __init__(self, values: dict[str, Any], stored: bool) -> None:
         self.id: int | None = values.pop("id", None)
@@ -146,6 +371,7 @@ class _Row:
         self.stored: dict[str, Any] | None = dict(values) if stored else None
         self.hash: str | None = values["content_hash"] if stored else None
         self.sections: list[dict[str, Any]] | None = None if stored else []
+        self.encoded: _Encoded | None = None  # of ``sections`` (None: not encodable)
         self.sidebar: Sequence[Mapping[str, Any]] | None = None
 
 
@@ -244,6 +470,7 @@ def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> N
             {"heading": section.get("heading"), "paragraphs": list(section.get("paragraphs") or [])}
             for section in sections
         ]
+        row.encoded = _encode_sections(row.sections)
     values["fetched_at"] = fetched
     # Fetched again with an article in it: no longer gone.
     values["gone_at"] = None
@@ -271,6 +498,7 @@ class _Job(NamedTuple):
     title: str | None
     body: str | None
     sections: list[dict[str, Any]] | None  # None: the stored sections stand
+    encoded: _Encoded | None  # of ``sections``, when they are the item's
     before: dict[str, Any] | None  # the content it replaces (None: a new article)
     fetched: str
 
@@ -289,8 +517,10 @@ def _hash_and_count(
     replaced: list[tuple[_Row, dict[str, Any]]] = []
     for job in jobs:
         row = job.row
-        sections = job.sections if job.sections is not None else stored[row.id or 0]
-        digest = _hash(job.title, job.body, sections)
+        if job.sections is not None:
+            digest = _hash(job.title, job.body, job.sections, job.encoded)
+        else:
+            digest = _hash(job.title, job.body, stored[row.id or 0])
         if row.hash is None:
             result.new += 1
         elif row.hash == digest:
@@ -312,33 +542,27 @@ def _hash_and_count(
     return replaced
 
 
-def _update_existing(session: Session, rows: Sequence[_Row]) -> None:
+def _update_existing(writer: _Writer, rows: Sequence[_Row]) -> None:
     """One executemany UPDATE per set of changed columns, keyed by id."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for row in rows:
         assert row.stored is not None
         changed = {key: value for key, value in row.values.items() if row.stored.get(key) != value}
         if changed:
-            groups.setdefault(tuple(changed), []).append({_ID_PARAM: row.id, **changed})
-    stmt = update(_ARTICLES).where(_ARTICLES.c.id == bindparam(_ID_PARAM))
-    for params in groups.values():
-        session.execute(stmt, params)
+            groups.setdefault(tuple(changed), []).append((*changed.values(), row.id))
+    for columns, params in groups.items():
+        writer.update(_ARTICLES, columns, params)
 
 
-def _insert_new(session: Session, rows: Sequence[_Row]) -> None:
+def _insert_new(session: Session, writer: _Writer, rows: Sequence[_Row]) -> None:
     """INSERT the new articles with executemany and learn their ids by (unique) URL.
 
-    RETURNING ``url`` too, rather than asking for parameter order: SQLite has
-    no sentinel for that and would fall back to one INSERT per row.
+    One SELECT per :data:`CHUNK` URLs instead of RETURNING: a driver-level
+    ``executemany`` returns no rows, and the lookup by the unique URL index
+    costs far less than SQLAlchemy's multi-row VALUES for RETURNING did.
     """
+    writer.insert(_ARTICLES, _ARTICLE_COLUMNS, [_article_row(row.values) for row in rows])
     by_url = {row.values["url"]: row for row in rows}
-    params = [row.values for row in rows]
-    if session.get_bind(mapper=Article).dialect.insert_executemany_returning:
-        returning = insert(_ARTICLES).returning(_ARTICLES.c.id, _ARTICLES.c.url)
-        for article_id, url in session.execute(returning, params):
-            by_url[url].id = article_id
-        return
-    session.execute(insert(_ARTICLES), params)
     for chunk in _chunks(sorted(by_url), CHUNK):
         stmt = select(_ARTICLES.c.id, _ARTICLES.c.url).where(_ARTICLES.c.url.in_(chunk))
         for article_id, url in session.execute(stmt):
@@ -356,12 +580,13 @@ def _store_chunk(
     result: StoreResult,
     changes: _Changes,
 ) -> None:
+    writer = _Writer(session)
     existing = _load_existing(session, items)
     index = _Index(existing)
     new_rows: list[_Row] = []
     touched: dict[_Row, None] = {}
     jobs: list[_Job] = []
-    observations: list[tuple[_Row, dict[str, Any]]] = []
+    observations: list[tuple[_Row, tuple[Any, ...]]] = []
     for item in items:
         fetched = item.get("fetched_at") or _now_iso()
         row = index.match(item)
@@ -374,18 +599,18 @@ def _store_chunk(
             before = snapshot(row.values, row.sections)
         _merge(row, item, index, fetched)
         jobs.append(
-            _Job(row, row.values["title"], row.values["body"], row.sections, before, fetched)
+            _Job(
+                row,
+                row.values["title"],
+                row.values["body"],
+                row.sections,
+                row.encoded,
+                before,
+                fetched,
+            )
         )
         observations.append(
-            (
-                row,
-                {
-                    "observed_at": fetched,
-                    "views": item.get("views"),
-                    "views_raw": item.get("views_raw"),
-                    "source": item.get("views_source"),
-                },
-            )
+            (row, (fetched, item.get("views"), item.get("views_raw"), item.get("views_source")))
         )
         touched[row] = None
     # Articles of this batch settle links of this batch too, whatever the order;
@@ -409,9 +634,9 @@ def _store_chunk(
     # UPDATEs before INSERTs (as the ORM flushes): a new article may take a
     # URL an archived one moved away from in this batch.
     updated = [row for row in existing if row in touched]
-    _update_existing(session, updated)
+    _update_existing(writer, updated)
     if new_rows:
-        _insert_new(session, new_rows)
+        _insert_new(session, writer, new_rows)
     # The replaced contents, read before any write, kept before children change.
     insert_versions(session, [(cast(int, row.id), old) for row, old in replaced])
 
@@ -427,31 +652,34 @@ def _store_chunk(
     replaced_links = {row.id for row in sidebar_rows if row.stored is not None and row.id}
     _delete_children(session, _SECTIONS, replaced_sections)
     _delete_children(session, _LINKS, replaced_links)
-    if section_rows:
-        session.execute(
-            insert(_SECTIONS),
-            [
-                {
-                    "article_id": row.id,
-                    "position": position,
-                    "heading": section["heading"],
-                    "paragraphs": section["paragraphs"],
-                }
-                for row in section_rows
-                for position, section in enumerate(row.sections or ())
-            ],
-        )
-    if sidebar_rows:
-        session.execute(
-            insert(_LINKS),
-            [
-                link
-                for row in sidebar_rows
-                for link in link_rows(cast(int, row.id), row.sidebar or (), dates)
-            ],
-        )
-    session.execute(
-        insert(_OBSERVATIONS), [{"article_id": row.id, **obs} for row, obs in observations]
+    writer.insert(
+        _SECTIONS,
+        _SECTION_COLUMNS,
+        [
+            (
+                row.id,
+                position,
+                section["heading"],
+                writer.paragraphs(
+                    section["paragraphs"], row.encoded.columns[position] if row.encoded else None
+                ),
+            )
+            for row in section_rows
+            for position, section in enumerate(row.sections or ())
+        ],
+        ready=("paragraphs",),
+    )
+    writer.insert(
+        _LINKS,
+        LINK_COLUMNS,
+        [
+            link
+            for row in sidebar_rows
+            for link in link_rows(cast(int, row.id), row.sidebar or (), dates)
+        ],
+    )
+    writer.insert(
+        _OBSERVATIONS, _OBSERVATION_COLUMNS, [(row.id, *obs) for row, obs in observations]
     )
     if targets:
         settle_links_to(session, targets)
@@ -462,7 +690,7 @@ def _store_chunk(
 
 
 def _expire_stale(session: Session, changes: _Changes) -> None:
-    """Make ORM objects the session held for rows written with Core reload.
+    """Make ORM objects the session held for rows written around the ORM reload.
 
     Articles that changed are expired (their ``sections`` and ``links`` too);
     section and link objects whose rows were deleted and replaced are
@@ -490,7 +718,7 @@ def store_articles(session: Session, items: Sequence[Mapping[str, Any]]) -> Stor
     win and each leaves its observation. Raises ValueError for an item
     without ``url`` or ``site``, before writing any.
 
-    Writes go through Core ``executemany`` statements on the session's
+    Writes go as bulk ``executemany`` statements through the session's
     connection (see the module docstring); pending ORM changes are flushed
     first and ORM objects of changed rows already in the session are expired.
     """
