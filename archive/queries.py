@@ -154,28 +154,33 @@ def _timestamp(value: str | datetime | None) -> float | None:
     return value.timestamp()
 
 
-def known_articles(
+def iter_known_articles(
     session: Session, *, sites: Iterable[str], batch_size: int = 2000
-) -> dict[str, KnownArticle]:
-    """URL -> :class:`KnownArticle` of every archived article of ``sites`` (one query).
+) -> Iterator[tuple[str, KnownArticle]]:
+    """``(url, KnownArticle)`` of every archived article of ``sites``, streamed.
 
-    Rows are streamed ``batch_size`` at a time; the result holds only the URL
-    strings and two floats each.
+    One query, read ``batch_size`` rows at a time: a caller that keeps a
+    compact form of them (``newscrawl.incremental``) never holds them all.
     """
     wanted = sorted(set(sites))
     if not wanted:
-        return {}
+        return
     stmt = (
         select(Article.url, Article.published_utc, Article.first_seen_at, Article.fetched_at)
         .where(Article.site.in_(wanted))
         .execution_options(yield_per=batch_size)
     )
-    known: dict[str, KnownArticle] = {}
     for url, published_utc, first_seen_at, fetched_at in session.execute(stmt):
         fetched = _timestamp(fetched_at)
         since = _timestamp(published_utc) or _timestamp(first_seen_at) or fetched or 0.0
-        known[url] = KnownArticle(since, fetched or 0.0)
-    return known
+        yield url, KnownArticle(since, fetched or 0.0)
+
+
+def known_articles(
+    session: Session, *, sites: Iterable[str], batch_size: int = 2000
+) -> dict[str, KnownArticle]:
+    """URL -> :class:`KnownArticle` of every archived article of ``sites`` (one query)."""
+    return dict(iter_known_articles(session, sites=sites, batch_size=batch_size))
 
 
 def find_article_id(session: Session, id_or_url: str) -> int | None:

@@ -26,7 +26,7 @@ from archive._display import sparkline
 from archive.queries import KnownArticle
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
-from newscrawl.incremental import Incremental
+from newscrawl.incremental import Incremental, restrict_to
 from newscrawl.revisit import DEFAULT_SCHEDULE, Rule, due, parse_duration, parse_schedule
 
 BIN = Path(sys.executable).parent
@@ -349,3 +349,24 @@ def test_sparkline() -> None:
     assert sparkline([5, None, 5]) == "▁ ▁"
     assert sparkline([0, 100]) == "▁█"
     assert sparkline([None]) == " "
+
+
+def test_known_urls_take_eight_bytes_each_and_stream_in() -> None:
+    """A harvest of a big site holds hashes, not URL strings: memory that grows
+    8 bytes per archived article, with due URLs (requested anyway) as strings."""
+    now = 1_000_000_000.0
+    count = 50_000
+
+    def stream() -> Any:
+        for number in range(count):
+            age = HOUR if number % 1000 == 0 else 90 * DAY  # one in a thousand is due
+            yield f"http://s/show.php?id={number}", KnownArticle(now - age, now - HOUR)
+        yield "http://elsewhere/show.php?id=1", KnownArticle(now - HOUR, now - HOUR)
+
+    state = Incremental(restrict_to(stream(), {"s"}), DEFAULT, now=now)
+    assert len(state.known) == count and state.known.nbytes == 8 * count
+    assert state.due == {f"http://s/show.php?id={n}" for n in range(0, count, 1000)}
+    assert all(f"http://s/show.php?id={n}" in state.known for n in range(count))
+    assert "http://elsewhere/show.php?id=1" not in state.known
+    assert not any(f"http://s/show.php?id={n}" in state.known for n in range(count, count + 5000))
+    assert not state.wanted("http://s/show.php?id=1") and state.wanted("http://s/show.php?id=1000")

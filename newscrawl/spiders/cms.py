@@ -177,21 +177,24 @@ class CmsSpider(scrapy.Spider):
         """The start hosts' archived articles (one query), or an inactive state."""
         if not self.incremental_enabled or not self.archive_url:
             return Incremental.off()
-        from archive import ArchiveError, known_articles, open_archive
+        from archive import ArchiveError, iter_known_articles, open_archive
 
         try:
             sessions = open_archive(self.archive_url)
         except ArchiveError as exc:
             self.logger.warning("incremental discovery off: %s", exc)
             return Incremental.off()
+        origins = {urlsplit(u).netloc for u in self.start_urls} | set(self.allowed_domains)
         try:
             with sessions() as session:
-                known = known_articles(session, sites=self.allowed_domains)
+                known = iter_known_articles(session, sites=self.allowed_domains)
+                state = Incremental(
+                    restrict_to(known, origins),
+                    self.revisit_schedule,
+                    stop_after=self.stop_after_known_pages,
+                )
         finally:
             sessions.kw["bind"].dispose()
-        origins = {urlsplit(u).netloc for u in self.start_urls} | set(self.allowed_domains)
-        restrict_to(known, origins)
-        state = Incremental(known, self.revisit_schedule, stop_after=self.stop_after_known_pages)
         if state.active:
             self.logger.info(
                 "incremental: %d known articles, %d due for a revisit",
