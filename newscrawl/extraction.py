@@ -11,9 +11,6 @@ takes them off the reactor's thread.
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from newscrawl import urls
@@ -22,6 +19,7 @@ from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
 from newscrawl.pages import page_class_for
 from newscrawl.pages.listing import Links, ListingPage
+from newscrawl.pipe_worker import PipeWorker
 
 
 @dataclass
@@ -65,19 +63,21 @@ def extract_page(
 
 
 class PageExtractor:
-    """Runs ``extract_page`` inline (``workers=0``) or in a pool of worker processes."""
+    """Runs ``extract_page`` inline (``workers=0``) or in worker processes.
+
+    Each worker is a :class:`~newscrawl.pipe_worker.PipeWorker` (pipes the
+    event loop watches, not a ProcessPoolExecutor: see there); a page goes to
+    the worker with the fewest pages in hand.
+    """
 
     def __init__(self, workers: int = 0) -> None:
         self.workers = max(0, workers)
-        self._pool: Executor | None = None
+        self._pool: list[PipeWorker] = []
 
-    def _executor(self) -> Executor:
-        if self._pool is None:
-            # forkserver: workers start from a clean process, not a fork of the
-            # reactor's threads; they import the page objects once.
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return self._pool
+    def _worker(self) -> PipeWorker:
+        if not self._pool:
+            self._pool = [PipeWorker(extract_page) for _ in range(self.workers)]
+        return min(self._pool, key=lambda worker: worker.in_flight)
 
     async def extract(
         self,
@@ -91,12 +91,12 @@ class PageExtractor:
     ) -> PageResult:
         if not self.workers:
             return extract_page(url, body, content_type, fetched_at, tz, normalize=normalize)
-        future = self._executor().submit(
-            extract_page, url, body, content_type, fetched_at, tz, normalize=normalize
+        result: PageResult = await self._worker().submit(
+            url, body, content_type, fetched_at, tz, normalize=normalize
         )
-        return await asyncio.wrap_future(future)
+        return result
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for worker in self._pool:
+            worker.close()
+        self._pool = []

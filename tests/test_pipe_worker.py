@@ -1,0 +1,133 @@
+"""The extraction worker process behind pipes (newscrawl.pipe_worker): results,
+errors, big payloads both ways, a worker that dies, and closing.
+
+Real processes, real pipes, a real asyncio loop; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from typing import Any
+
+import pytest
+
+from newscrawl.pipe_worker import PipeWorker, WorkerDied
+
+
+def echo_length(payload: bytes, *, times: int = 1) -> tuple[int, bytes]:
+    """The payload's length, and the payload repeated: a task with a big answer."""
+    return len(payload), payload * times
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+class Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("cannot travel")
+        self.handle = lambda: None  # a lambda does not pickle
+
+    def __reduce__(self) -> Any:
+        raise TypeError("no pickling")
+
+
+def fail_unpicklably() -> None:
+    raise Unpicklable
+
+
+def my_pid(_: int = 0) -> int:
+    return os.getpid()
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+def test_results_come_back_in_their_futures() -> None:
+    async def scenario() -> list[tuple[int, bytes]]:
+        worker = PipeWorker(echo_length)
+        try:
+            futures = [worker.submit(bytes([n]) * n, times=2) for n in range(1, 40)]
+            assert worker.in_flight == len(futures)
+            return list(await asyncio.gather(*futures))
+        finally:
+            worker.close()
+
+    results = run(scenario())
+    assert results == [(n, bytes([n]) * n * 2) for n in range(1, 40)]
+
+
+def test_big_payloads_both_ways_do_not_stall() -> None:
+    """20 MB out and 40 MB back, many at once: far beyond the pipes' buffers."""
+    big = os.urandom(20 * 1024 * 1024)
+
+    async def scenario() -> list[int]:
+        worker = PipeWorker(echo_length)
+        try:
+            futures = [worker.submit(big, times=2) for _ in range(3)]
+            small = worker.submit(b"x")
+            answers = await asyncio.wait_for(asyncio.gather(*futures, small), timeout=120)
+            assert all(answer[1] == big * 2 for answer in answers[:3])
+            return [answer[0] for answer in answers]
+        finally:
+            worker.close()
+
+    assert run(scenario()) == [len(big)] * 3 + [1]
+
+
+def test_an_error_in_the_task_fails_its_future_only() -> None:
+    async def scenario() -> None:
+        worker = PipeWorker(fail)
+        odd = PipeWorker(fail_unpicklably)
+        other = PipeWorker(echo_length)
+        try:
+            with pytest.raises(ValueError, match="bad page"):
+                await worker.submit("bad page")
+            pid = worker.process.pid
+            with pytest.raises(ValueError, match="again"):
+                await worker.submit("again")
+            assert worker.process.pid == pid  # the same worker goes on
+            with pytest.raises(RuntimeError, match="Unpicklable: cannot travel"):
+                await odd.submit()
+            assert await other.submit(b"abc") == (3, b"abc")
+        finally:
+            for each in (worker, odd, other):
+                each.close()
+
+    run(scenario())
+
+
+def test_a_dead_worker_fails_its_tasks_and_a_new_one_takes_the_next() -> None:
+    async def scenario() -> tuple[int, int]:
+        worker = PipeWorker(my_pid)
+        try:
+            first = await worker.submit()
+            os.kill(first, signal.SIGKILL)
+            with pytest.raises(WorkerDied, match="exit code -9"):
+                await asyncio.wait_for(worker.submit(), timeout=30)
+            assert worker.in_flight == 0
+            second = await asyncio.wait_for(worker.submit(), timeout=30)
+            return first, second
+        finally:
+            worker.close()
+
+    first, second = run(scenario())
+    assert first != second
+
+
+def test_close_stops_the_process_and_cancels_what_is_left() -> None:
+    async def scenario() -> None:
+        worker = PipeWorker(my_pid)
+        pid = await worker.submit()
+        process = worker.process
+        pending = worker.submit()
+        worker.close()
+        assert pending.cancelled()
+        assert not process.is_alive()
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+    run(scenario())
