@@ -73,10 +73,19 @@ class BareSpider(scrapy.Spider):
         """Articles are only downloaded: the floor the full crawl is compared with."""
 
 
-def run(spider: str, url: str, archive: str | None, profile: str | None) -> dict[str, Any]:
-    """Crawl ``url`` with ``spider`` and return pages, seconds and peak RSS."""
+def run(
+    spider: str,
+    url: str,
+    archive: str | None,
+    profile: str | None,
+    extra: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Crawl ``url`` with ``spider`` and return pages, seconds and peak RSS.
+
+    ``extra``: further Scrapy settings (``-s KEY=VALUE``), applied last.
+    """
     settings = get_project_settings()
-    overrides = dict(CRAWL_SETTINGS)
+    overrides: dict[str, Any] = dict(CRAWL_SETTINGS)
     if spider == "bare":
         overrides["ITEM_PIPELINES"] = {}
     else:
@@ -90,11 +99,13 @@ def run(spider: str, url: str, archive: str | None, profile: str | None) -> dict
         if not archive:
             raise SystemExit("the cms crawl needs --archive")
         overrides["ARCHIVE_URL"] = archive
+    overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider if spider == "bare" else CmsSpider)
     process.crawl(crawler, start_urls=url)
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if profile:
         profiler = cProfile.Profile()
         profiler.runcall(process.start)
@@ -102,11 +113,13 @@ def run(spider: str, url: str, archive: str | None, profile: str | None) -> dict
     else:
         process.start()
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()
     return {
         "spider": spider,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,  # of the crawl process alone, all its threads
         "elapsed_stat": stats.get("elapsed_time_seconds"),
         "responses": stats.get("downloader/response_count", 0),
         "status_200": stats.get("downloader/response_status_count/200", 0),
@@ -142,8 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--archive")
     parser.add_argument("--profile")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
-    result = run(args.spider, args.url, args.archive, args.profile)
+    extra = dict(setting.split("=", 1) for setting in args.settings)
+    result = run(args.spider, args.url, args.archive, args.profile, extra)
     args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
 
 

@@ -30,15 +30,28 @@ from benchmarks.site import SiteBundle, build_site
 REPO = Path(__file__).resolve().parent.parent
 
 
-def crawl(spider: str, base_url: str, workdir: Path, profile: Path | None = None) -> dict[str, Any]:
-    """One crawl in a fresh interpreter (``benchmarks.crawl_runner``); its JSON figures."""
+def crawl(
+    spider: str,
+    base_url: str,
+    workdir: Path,
+    profile: Path | None = None,
+    settings: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """One crawl in a fresh interpreter (``benchmarks.crawl_runner``); its JSON figures.
+
+    ``settings``: ``KEY=VALUE`` Scrapy settings for this crawl.
+    """
     tag = f"{spider}-profiled" if profile else spider
+    if settings:
+        tag += "-" + "-".join(setting.replace("=", "_") for setting in settings)
     out = workdir / f"{tag}.json"
     archive = f"sqlite:///{workdir / f'{tag}.sqlite'}"
     command = [sys.executable, "-m", "benchmarks.crawl_runner", spider, base_url + "/", str(out)]
     command += ["--archive", archive]
     if profile is not None:
         command += ["--profile", str(profile)]
+    for setting in settings:
+        command += ["-s", setting]
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not out.exists():
         sys.stderr.write(proc.stderr)
