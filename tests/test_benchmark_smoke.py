@@ -65,9 +65,9 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
         [
             sys.executable, "-m", "benchmarks.run",
             "--articles", str(ARTICLES), "--sample", "5", "--repeat", "1",
-            "--ceiling-seconds", "0.3", "--out", str(out),
+            "--ceiling-seconds", "0.3", "--rounds", "2", "--out", str(out),
         ],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO, capture_output=True, text=True, timeout=240, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-3000:]
     report = out.read_text(encoding="utf-8")
@@ -85,6 +85,7 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
         (line,) = [line for line in report.splitlines() if line.startswith(f"| {crawl} |")]
         assert f"{ARTICLES}/{ARTICLES} archived, all fields correct" in line
     assert "archive complete" in proc.stdout  # the report is printed too
+    assert "each crawl ran 2 times, interleaved" in report
 
 
 def test_extraction_benchmark_reports_every_measure(tmp_path: Path) -> None:
