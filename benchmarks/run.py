@@ -202,9 +202,8 @@ def build_rows(
         Row(
             "storage",
             f"{micro.store_rate:,.0f} articles/s",
-            f"store_articles, batches of 500, {micro.store_articles} articles, best of "
-            f"{micro.repeat} "
-            "with sections, links and observations (each queued for the search index)",
+            f"store_articles, batches of 500, {micro.store_articles} articles with sections, "
+            f"links and observations (each queued for the search index), best of {micro.repeat}",
         ),
         Row(
             "search index",
