@@ -85,19 +85,24 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
 
     url = archive_url(db)
     extra = parse_overrides(overrides)
+    settings = project_settings(
+        {
+            "ARCHIVE_URL": url,
+            "LOG_LEVEL": log_level,
+            # The demo runs on this machine: no politeness delay is needed.
+            "AUTOTHROTTLE_ENABLED": False,
+            "DOWNLOAD_DELAY": 0,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            **extra,
+        }
+    )
+    try:
+        CmsSpider.check_settings(settings)
+    except ValueError as exc:  # a bad -s value: one line, exit 2, as harvest does
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
     with DemoServer(theme=theme, port=port) as server:
         click.echo(f"demo site: {server.base_url}/  ({theme} theme)")
-        settings = project_settings(
-            {
-                "ARCHIVE_URL": url,
-                "LOG_LEVEL": log_level,
-                # The demo runs on this machine: no politeness delay is needed.
-                "AUTOTHROTTLE_ENABLED": False,
-                "DOWNLOAD_DELAY": 0,
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-                **extra,
-            }
-        )
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(CmsSpider)
         started = time.perf_counter()

@@ -210,7 +210,7 @@ class PipeWorker:
         if self.process is not None:
             self.process.join(timeout=5)
             code = self.process.exitcode
-        logger.error("extraction worker ended (exit code %s) with %d tasks", code, self.in_flight)
+        logger.error("worker process ended (exit code %s) holding %d tasks", code, self.in_flight)
         self._teardown(WorkerDied(f"the worker process ended (exit code {code})"))
 
     def _teardown(self, error: BaseException | None) -> None:

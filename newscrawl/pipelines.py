@@ -40,6 +40,18 @@ TRACKED_FIELDS = tuple(
 )
 
 
+def archive_settings(settings: Any) -> tuple[str, bool]:
+    """``ARCHIVE_WRITER`` and whether ``ARCHIVE_INDEX`` is ``batch``; raises ``ValueError``
+    with a one-line message (the commands check it before crawling)."""
+    mode = str(settings.get("ARCHIVE_WRITER", "inline"))
+    if mode not in ("inline", "process"):
+        raise ValueError(f"ARCHIVE_WRITER must be inline or process, not {mode!r}")
+    index = str(settings.get("ARCHIVE_INDEX", "batch"))
+    if index not in ("batch", "close"):
+        raise ValueError(f"ARCHIVE_INDEX must be batch or close, not {index!r}")
+    return mode, index == "batch"
+
+
 def _as_deferred(future: Future[Stored]) -> Deferred[None]:
     """A Deferred that fires in the reactor's thread when ``future`` is done."""
     from twisted.internet import reactor  # imported late: Scrapy installs the reactor
@@ -152,14 +164,7 @@ class ArchivePipeline:
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         pipeline.crawler = crawler
-        mode = str(crawler.settings.get("ARCHIVE_WRITER", "inline"))
-        if mode not in ("inline", "process"):
-            raise ValueError(f"ARCHIVE_WRITER must be inline or process, not {mode!r}")
-        pipeline.writer_mode = mode
-        index = str(crawler.settings.get("ARCHIVE_INDEX", "batch"))
-        if index not in ("batch", "close"):
-            raise ValueError(f"ARCHIVE_INDEX must be batch or close, not {index!r}")
-        pipeline.index_each_batch = index == "batch"
+        pipeline.writer_mode, pipeline.index_each_batch = archive_settings(crawler.settings)
         return pipeline
 
     def open_spider(self) -> None:

@@ -81,3 +81,19 @@ def test_crawl_with_bad_arguments_is_a_usage_error(args: list[str], tmp_path: Pa
     assert "Traceback" not in result.stderr
     assert "error:" in result.stderr
     assert not (tmp_path / "x.sqlite").exists()
+
+
+@pytest.mark.parametrize("setting", ["ARCHIVE_WRITER=thread", "ARCHIVE_INDEX=later"])
+def test_bad_archive_setting_is_one_line_in_every_command(setting: str, tmp_path: Path) -> None:
+    """scrapy crawl and newscrawl demo refuse it before crawling (harvest: test_incremental)."""
+    scrapy_bin = shutil.which("scrapy", path=str(BIN)) or "scrapy"
+    db = tmp_path / "x.sqlite"
+    crawl = run(scrapy_bin, "crawl", "cms", "-a", "start_urls=http://127.0.0.1:9/",
+                "-s", f"ARCHIVE_URL=sqlite:///{db}", "-s", setting)  # fmt: skip
+    demo = run(str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", setting)
+    for result in (crawl, demo):
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert setting.split("=")[0] in result.stderr
+    assert demo.stderr.startswith("Error: ") and len(demo.stderr.strip().splitlines()) == 1
+    assert not db.exists()

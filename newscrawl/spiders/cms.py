@@ -54,6 +54,7 @@ from newscrawl.items import Article, Gone
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
+from newscrawl.pipelines import archive_settings
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.sites import get_profile
 
@@ -156,7 +157,9 @@ class CmsSpider(scrapy.Spider):
 
     @classmethod
     def check_settings(cls, settings: Any) -> tuple[bool, int, Schedule]:
-        """Incremental settings; raises ``ValueError`` with a one-line message."""
+        """Incremental settings, after checking the archive pipeline's; raises
+        ``ValueError`` with a one-line message."""
+        archive_settings(settings)
         return incremental_settings(settings)
 
     @classmethod
