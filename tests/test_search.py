@@ -302,6 +302,38 @@ def test_storing_queues_and_catching_up_indexes(tmp_path: Path) -> None:
     factory.kw["bind"].dispose()
 
 
+def test_search_scans_only_the_queued_articles(tmp_path: Path) -> None:
+    """Queued articles are tested one by one; indexed ones never are.
+
+    A plan that scanned every article and tested its body would give the same
+    results, only a hundred times slower on a real archive: count the tests.
+    """
+    factory = open_archive(str(tmp_path / "scan.sqlite"))
+    indexed = [
+        _article(100 + n, SITE_A, "7", "2026-02-01", title=f"旧闻{n}", body="市民关心的旧闻。")
+        for n in range(30)
+    ]
+    with factory.begin() as session:
+        store_articles(session, indexed)
+        index_pending(session)
+    with factory.begin() as session:
+        calls: list[str] = []
+        raw = session.connection().connection.driver_connection
+        assert raw is not None
+
+        def counted(pattern: str, value: str | None) -> int:
+            calls.append(pattern)
+            return fts.matches(pattern, value)
+
+        raw.create_function(fts.MATCH_FUNCTION, 2, counted)
+        assert len(found(session, "市民")) == 30 and calls == []  # nothing queued: no scan
+        store_articles(session, [CORPUS[3]])  # 市民 in its body; queued, not indexed
+        assert found(session, "市民") == {4} | {100 + n for n in range(30)}
+        # One article tested (its title, its body, the title again to rank), not 31.
+        assert 0 < len(calls) <= 3
+    factory.kw["bind"].dispose()
+
+
 def test_an_insert_without_the_index_function_is_queued(tmp_path: Path) -> None:
     """Another tool may add articles; they are queued and indexed on the next catch-up."""
     path = tmp_path / "shell-insert.sqlite"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from benchmarks.search import main
@@ -17,6 +18,12 @@ def test_search_benchmark_smoke(tmp_path: Path) -> None:
         "export jsonl",
         "export csv",
         "index / body text",
+        "storage",
+        "index catch-up after each batch",
+        "search with 300 more articles not yet indexed: median / p95",
     ):
         assert f"| {measure} |" in report
     assert "| articles | 300 |" in report
+    # The searches ran against a built index, not only the scan of queued articles.
+    ratio = re.search(r"\| index / body text \| ([0-9.]+) ", report)
+    assert ratio is not None and float(ratio.group(1)) > 0.5
