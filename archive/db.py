@@ -78,6 +78,15 @@ def mask_url(url: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", masked)
 
 
+#: Page size of a new SQLite archive. An article is about 30 KB (its body, and
+#: the same text again as section paragraphs); with SQLite's default 4 KB pages
+#: each row spills into a chain of overflow pages, each written and checkpointed
+#: on its own. 32 KB pages hold a typical row whole: storing a batch measured
+#: 1.2-1.3x faster (``benchmarks.run``'s storage rate), export 1.1x, search the
+#: same, and the file 6% smaller. Existing archives keep the size they were
+#: created with.
+PAGE_SIZE = 32_768
+
 #: How long a SQLite connection waits for another writer's lock before "database is locked".
 BUSY_TIMEOUT_MS = 30_000
 
@@ -88,11 +97,15 @@ def _sqlite_pragmas(busy_timeout_ms: int | None) -> Any:
     foreign_keys makes ``ON DELETE CASCADE`` real; synchronous=NORMAL is safe
     with WAL and much faster for hourly batches. ``busy_timeout_ms`` None keeps
     the wait the URL asked for (``sqlite:///archive.sqlite?timeout=SECONDS``).
+
+    A new archive file gets :data:`PAGE_SIZE` pages (the pragma is ignored by a
+    file that already has tables, and must come before WAL is switched on).
     """
 
     def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
+            cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
