@@ -198,3 +198,26 @@ def test_migrations_build_what_the_models_declare(tmp_path: Path) -> None:
         command.downgrade(_config(connection), FIRST_REVISION)
     engine.dispose()
     assert revision_of(tmp_path / "migrated.sqlite") == FIRST_REVISION
+
+
+def test_new_archives_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
+    """32 KB pages for a new file; a file made with SQLite's default still opens and stores."""
+    new = tmp_path / "new.sqlite"
+    sessions = open_archive(str(new))
+    with sessions.begin() as session:
+        store_articles(session, [article(1)])
+    sessions.kw["bind"].dispose()
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as raw:
+        raw.execute("CREATE TABLE made_elsewhere (x)")  # fixes the page size at 4096
+    sessions = open_archive(str(old))
+    with sessions.begin() as session:
+        store_articles(session, [article(2)])
+    with sessions() as session:
+        assert count_articles(session) == 1
+    sessions.kw["bind"].dispose()
+    page_sizes = {}
+    for path in (new, old):
+        with sqlite3.connect(path) as raw:
+            page_sizes[path.name] = raw.execute("PRAGMA page_size").fetchone()[0]
+    assert page_sizes == {"new.sqlite": 32768, "old.sqlite": 4096}
