@@ -18,6 +18,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred, succeed
 
@@ -67,11 +68,6 @@ def _as_deferred(future: Future[Stored]) -> Deferred[None]:
 
     future.add_done_callback(done)
     return deferred
-
-
-def _drop_gone(_stored: None, report: Gone) -> None:
-    """Gone reports are not articles: dropped quietly once their batch is stored."""
-    raise DropItem(f"gone ({report.reason}): {report.url}", log_level="DEBUG")
 
 
 def _empty(value: Any) -> bool:
@@ -187,23 +183,26 @@ class ArchivePipeline:
         self.stats.set_value("newscrawl/run_id", self.run_id)
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         """Buffer the item; the one that fills a batch waits for the batch to be stored
-        (with a writer process, as a Deferred: the crawl goes on meanwhile)."""
+        (with a writer process the crawl goes on meanwhile)."""
         if isinstance(item, Gone):
             self.gone.append(item)
             if len(self.buffer) + len(self.gone) >= self.batch_size:
-                stored = self.flush()
-                if self.writer_mode == "process":
-                    return stored.addCallback(_drop_gone, item)
+                await self._store_batch()
             raise DropItem(f"gone ({item.reason}): {item.url}", log_level="DEBUG")
         if isinstance(item, Article):
             self.buffer.append(item.to_dict())
             if len(self.buffer) + len(self.gone) >= self.batch_size:
-                stored = self.flush()
-                if self.writer_mode == "process":
-                    return stored.addCallback(lambda _stored: item)
+                await self._store_batch()
         return item
+
+    async def _store_batch(self) -> None:
+        """:meth:`flush`, and with a writer process wait (not block) until it is committed:
+        the batch's failure reaches Scrapy through the item that filled it."""
+        stored = self.flush()
+        if self.writer_mode == "process":
+            await maybe_deferred_to_future(stored)
 
     def flush(self) -> Deferred[None]:
         """Store the buffered items and mark the gone ones in one transaction.

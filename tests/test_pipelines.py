@@ -49,6 +49,18 @@ def raw_article(**overrides: object) -> Article:
     return article
 
 
+def archived(pipeline: ArchivePipeline, item: object) -> object:
+    """Run ``process_item`` to its end: inline, or an item that does not fill a batch,
+    never waits for anything."""
+    waiting = pipeline.process_item(item)
+    try:
+        waiting.send(None)
+    except StopIteration as finished:
+        return finished.value
+    waiting.close()
+    raise AssertionError("the archive pipeline waited for something")
+
+
 def normalize_pipeline(**settings: object) -> tuple[NormalizePipeline, object]:
     crawler = get_crawler(CmsSpider, settings_dict=dict(settings))
     crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
@@ -101,7 +113,7 @@ def test_archive_pipeline_stores_in_batches_and_records_the_run(tmp_path: Path) 
         item = normalize.process_item(
             raw_article(cms_id=str(i), url=f"http://news.example.cn/{i}.html")
         )
-        pipeline.process_item(item)
+        assert archived(pipeline, item) is item
     sessions = open_archive(url, create=False)
     with sessions() as session:
         assert get_article(session, "http://news.example.cn/1.html") is not None  # first batch
@@ -122,7 +134,7 @@ def test_gone_reports_are_applied_in_the_same_flush_and_dropped_quietly(tmp_path
     normalize = NormalizePipeline.from_crawler(crawler)
     pipeline = ArchivePipeline.from_crawler(crawler)
     pipeline.open_spider()
-    pipeline.process_item(normalize.process_item(raw_article()))
+    archived(pipeline, normalize.process_item(raw_article()))
     pipeline.flush()
     for report in (
         Gone(raw_article().url, "410", FETCHED),
@@ -130,7 +142,7 @@ def test_gone_reports_are_applied_in_the_same_flush_and_dropped_quietly(tmp_path
     ):
         assert normalize.process_item(report) is report  # not an Article: passes through
         with pytest.raises(DropItem) as dropped:
-            pipeline.process_item(report)
+            archived(pipeline, report)
         assert dropped.value.log_level == "DEBUG"
     assert crawler.stats.get_value("newscrawl/gone") == 0  # type: ignore[union-attr]  # buffered
     pipeline.close_spider()
@@ -152,7 +164,11 @@ def test_a_writer_process_stores_the_batches_in_order(tmp_path: Path) -> None:
     pipeline.open_spider()
     for views in range(1, 6):  # the same article fetched five times, one batch each
         item = normalize.process_item(raw_article(views_raw=f"人气：{views}"))
-        assert isinstance(pipeline.process_item(item), Deferred)  # the crawl goes on
+        # The item waits for its batch without blocking the crawl: the
+        # coroutine suspends on the batch instead of finishing.
+        waiting = pipeline.process_item(item)
+        assert isinstance(waiting.send(None), Deferred)
+        waiting.close()
     assert pipeline.writer is not None
     pipeline.close_spider()
     assert pipeline.writer is None
@@ -176,7 +192,7 @@ def test_a_batch_the_writer_process_cannot_store_fails_the_close(tmp_path: Path)
     pipeline.open_spider()
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE observations")  # every store now fails
-    pipeline.process_item(normalize.process_item(raw_article()))
+    archived(pipeline, normalize.process_item(raw_article()))  # buffered, not stored yet
     with pytest.raises(OperationalError):
         pipeline.close_spider()  # the last batch has no item to carry its failure
     assert crawler.stats.get_value("newscrawl/archive/new") is None  # type: ignore[union-attr]

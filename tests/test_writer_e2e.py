@@ -34,6 +34,7 @@ def test_demo_crawl_archives_and_indexes_everything(
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr, done.stderr  # e.g. Scrapy's deprecations
     expected = {a["title"]: a for a in load_expected("http://127.0.0.1:1")}
     sessions = open_archive(str(db), create=False)
     with sessions() as session:
