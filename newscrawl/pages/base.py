@@ -499,11 +499,12 @@ class ArticlePage:
             return []
         first = urls.first_page_url(self.url)
         found: set[str] = set()
+        join = urls.joiner(self.url)
         for a in body.iter("a"):
             href = (a.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:")):
                 continue
-            absolute = urls.join_url(self.url, href)
+            absolute = join(href)
             if urls.page_number(absolute) > 1 and urls.first_page_url(absolute) == first:
                 found.add(urls.canonical_url(absolute))
         return sorted(found, key=urls.page_number)

@@ -62,6 +62,7 @@ class ListingPage:
         seen: set[str] = set()
         hrefs = (b.get("href") for b in self.elements["base"])
         base = next((href for href in hrefs if href is not None), self.url)
+        join = urls.joiner(base)  # once per page, not once per link
         for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
             title = a.get("title") or ""
@@ -79,7 +80,7 @@ class ListingPage:
                 continue
             if not href or href.startswith("#"):
                 continue
-            absolute = urls.join_url(base, href)
+            absolute = join(href)
             if not urls.is_followable(absolute):
                 continue
             if is_next and found.next_page is None:
