@@ -212,7 +212,50 @@ def build_rows(
             f"best of {micro.repeat}",
         ),
     ]
+    rows += _budget_rows(bare, crawls, micro)
     return rows
+
+
+def _budget_rows(
+    bare: dict[str, Any],
+    crawls: list[tuple[str, str, dict[str, Any], CheckResult]],
+    micro: MicroResult,
+) -> list[Row]:
+    """What the CPU figures above allow: the ratios a CPU-bound crawl could reach at most.
+
+    Our work per page is the whole article page, storing and indexing it (the
+    in-process rows), spread over every response. In one process it adds to
+    Scrapy's own CPU per page; on two cores the busier of the crawl process
+    (as measured with worker + writer) and half of all the CPU decides.
+    """
+    results = {result["spider"]: result for _label, _how, result, _check in crawls}
+    cms, both = results.get("cms"), results.get("cms-both")
+    if cms is None or both is None or not micro.store_rate or not micro.index_rate:
+        return []
+    per_article = micro.links + 1 / micro.store_rate + 1 / micro.index_rate
+    ours = per_article * int(cms["items"]) / max(1, int(cms["responses"]))
+    bare_cpu = float(bare["cpu_seconds"]) / max(1, int(bare["responses"]))
+    crawl_cpu = float(both["cpu_seconds"]) / max(1, int(both["responses"]))
+    busiest = max(crawl_cpu, (crawl_cpu + ours) / 2)
+    return [
+        Row(
+            "our CPU per page",
+            _ms(ours),
+            "whole article page + storage + index (rows above), per response",
+        ),
+        Row(
+            "one-process ceiling",
+            f"{bare_cpu / (bare_cpu + ours):.3f}",
+            f"bare CPU {_ms(bare_cpu)} / (bare CPU + ours): the most one process can keep "
+            "(target 0.60)",
+        ),
+        Row(
+            "two-core ceiling",
+            f"{bare_cpu / busiest:.3f}",
+            f"bare CPU / max(crawl process with worker + writer {_ms(crawl_cpu)}, "
+            "(that + ours) / 2): the most two cores can keep (target 0.85)",
+        ),
+    ]
 
 
 def top_functions(profile: Path, count: int = 15) -> str:

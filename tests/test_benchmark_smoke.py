@@ -46,6 +46,9 @@ EXPECTED_ROWS = (
     "normalization",
     "storage",
     "search index",
+    "our CPU per page",
+    "one-process ceiling",
+    "two-core ceiling",
 )
 
 
@@ -84,6 +87,9 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
         assert re.fullmatch(r"[\d,.]+ pages/s", rows[crawl])
         (line,) = [line for line in report.splitlines() if line.startswith(f"| {crawl} |")]
         assert f"{ARTICLES}/{ARTICLES} archived, all fields correct" in line
+    # Shares of the bare rate: our work costs something, so one process keeps less than all.
+    one, two = float(rows["one-process ceiling"]), float(rows["two-core ceiling"])
+    assert 0 < one < 1 and two > 0
     assert "archive complete" in proc.stdout  # the report is printed too
     assert "each crawl ran 2 times, interleaved" in report
 
