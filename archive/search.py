@@ -222,8 +222,9 @@ def _queued_ids(
     """Matches among the articles queued for the index, title hits first, then newest.
 
     The queue holds at most the batches stored since the index last caught
-    up, so scanning it costs little (``benchmarks.search`` measures it); each term is tested with the regular
-    expression that marks it in snippets, which matches as the index does.
+    up, so scanning it costs little (``benchmarks.search`` measures it); each
+    term is tested with the regular expression that marks it in snippets,
+    which matches as the index does.
     """
     queue = table(PENDING_TABLE, column("article_id"))
     if session.execute(select(queue.c.article_id).limit(1)).first() is None:
