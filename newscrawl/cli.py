@@ -81,6 +81,7 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
     """Serve the bundled demo site on 127.0.0.1 and crawl it into the archive."""
     from archive import count_articles, open_archive
     from newscrawl.demo.server import DemoServer
+    from newscrawl.harvest import unstored_articles
     from newscrawl.spiders.cms import CmsSpider
 
     url = archive_url(db)
@@ -114,14 +115,20 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
     with sessions() as session:
         archived = count_articles(session)
     pages = int(stats.get("downloader/response_count", 0))
+    items = int(stats.get("newscrawl/items", 0))
+    unstored = unstored_articles(stats)  # committed counts, not items that reached the pipeline
     click.echo(
         f"crawled {pages} pages in {elapsed:.1f} s ({pages / elapsed:.0f} pages/s); "
-        f"{stats.get('newscrawl/items', 0)} articles stored, "
+        f"{items - unstored} articles stored, "
         f"{stats.get('newscrawl/soft_404', 0)} soft 404 skipped"
     )
     click.echo(f"archive: {db} holds {archived} articles; try: newsarchive --db {db} list")
-    if stats.get("finish_reason") != "finished" or not stats.get("newscrawl/items"):
+    if stats.get("finish_reason") != "finished" or not items:
         raise click.ClickException(f"the demo crawl did not finish: {stats.get('finish_reason')}")
+    if unstored:
+        raise click.ClickException(
+            f"{unstored} of {items} articles could not be stored in the archive (see the log)"
+        )
 
 
 @main.command()

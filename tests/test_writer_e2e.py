@@ -51,3 +51,40 @@ def test_demo_crawl_archives_and_indexes_everything(
     assert runs[0].stats["newscrawl/archive/new"] == len(expected)
     assert runs[0].stats["newscrawl/archive/indexed"] == len(expected)
     assert queued == 0 and indexed == len(expected)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("writer", ["process", "inline"])
+def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
+    tmp_path: Path, writer: str
+) -> None:
+    """The batch's error reaches the log through its item, in either mode; the demo
+    counts only committed articles and exits non-zero with one line."""
+    db = tmp_path / "archive.sqlite"
+    sessions = open_archive(str(db))
+    with sessions.begin() as session:  # one article the archive refuses: its batch fails
+        session.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN new.title = '年度盛典彩排花絮' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+            )
+        )
+    sessions.kw["bind"].dispose()
+    done = subprocess.run(
+        [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
+         "-s", "ARCHIVE_BATCH_SIZE=4"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "refused by test trigger" in done.stderr  # logged with the item that carried it
+    sessions = open_archive(str(db), create=False)
+    with sessions() as session:
+        archived = session.execute(text("SELECT count(*) FROM articles")).scalar_one()
+    sessions.kw["bind"].dispose()
+    expected = len(load_expected("http://127.0.0.1:1"))
+    assert 0 < archived < expected
+    assert f"; {archived} articles stored," in done.stdout
+    assert done.stderr.rstrip().endswith(
+        f"Error: {expected - archived} of {expected} articles could not be stored in the "
+        "archive (see the log)"
+    )
