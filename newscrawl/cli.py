@@ -81,7 +81,7 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
     """Serve the bundled demo site on 127.0.0.1 and crawl it into the archive."""
     from archive import count_articles, open_archive
     from newscrawl.demo.server import DemoServer
-    from newscrawl.harvest import unstored_articles
+    from newscrawl.pipelines import unstored_articles
     from newscrawl.spiders.cms import CmsSpider
 
     url = archive_url(db)

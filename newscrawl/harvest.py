@@ -28,6 +28,8 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from newscrawl.pipelines import unstored_articles
+
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
@@ -238,14 +240,6 @@ class _ItemErrors:
             value = getattr(failure, "value", None)
             if isinstance(value, BaseException):
                 self.first = error_line(getattr(value, "orig", None) or value)
-
-
-def unstored_articles(stats: Mapping[str, Any]) -> int:
-    """Articles that passed normalization but were not stored (new, updated or unchanged)."""
-    stored = sum(
-        _int(stats, f"newscrawl/archive/{kind}") for kind in ("new", "updated", "unchanged")
-    )
-    return max(0, _int(stats, "newscrawl/items") - stored)
 
 
 def _record_failure(url: str, stats: Mapping[str, Any], problem: str) -> None:

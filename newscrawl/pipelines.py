@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -68,6 +69,14 @@ def _as_deferred(future: Future[Stored]) -> Deferred[None]:
 
     future.add_done_callback(done)
     return deferred
+
+
+def unstored_articles(stats: Mapping[str, Any]) -> int:
+    """Articles that passed normalization but were not stored (new, updated or unchanged)."""
+    stored = sum(
+        int(stats.get(f"newscrawl/archive/{kind}") or 0) for kind in ("new", "updated", "unchanged")
+    )
+    return max(0, int(stats.get("newscrawl/items") or 0) - stored)
 
 
 def _empty(value: Any) -> bool:
@@ -279,6 +288,14 @@ class ArchivePipeline:
         """Close the run record with its status and stats (after the last flush)."""
         if self.sessions is None or self.run_id is None:
             return
+        lost = unstored_articles(self.stats.get_stats())
+        if lost:  # each batch's error was logged with its item; this is the total
+            logger.error(
+                "%d of %d articles could not be stored in the archive (errors above); "
+                "the next run fetches them again",
+                lost,
+                self.stats.get_value("newscrawl/items", 0),
+            )
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         with self.sessions.begin() as session:
             finish_run(

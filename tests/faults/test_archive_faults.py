@@ -586,7 +586,7 @@ def test_repeated_sigkill_at_random_moments_never_leaves_a_broken_archive(tmp_pa
 
 
 def test_unstored_articles_counts_what_passed_normalization_but_was_not_stored() -> None:
-    from newscrawl.harvest import unstored_articles
+    from newscrawl.pipelines import unstored_articles
 
     assert unstored_articles({}) == 0
     stored = {"newscrawl/items": 33, "newscrawl/archive/new": 30, "newscrawl/archive/updated": 3}
