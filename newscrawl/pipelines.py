@@ -197,18 +197,18 @@ class ArchivePipeline:
         (with a writer process the crawl goes on meanwhile)."""
         if isinstance(item, Gone):
             self.gone.append(item)
-            if len(self.buffer) + len(self.gone) >= self.batch_size:
-                await self._store_batch()
+            await self._store_if_full()
             raise DropItem(f"gone ({item.reason}): {item.url}", log_level="DEBUG")
         if isinstance(item, Article):
             self.buffer.append(item.to_dict())
-            if len(self.buffer) + len(self.gone) >= self.batch_size:
-                await self._store_batch()
+            await self._store_if_full()
         return item
 
-    async def _store_batch(self) -> None:
-        """:meth:`flush`, and with a writer process wait (not block) until it is committed:
-        the batch's failure reaches Scrapy through the item that filled it."""
+    async def _store_if_full(self) -> None:
+        """:meth:`flush` a full batch; with a writer process wait (not block) until it is
+        committed: the batch's failure reaches Scrapy through the item that filled it."""
+        if len(self.buffer) + len(self.gone) < self.batch_size:
+            return
         stored = self.flush()
         if self.writer_mode == "process":
             await maybe_deferred_to_future(stored)
