@@ -2,15 +2,24 @@
 
 Loaded once at spider open from the archive (``archive.iter_known_articles``):
 the start hosts' article URLs with two timestamps each, streamed and kept
-compact: the URLs due for a revisit as strings (they are all requested at
-start anyway), every known URL as an 8-byte hash in a sorted array
-(:class:`KnownUrls`). A site of a million archived articles costs a harvest
-8 MB, not the ~200 MB a dict of URL strings would. The spider asks it, for
-each article link, whether to request it (unknown, or known and due by the
-revisit schedule) and, for each list page, whether the page brought anything
-(an unknown or due article). Lists run newest first, so after
-``stop_after`` list pages in a row that brought nothing, the rest of that
-list's chain is old news and its pager is not followed.
+compact, so that a harvest's memory does not grow with the archive's size:
+
+- every known URL as an 8-byte hash in a sorted array (:class:`KnownUrls`),
+  sorted in runs and merged, never as a set of Python ints. A site of a
+  million archived articles costs a harvest 8 MB, not the ~200 MB a dict of
+  URL strings would;
+- the URLs due for a revisit as hashes too, and spooled to a temporary file
+  in the archive's order (:meth:`Incremental.due_urls`): the spider reads
+  them back as Scrapy has room for their requests. With the default
+  schedule a weekly harvest finds nearly every old article due; held as
+  strings and queued as requests at once, a million of them would take
+  gigabytes (measured: 2.2 KB each, ``benchmarks/MEMORY.md``).
+
+The spider asks it, for each article link, whether it is unknown, due or
+neither and, for each list page, whether the page brought anything (an
+unknown or due article). Lists run newest first, so after ``stop_after``
+list pages in a row that brought nothing, the rest of that list's chain is
+old news and its pager is not followed.
 
 Pure state, no Scrapy: the spider counts and logs.
 """
@@ -18,12 +27,14 @@ Pure state, no Scrapy: the spider counts and logs.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
+import tempfile
 import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from archive.queries import KnownArticle
@@ -38,15 +49,41 @@ def _url_hash(url: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
+#: Hashes sorted at a time while building :class:`KnownUrls`: sorting goes
+#: through Python ints (about 40 bytes each), so only this many exist at once.
+SORT_RUN = 1 << 16
+
+
+def _sorted_unique(values: Iterable[int], run: int = SORT_RUN) -> array[int]:
+    """``values`` sorted without repeats, as an array; sorted ``run`` at a time, then merged."""
+    runs: list[array[int]] = []
+    chunk = array("q")
+    for value in values:
+        chunk.append(value)
+        if len(chunk) >= run:
+            runs.append(array("q", sorted(chunk)))
+            chunk = array("q")
+    if chunk or not runs:
+        runs.append(array("q", sorted(chunk)))
+    unique = array("q")
+    previous: int | None = None
+    for value in runs[0] if len(runs) == 1 else heapq.merge(*runs):
+        if value != previous:
+            unique.append(value)
+            previous = value
+    return unique
+
+
 class KnownUrls:
     """A set of URLs kept as a sorted array of 64-bit hashes: 8 bytes each.
 
-    Membership is a binary search; built once, never changed.
+    Membership is a binary search; built once, never changed. Building holds
+    the hashes twice (16 bytes a URL) and one run of Python ints, whatever
+    the number of URLs.
     """
 
     def __init__(self, urls: Iterable[str] = ()) -> None:
-        hashes = array("q", map(_url_hash, urls))
-        self._hashes = array("q", sorted(set(hashes)))
+        self._hashes = _sorted_unique(map(_url_hash, urls))
 
     def __contains__(self, url: object) -> bool:
         if not isinstance(url, str):
@@ -86,21 +123,57 @@ class Incremental:
         self.stop_after = max(1, stop_after)
         moment = time.time() if now is None else now
         pairs = known.items() if isinstance(known, Mapping) else known
-        #: Known URLs due for a revisit in this run (requested at start).
-        self.due: set[str] = set()
+        self._spool: IO[bytes] | None = None
+        #: How many known URLs are due for a revisit in this run.
+        self.due_count = 0
 
         def urls() -> Iterator[str]:
             for url, (since, fetched) in pairs:
                 if due(moment - since, moment - fetched, schedule):
-                    self.due.add(url)
+                    self._spool_due(url)
                 yield url
 
         #: Every known URL, compact (see the module docstring).
         self.known = KnownUrls(urls())
+        #: The known URLs due for a revisit in this run, compact; :meth:`due_urls` lists them.
+        self.due = KnownUrls(self.due_urls())
 
     @classmethod
     def off(cls) -> Incremental:
         return cls({}, ())
+
+    def _spool_due(self, url: str) -> None:
+        if self._spool is None:
+            # Open for the whole harvest, closed by close(): no with-block spans that.
+            self._spool = tempfile.TemporaryFile(prefix="newscrawl-due-")  # noqa: SIM115
+        self._spool.write(url.encode("utf-8") + b"\n")
+        self.due_count += 1
+
+    def due_urls(self) -> Iterator[str]:
+        """The due URLs in the archive's order, read back from disk a block at a time.
+
+        Each call starts from the first; one call may pause while another
+        runs (each keeps its own position).
+        """
+        spool = self._spool
+        if spool is None:
+            return
+        spool.flush()
+        position = 0
+        while True:
+            spool.seek(position)
+            lines = spool.readlines(1 << 16)
+            if not lines:
+                return
+            position = spool.tell()
+            for line in lines:
+                yield line[:-1].decode("utf-8")
+
+    def close(self) -> None:
+        """Delete the due list's file (the spider closes it with the crawl)."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
 
     @property
     def active(self) -> bool:

@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import text
 
 from archive import find_article_id, iter_articles, list_runs, observations, open_archive
 from archive._display import sparkline
 from archive.queries import KnownArticle
+from newscrawl import incremental as incremental_module
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
-from newscrawl.incremental import Incremental, restrict_to
+from newscrawl.incremental import Incremental, KnownUrls, restrict_to
 from newscrawl.revisit import DEFAULT_SCHEDULE, Rule, due, parse_duration, parse_schedule
 
 BIN = Path(sys.executable).parent
@@ -336,7 +340,8 @@ def test_incremental_state_wants_unknown_and_due_links() -> None:
     }
     state = Incremental(known, DEFAULT, stop_after=2, now=now)
     assert state.active
-    assert state.due == {"http://s/new-ish"}
+    assert list(state.due_urls()) == ["http://s/new-ish"] and state.due_count == 1
+    assert "http://s/new-ish" in state.due and "http://s/old" not in state.due
     assert state.wanted("http://s/unknown") and state.wanted("http://s/new-ish")
     assert not state.wanted("http://s/old")
     assert not state.brings_something(["http://s/old"])
@@ -355,7 +360,7 @@ def test_sparkline() -> None:
 
 def test_known_urls_take_eight_bytes_each_and_stream_in() -> None:
     """A harvest of a big site holds hashes, not URL strings: memory that grows
-    8 bytes per archived article, with due URLs (requested anyway) as strings."""
+    8 bytes per archived article; the due URLs wait on disk."""
     now = 1_000_000_000.0
     count = 50_000
 
@@ -367,8 +372,85 @@ def test_known_urls_take_eight_bytes_each_and_stream_in() -> None:
 
     state = Incremental(restrict_to(stream(), {"s"}), DEFAULT, now=now)
     assert len(state.known) == count and state.known.nbytes == 8 * count
-    assert state.due == {f"http://s/show.php?id={n}" for n in range(0, count, 1000)}
+    due = [f"http://s/show.php?id={n}" for n in range(0, count, 1000)]
+    assert list(state.due_urls()) == due and state.due_count == len(due)
+    assert len(state.due) == len(due) and all(url in state.due for url in due)
     assert all(f"http://s/show.php?id={n}" in state.known for n in range(count))
     assert "http://elsewhere/show.php?id=1" not in state.known
     assert not any(f"http://s/show.php?id={n}" in state.known for n in range(count, count + 5000))
     assert not state.wanted("http://s/show.php?id=1") and state.wanted("http://s/show.php?id=1000")
+
+
+def test_known_urls_sorted_in_runs_match_one_sort() -> None:
+    """Built from many sort runs (merged, repeats dropped), the set is the same."""
+    urls = [f"http://s/show.php?id={n % 700}" for n in range(2_000)]  # each URL ~3 times
+    whole = KnownUrls(urls)
+    runs = incremental_module._sorted_unique(map(incremental_module._url_hash, urls), run=64)
+    assert len(whole) == 700
+    assert list(runs) == sorted({incremental_module._url_hash(u) for u in urls})
+    assert list(runs) == list(whole._hashes)
+    assert len(KnownUrls()) == 0 and not KnownUrls()
+
+
+def test_due_urls_are_read_back_from_disk_independently() -> None:
+    """Two readers of the due list each keep their place; close deletes the file."""
+    now = 1_000_000_000.0
+    known = {f"http://s/{n}": KnownArticle(now - HOUR, now - HOUR) for n in range(30_000)}
+    state = Incremental(known, DEFAULT, now=now)
+    assert state.due_count == 30_000
+    first, second = state.due_urls(), state.due_urls()
+    assert next(first) == "http://s/0" and next(second) == "http://s/0"
+    assert list(first)[-1] == "http://s/29999"
+    assert next(second) == "http://s/1"
+    state.close()
+    assert list(state.due_urls()) == []
+    assert list(Incremental.off().due_urls()) == [] and Incremental.off().due_count == 0
+
+
+@pytest.mark.e2e
+def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> None:
+    """300 due articles (gone from the site: 404) are all revisited and marked gone,
+    but Scrapy's scheduler never holds them all at once: start() reads them back
+    from disk as the engine has room, instead of queueing every Request at start."""
+    db = tmp_path / "archive.sqlite"
+    due_count = 300
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    probe = ["-s", "SCHEDULER=tests.scheduler_probe.PeakScheduler", "-s", "CONCURRENT_REQUESTS=2"]
+    with DemoServer(theme="phpmywind") as server:
+        first = run("newscrawl", "harvest", "--url", f"{server.base_url}/", "--db", str(db),
+                    *FAST, cwd=tmp_path)  # fmt: skip
+        assert first.returncode == 0, first.stderr[-2000:]
+        sessions = open_archive(str(db), create=False)
+        month_ago = (datetime.now(UTC) - timedelta(days=30)).isoformat(timespec="seconds")
+        with sessions.begin() as session:
+            site = session.execute(text("SELECT site FROM articles LIMIT 1")).scalar_one()
+            session.execute(
+                text(
+                    "INSERT INTO articles (site, url, body, first_seen_at, fetched_at, "
+                    "content_hash) VALUES (:site, :url, 'x', :at, :at, :hash)"
+                ),
+                [
+                    {"site": site, "url": f"{server.base_url}/show.php?cid=99&id={90000 + n}",
+                     "at": month_ago, "hash": f"{n:040d}"}
+                    for n in range(due_count)
+                ],
+            )  # fmt: skip
+        sessions.kw["bind"].dispose()
+        second = subprocess.run(
+            [str(BIN / "newscrawl"), "harvest", "--url", f"{server.base_url}/", "--db", str(db),
+             *FAST, "-s", "NEWSCRAWL_REVISIT=*=7d", *probe],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False, env=env,
+        )  # fmt: skip
+    assert second.returncode == 0, second.stdout + second.stderr[-2000:]
+    sessions = open_archive(str(db), create=False)
+    with sessions() as session:
+        stats = list_runs(session, limit=1)[0].stats
+        gone = session.execute(
+            text("SELECT count(*) FROM articles WHERE gone_at IS NOT NULL")
+        ).scalar_one()
+    sessions.kw["bind"].dispose()
+    assert stats["newscrawl/revisited"] == due_count
+    assert stats["newscrawl/gone"] == due_count and gone == due_count
+    assert stats["newscrawl/skipped_known"] > 0  # the 33 fetched ones: known, not due
+    # Queued all at once, the scheduler would have held every revisit.
+    assert 0 < stats["probe/scheduler_peak"] < due_count // 10

@@ -146,6 +146,7 @@ class CmsSpider(scrapy.Spider):
         spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
         spider.extractor = PageExtractor(crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS", 0))
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
+        crawler.signals.connect(spider.close_incremental, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         incremental, stop_after, schedule = cls.check_settings(crawler.settings)
@@ -202,7 +203,7 @@ class CmsSpider(scrapy.Spider):
             self.logger.info(
                 "incremental: %d known articles, %d due for a revisit",
                 len(state.known),
-                len(state.due),
+                state.due_count,
             )
         return state
 
@@ -216,12 +217,18 @@ class CmsSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
             else:
                 yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
-        # Due articles straight from the archive's list (known URLs, never enumerated ids).
-        for url in sorted(self.incremental.due):
-            if url not in self._requested:
-                self._requested.add(url)
-                self._count("revisited")
-                yield self._revisit(url)
+        # Due articles straight from the archive's list (known URLs, never enumerated
+        # ids), read back from disk as Scrapy has room: Scrapy drains start() into
+        # its scheduler as fast as it yields, so a weekly harvest of a big archive
+        # would otherwise hold every revisit's Request at once. They come after
+        # what the start pages lead to, and only from here: links to due articles
+        # are left to this loop (see _follow), so no set of them is kept.
+        engine = self.crawler.engine
+        for url in self.incremental.due_urls():
+            while engine is not None and engine.needs_backout():
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
+            self._count("revisited")
+            yield self._revisit(url)
 
     # -- navigation --------------------------------------------------------
 
@@ -242,6 +249,10 @@ class CmsSpider(scrapy.Spider):
             self._offsite_ports.add(netloc)
             self.logger.info("not followed, another site (port): %s", request.url)
         raise IgnoreRequest(f"another port than the start URLs': {netloc}")
+
+    def close_incremental(self) -> None:
+        """Delete the run's list of due articles (a temporary file)."""
+        self.incremental.close()
 
     def request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
         """Log and count a redirect the duplicate filter dropped.
@@ -276,7 +287,10 @@ class CmsSpider(scrapy.Spider):
     def _follow(
         self, links: Links, *, page: str | None = None, quiet: int = 0, barren: int = 0
     ) -> Iterator[scrapy.Request]:
-        """Requests for links not requested before (known articles only when due).
+        """Requests for links not requested before: unknown articles and list pages.
+
+        Known articles are never requested from here: those due for a revisit
+        come from :meth:`start`, the others are skipped.
 
         Every article page repeats the site's sidebar and navigation links;
         Scrapy's dupefilter would drop the repeats, but only after building,
@@ -323,20 +337,15 @@ class CmsSpider(scrapy.Spider):
         if stopped:
             self._count("list_stop_known")
             self.logger.info("list chain of %s: %d page(s) with nothing new, stop", page, quiet)
+        incremental = self.incremental
         for url in links.articles:
             if url not in requested:
                 requested.add(url)
-                if not self.incremental.wanted(url):
-                    self._count("skipped_known")
-                    continue
-                if url in self.incremental.known:
-                    # Due (or it would not be wanted): counted here when a list shows
-                    # it before start() reaches it in the archive's due list.
-                    if url in self.incremental.due:
-                        self._count("revisited")
-                    yield self._revisit(url)
-                else:
+                if url not in incremental.known:
                     yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+                elif url not in incremental.due:
+                    self._count("skipped_known")
+                # A due article: start() requests every one from the archive's list.
 
     def _revisit(self, url: str) -> scrapy.Request:
         """A known article's request: 404 and 410 reach ``parse_article`` (it may be gone)."""
