@@ -13,14 +13,17 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import re
 import resource
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 from scrapy.utils.project import get_project_settings
@@ -73,6 +76,68 @@ class BareSpider(scrapy.Spider):
         """Articles are only downloaded: the floor the full crawl is compared with."""
 
 
+class DescendantPeaks:
+    """Peak RSS (``VmHWM``) of this process's descendants, read from ``/proc`` once a second.
+
+    The extraction worker and the archive writer are forkserver children:
+    children of the forkserver, not of this process, so neither
+    ``RUSAGE_CHILDREN`` nor a wait sees them. ``VmHWM`` is each process's
+    own high-water mark, so keeping its last reading misses only what a
+    process grows in its last second. Reading once a second costs the crawl
+    process about 2 ms a second (one walk of ``/proc``).
+    """
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (command, VmHWM in KiB)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="rss-peaks", daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.read()
+
+    def read(self) -> None:
+        """One reading of every living descendant."""
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue  # ended meanwhile
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        mine = {os.getpid()}
+        grew = True
+        while grew:
+            found = {pid for pid, parent in parents.items() if parent in mine} - mine
+            grew = bool(found)
+            mine |= found
+        for pid in mine - {os.getpid()}:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    kb = int(line.split()[1])
+                    self.peaks[pid] = (command.decode(errors="replace").strip(), kb)
+
+    @property
+    def total_kb(self) -> int:
+        """The sum of every descendant's peak (an upper bound: peaks need not coincide)."""
+        return sum(kb for _command, kb in self.peaks.values())
+
+
 def run(
     spider: str,
     url: str,
@@ -104,14 +169,19 @@ def run(
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider if spider == "bare" else CmsSpider)
     process.crawl(crawler, start_urls=url)
+    descendants = DescendantPeaks()
+    # Also read once the crawl is idle, while the workers still run: a crawl
+    # shorter than the interval would otherwise see none of them.
+    crawler.signals.connect(descendants.read, signal=signals.spider_idle)
     started = time.perf_counter()
     cpu_started = time.process_time()
-    if profile:
-        profiler = cProfile.Profile()
-        profiler.runcall(process.start)
-        profiler.dump_stats(profile)
-    else:
-        process.start()
+    with descendants:
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(process.start)
+            profiler.dump_stats(profile)
+        else:
+            process.start()
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
     assert crawler.stats is not None
@@ -127,6 +197,10 @@ def run(
         "errors": stats.get("log_count/ERROR", 0),
         "finish_reason": stats.get("finish_reason"),
         "max_rss_kb": peak_rss_kb(),
+        # The worker processes (extraction, writer, their forkserver), each at its peak.
+        "descendants_rss_kb": descendants.total_kb,
+        "descendants": len(descendants.peaks),
+        "descendant_peaks_kb": sorted(kb for _command, kb in descendants.peaks.values()),
         "index_ms": stats.get("newscrawl/archive/index_ms", 0),
     }
 

@@ -62,6 +62,12 @@ def _rows(report: str) -> dict[str, str]:
     return rows
 
 
+def rows_note(report: str, measure: str) -> str:
+    """The note cell of one row of the results table."""
+    (line,) = [line for line in report.splitlines() if line.startswith(f"| {measure} |")]
+    return line.strip().strip("|").split("|")[2]
+
+
 def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     proc = subprocess.run(
@@ -87,6 +93,14 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
         assert re.fullmatch(r"[\d,.]+ pages/s", rows[crawl])
         (line,) = [line for line in report.splitlines() if line.startswith(f"| {crawl} |")]
         assert f"{ARTICLES}/{ARTICLES} archived, all fields correct" in line
+    # Worker modes count their worker processes' memory too (read from /proc).
+    for crawl in ("full crawl, extraction worker", "full crawl, worker + writer"):
+        (line,) = [line for line in report.splitlines() if line.startswith(f"| peak RSS {crawl} |")]
+        found = re.search(r"(\d+) MB with its (\d+) child processes", line)
+        assert found, line
+        assert int(found.group(2)) >= (3 if "writer" in crawl else 2), line
+        assert int(found.group(1)) > int(rows[f"peak RSS {crawl}"].split()[0]), line
+    assert "no worker process" in rows_note(report, "peak RSS full crawl")
     # Shares of the bare rate: our work costs something, so one process keeps less than all.
     one, two = float(rows["one-process ceiling"]), float(rows["two-core ceiling"])
     assert 0 < one < 1 and two > 0
