@@ -24,7 +24,8 @@ each day empty or showing the same articles again) ends there instead of never.
 Incremental harvests (``NEWSCRAWL_INCREMENTAL``, on by default once the
 archive holds articles of the start hosts): known articles are requested only
 when due by the revisit schedule (``NEWSCRAWL_REVISIT``; the due ones are
-requested at start, straight from the archive's list), and a list chain's
+requested from ``start()``, straight from the archive's list, as Scrapy has
+room for them, never from links), and a list chain's
 pager is not followed after ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES`` pages in a
 row that brought no unknown and no due article (lists run newest first).
 A revisit of a known article that answers 404 or 410, or a soft 404, yields
