@@ -9,15 +9,15 @@ compact, so that a harvest's memory does not grow with the archive's size:
   million archived articles costs a harvest 8 MB, not the ~200 MB a dict of
   URL strings would;
 - the URLs due for a revisit as hashes too, and spooled to a temporary file
-  in the archive's order (:meth:`Incremental.due_urls`): the spider reads
-  them back as Scrapy has room for their requests. With the default
+  (in ``TMPDIR``) in the archive's order (:meth:`Incremental.due_urls`): the
+  spider reads them back as Scrapy has room for their requests. With the default
   schedule a weekly harvest finds nearly every old article due; held as
   strings and queued as requests at once, a million of them would take
   gigabytes (measured: 2.2 KB each, ``benchmarks/MEMORY.md``).
 
 The spider asks it, for each article link, whether it is unknown, due or
 neither and, for each list page, whether the page brought anything (an
-unknown or due article). Lists run newest first, so after ``stop_after``
+unknown article: due ones are revisited from the archive's list anyway). Lists run newest first, so after ``stop_after``
 list pages in a row that brought nothing, the rest of that list's chain is
 old news and its pager is not followed.
 
@@ -143,6 +143,11 @@ class Incremental:
         return cls({}, ())
 
     def _spool_due(self, url: str) -> None:
+        if "\n" in url or "\r" in url:
+            # One URL a line: an archived URL with a line break (crawled ones never
+            # have one; an imported archive might) is not revisited.
+            logger.warning("not revisited, a line break in its URL: %r", url)
+            return
         if self._spool is None:
             # Open for the whole harvest, closed by close(): no with-block spans that.
             self._spool = tempfile.TemporaryFile(prefix="newscrawl-due-")  # noqa: SIM115
@@ -184,8 +189,14 @@ class Incremental:
         return url not in self.known or url in self.due
 
     def brings_something(self, article_urls: Iterable[str]) -> bool:
-        """Does a list page with these article links show an unknown or a due article?"""
-        return any(self.wanted(url) for url in article_urls)
+        """Does a list page with these article links show an unknown article?
+
+        Due articles do not count: the spider revisits every one of them from
+        the archive's list, so a list page showing them brings nothing the
+        harvest would not fetch anyway, and a weekly harvest (nearly every old
+        article due) must still stop paging at known articles.
+        """
+        return any(url not in self.known for url in article_urls)
 
     def stops(self, quiet_streak: int) -> bool:
         """After this many list pages in a row that brought nothing, stop paging."""

@@ -211,6 +211,20 @@ def test_everything_due_refetches_every_article_once(series: Series) -> None:
 
 
 @pytest.mark.e2e
+def test_due_articles_do_not_keep_lists_paging(series: Series) -> None:
+    """With every article due, lists are read as far as with none due: the due
+    ones come from the archive's list, so a list page showing them brings nothing."""
+
+    def lists(name: str) -> list[str]:
+        return sorted(
+            path for path in series.harvests[name].fetched if path.startswith("/list.php")
+        )
+
+    assert lists("all_due") == lists("nothing_due")
+    assert series.harvests["all_due"].stats["newscrawl/list_stop_known"] >= 1
+
+
+@pytest.mark.e2e
 def test_history_shows_the_observations_in_time_order(series: Series) -> None:
     url = next(u for u in series.views_after["first"] if u.endswith("id=613"))
     folder = series.db.parent
@@ -345,6 +359,8 @@ def test_incremental_state_wants_unknown_and_due_links() -> None:
     assert state.wanted("http://s/unknown") and state.wanted("http://s/new-ish")
     assert not state.wanted("http://s/old")
     assert not state.brings_something(["http://s/old"])
+    # Due ones are revisited from the archive's list: they keep no list paging.
+    assert not state.brings_something(["http://s/old", "http://s/new-ish"])
     assert state.brings_something(["http://s/old", "http://s/unknown"])
     assert not state.stops(1) and state.stops(2)
     off = Incremental.off()
@@ -390,6 +406,16 @@ def test_known_urls_sorted_in_runs_match_one_sort() -> None:
     assert list(runs) == sorted({incremental_module._url_hash(u) for u in urls})
     assert list(runs) == list(whole._hashes)
     assert len(KnownUrls()) == 0 and not KnownUrls()
+
+
+def test_a_due_url_with_a_line_break_is_left_out_not_split() -> None:
+    """The due list holds one URL a line: one with a line break (never crawled so,
+    an imported archive might hold one) is skipped, not read back as two."""
+    now = 1_000_000_000.0
+    due_now = KnownArticle(now - HOUR, now - HOUR)
+    state = Incremental({"http://s/a\nb": due_now, "http://s/c": due_now}, DEFAULT, now=now)
+    assert list(state.due_urls()) == ["http://s/c"] and state.due_count == 1
+    assert "http://s/c" in state.due and "http://s/a" not in state.due
 
 
 def test_due_urls_are_read_back_from_disk_independently() -> None:

@@ -27,7 +27,7 @@ when due by the revisit schedule (``NEWSCRAWL_REVISIT``; the due ones are
 requested from ``start()``, straight from the archive's list, as Scrapy has
 room for them, never from links), and a list chain's
 pager is not followed after ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES`` pages in a
-row that brought no unknown and no due article (lists run newest first).
+row that brought no unknown article (lists run newest first).
 A revisit of a known article that answers 404 or 410, or a soft 404, yields
 a :class:`~newscrawl.items.Gone` item: the archive marks the article gone.
 """
@@ -221,15 +221,24 @@ class CmsSpider(scrapy.Spider):
         # Due articles straight from the archive's list (known URLs, never enumerated
         # ids), read back from disk as Scrapy has room: Scrapy drains start() into
         # its scheduler as fast as it yields, so a weekly harvest of a big archive
-        # would otherwise hold every revisit's Request at once. They come after
-        # what the start pages lead to, and only from here: links to due articles
-        # are left to this loop (see _follow), so no set of them is kept.
+        # would otherwise hold every revisit's Request at once. Once the downloader
+        # is full they wait until the scheduler is empty, so discovery goes first.
+        # They come only from here: links to due articles are left to this loop
+        # (see _follow), so no set of them is kept.
+        starts = {urls.canonical_url(url) for url in self.start_urls}
         engine = self.crawler.engine
         for url in self.incremental.due_urls():
+            if url in starts:
+                continue  # requested above already
             while engine is not None and engine.needs_backout():
                 await self.crawler.signals.wait_for(signals.scheduler_empty)
+            try:
+                request = self._revisit(url)
+            except ValueError as exc:  # a URL Scrapy refuses must not end start()
+                self.logger.warning("not revisited, %s: %r", exc, url)
+                continue
             self._count("revisited")
-            yield self._revisit(url)
+            yield request
 
     # -- navigation --------------------------------------------------------
 
