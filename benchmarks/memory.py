@@ -23,24 +23,20 @@ which no step here reads.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import text
 
 from archive import open_archive
 from benchmarks.report import machine
+from benchmarks.run import run_crawler
 from benchmarks.server import SiteServer
 from benchmarks.site import build_site
-
-REPO = Path(__file__).resolve().parent.parent
 
 _FILL = """
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
@@ -87,13 +83,7 @@ def fill(url: str, base: str, count: int, *, due: bool, offset: int) -> None:
 
 
 def crawl(base: str, archive: str, out: Path, known: int, due: int) -> Crawl:
-    command = [sys.executable, "-m", "benchmarks.crawl_runner", "cms", base + "/", str(out)]
-    command += ["--archive", archive]
-    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
-    if proc.returncode != 0 or not out.exists():
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"crawl failed (exit {proc.returncode})")
-    result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    result = run_crawler("cms", base, out, archive)
     return Crawl(
         known=known,
         due=due,

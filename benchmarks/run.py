@@ -44,8 +44,24 @@ def crawl(
     tag = f"{spider}-profiled" if profile else spider
     if settings:
         tag += "-" + "-".join(setting.replace("=", "_") for setting in settings)
-    out = workdir / f"{tag}.json"
     archive = f"sqlite:///{workdir / f'{tag}.sqlite'}"
+    result = run_crawler(spider, base_url, workdir / f"{tag}.json", archive, profile, settings)
+    result["archive"] = archive
+    return result
+
+
+def run_crawler(
+    spider: str,
+    base_url: str,
+    out: Path,
+    archive: str,
+    profile: Path | None = None,
+    settings: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """``benchmarks.crawl_runner`` in a subprocess into ``archive``; the figures it wrote to ``out``.
+
+    A failed crawl prints its stderr and ends the benchmark.
+    """
     command = [sys.executable, "-m", "benchmarks.crawl_runner", spider, base_url + "/", str(out)]
     command += ["--archive", archive]
     if profile is not None:
@@ -57,7 +73,6 @@ def crawl(
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"{spider} crawl failed (exit {proc.returncode})")
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    result["archive"] = archive
     return result
 
 

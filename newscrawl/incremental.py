@@ -17,9 +17,10 @@ compact, so that a harvest's memory does not grow with the archive's size:
 
 The spider asks it, for each article link, whether it is unknown, due or
 neither and, for each list page, whether the page brought anything (an
-unknown article: due ones are revisited from the archive's list anyway). Lists run newest first, so after ``stop_after``
-list pages in a row that brought nothing, the rest of that list's chain is
-old news and its pager is not followed.
+unknown article: due ones are revisited from the archive's list anyway).
+Lists run newest first, so after ``stop_after`` list pages in a row that
+brought nothing, the rest of that list's chain is old news and its pager is
+not followed.
 
 Pure state, no Scrapy: the spider counts and logs.
 """
@@ -124,8 +125,6 @@ class Incremental:
         moment = time.time() if now is None else now
         pairs = known.items() if isinstance(known, Mapping) else known
         self._spool: IO[bytes] | None = None
-        #: How many known URLs are due for a revisit in this run.
-        self.due_count = 0
 
         def urls() -> Iterator[str]:
             for url, (since, fetched) in pairs:
@@ -152,7 +151,11 @@ class Incremental:
             # Open for the whole harvest, closed by close(): no with-block spans that.
             self._spool = tempfile.TemporaryFile(prefix="newscrawl-due-")  # noqa: SIM115
         self._spool.write(url.encode("utf-8") + b"\n")
-        self.due_count += 1
+
+    @property
+    def due_count(self) -> int:
+        """How many known URLs are due for a revisit in this run (archived URLs are unique)."""
+        return len(self.due)
 
     def due_urls(self) -> Iterator[str]:
         """The due URLs in the archive's order, read back from disk a block at a time.
