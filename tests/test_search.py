@@ -27,7 +27,7 @@ from archive.filters import ArticleFilters
 from archive.fts import pending, prepare
 from archive.models import Article, ArticleVersion
 from archive.queries import period_bound
-from archive.search import SearchError, parse_query, search_articles
+from archive.search import _TOKEN, SearchError, parse_query, search_articles
 
 SITE_A, SITE_B = "news.example-a.cn", "www.example-b.cn"
 
@@ -412,19 +412,54 @@ def test_reindex_rebuilds_the_same_index(tmp_path: Path) -> None:
     factory.kw["bind"].dispose()
 
 
-def test_index_text_spaces_out_chinese_only() -> None:
-    assert prepare("裁员AI内容ＡＢＣ１２") == " 裁 员 AI 内 容 ABC12"
+def _tokens_by_fts5(texts: list[str]) -> list[list[tuple[str, int]]]:
+    """Each text's (token, position) pairs as FTS5 indexes them, with the archive's tokenizer."""
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(body, tokenize='{fts.TOKENIZER}')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    db.executemany("INSERT INTO t(rowid, body) VALUES (?, ?)", enumerate(texts, 1))
+    found: list[list[tuple[str, int]]] = [[] for _ in texts]
+    for term, doc, offset in db.execute("SELECT term, doc, offset FROM v ORDER BY doc, offset"):
+        found[doc - 1].append((term, offset))
+    db.close()
+    return found
 
 
-@given(st.text(alphabet="裁员图书馆𠀀ぁアㄅ，。 AIab12ＡＢ１２_-\n한é", max_size=60))
-def test_index_text_is_unchanged_by_the_faster_preparation(value: str) -> None:
-    """The delete trigger recomputes indexed tokens: the preparation must give
-    exactly what revision 0004 indexed (every CJK run replaced by its characters
-    spaced out, between spaces)."""
+def _revision_0004(value: str) -> str:
+    """The text revision 0004 indexed: every CJK run spaced out, between spaces."""
     halfwidth = value.translate(fts._TO_HALFWIDTH)
-    spaced = fts._CJK_RUN.sub(lambda run: " " + " ".join(run.group()) + " ", halfwidth)
-    assert prepare(value) == spaced
-    assert prepare("ｗｅｉｂｏ，微博") == "weibo， 微 博 "
+    return fts._CJK_RUN.sub(lambda run: " " + " ".join(run.group()) + " ", halfwidth)
+
+
+def test_index_text_spaces_out_chinese_only() -> None:
+    assert _TOKEN.findall(prepare("裁员AI内容ＡＢＣ１２，don't 3.14")) == [
+        "裁", "员", "AI", "内", "容", "ABC12", "don", "t", "3", "14",
+    ]  # fmt: skip
+    assert _TOKEN.findall(prepare("ｗｅｉｂｏ，微博")) == ["weibo", "微", "博"]
+
+
+@given(
+    st.text(
+        alphabet="裁员图书馆𠀀ぁアㄅ，。、“”《》…—· \u3000\u00a0\t\n\x00AIab12ＡＢ１２_-'.()é\u0301"
+        "한😀\ue000\u200b©¥",
+        max_size=60,
+    )
+)
+def test_index_text_gives_the_tokens_revision_0004_indexed(value: str) -> None:
+    """The delete trigger recomputes indexed tokens: the preparation must give
+    exactly the tokens, at the same positions, that revision 0004's text gave
+    FTS5's tokenizer, and the same query tokens to :mod:`archive.search`."""
+    before = _revision_0004(value)
+    assert _tokens_by_fts5([prepare(value)]) == _tokens_by_fts5([before])
+    assert _TOKEN.findall(prepare(value)) == _TOKEN.findall(before)
+
+
+def test_index_text_beyond_the_bmp_takes_the_general_path() -> None:
+    value = "裁员𠀀图书 AI"
+    assert prepare(value) == _revision_0004(value)
+
+
+def test_query_terms_split_into_index_tokens() -> None:
     assert [term.tokens for term in parse_query('人气 "weak market" C++')] == [
         ("人", "气"),
         ("weak", "market"),
