@@ -440,8 +440,10 @@ def test_index_text_spaces_out_chinese_only() -> None:
 
 @given(
     st.text(
-        alphabet="裁员图书馆𠀀ぁアㄅ，。、“”《》…—· \u3000\u00a0\t\n\x00AIab12ＡＢ１２_-'.()é\u0301"
-        "한😀\ue000\u200b©¥",
+        # Every character the preparation treats as a separator (the regex class
+        # without its escapes), beside CJK, words and odd characters.
+        alphabet=fts._SEPARATORS.replace("\\", "")
+        + "裁员图书馆𠀀ぁアㄅ\x00AIab12ＡＢ１２_é\u0301한😀\ue000\u200b©¥\\",
         max_size=60,
     )
 )
@@ -452,6 +454,16 @@ def test_index_text_gives_the_tokens_revision_0004_indexed(value: str) -> None:
     before = _revision_0004(value)
     assert _tokens_by_fts5([prepare(value)]) == _tokens_by_fts5([before])
     assert _TOKEN.findall(prepare(value)) == _TOKEN.findall(before)
+
+
+def test_every_separator_leaves_the_tokens_as_revision_0004_had_them() -> None:
+    """FTS5's tokenizer, not Python's idea of punctuation, decides what a separator is."""
+    separators = sorted(set(fts._SEPARATORS.replace("\\", "")))
+    texts = [f"ab{c}cd{c}裁{c}员{c}12{c}{c}é" for c in separators]
+    assert len(texts) > 40
+    assert _tokens_by_fts5([prepare(t) for t in texts]) == _tokens_by_fts5(
+        [_revision_0004(t) for t in texts]
+    )
 
 
 def test_index_text_beyond_the_bmp_takes_the_general_path() -> None:
