@@ -175,6 +175,7 @@ def run(
     crawler.signals.connect(descendants.read, signal=signals.spider_idle)
     started = time.perf_counter()
     cpu_started = time.process_time()
+    machine_started = machine_busy_seconds()
     with descendants:
         if profile:
             profiler = cProfile.Profile()
@@ -184,12 +185,15 @@ def run(
             process.start()
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
+    machine_seconds = machine_busy_seconds() - machine_started
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()
     return {
         "spider": spider,
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,  # of the crawl process alone, all its threads
+        # Every core's busy time meanwhile: the crawl, its workers, the site's server.
+        "machine_cpu_seconds": machine_seconds,
         "elapsed_stat": stats.get("elapsed_time_seconds"),
         "responses": stats.get("downloader/response_count", 0),
         "status_200": stats.get("downloader/response_status_count/200", 0),
@@ -203,6 +207,26 @@ def run(
         "descendant_peaks_kb": sorted(kb for _command, kb in descendants.peaks.values()),
         "index_ms": stats.get("newscrawl/archive/index_ms", 0),
     }
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have been busy since boot (``/proc/stat``), 0.0 if unknown.
+
+    Busy is user, nice, system, irq and softirq time; idle, I/O wait and
+    steal (another guest's use of this machine's host) are not. The
+    difference over a crawl is the CPU the crawl took in every process it
+    started, which no rusage of this process can see (see :class:`DescendantPeaks`),
+    plus the little the site's server and the machine's own housekeeping take.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return 0.0
+    if not fields or fields[0] != "cpu":
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_kb() -> int:

@@ -49,6 +49,8 @@ EXPECTED_ROWS = (
     "our CPU per page",
     "one-process ceiling",
     "two-core ceiling",
+    "machine CPU per page, worker + writer",
+    "two-core ceiling, measured",
 )
 
 
@@ -108,6 +110,16 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
     # Shares of the bare rate: our work costs something, so one process keeps less than all.
     one, two = float(rows["one-process ceiling"]), float(rows["two-core ceiling"])
     assert 0 < one < 1 and two > 0
+    # Every process's CPU: more than the crawl process's own (its workers start and work).
+    (line,) = [
+        line for line in report.splitlines() if line.startswith("| full crawl, worker + writer |")
+    ]
+    found = re.search(r"crawl process CPU ([\d.]+) ms/page", line)
+    assert found, line
+    crawl_ms = float(found.group(1))
+    machine_ms = float(rows["machine CPU per page, worker + writer"].split()[0])
+    assert machine_ms > crawl_ms
+    assert 0 < float(rows["two-core ceiling, measured"]) <= 1
     assert "archive complete" in proc.stdout  # the report is printed too
     assert "each crawl ran 2 times, interleaved" in report
 
