@@ -284,7 +284,8 @@ def _budget_rows(
             "two-core ceiling",
             f"{bare_cpu / busiest:.3f}",
             f"bare CPU / max(crawl process with worker + writer {_ms(crawl_cpu)}, "
-            "(that + ours) / 2): the most two cores can keep (target 0.85)",
+            "(that + ours) / 2): the most two cores could keep if the processes cost each "
+            "other nothing (target 0.85)",
         ),
     ]
     machine = float(both.get("machine_cpu_seconds") or 0) / max(1, int(both["responses"]))
