@@ -34,9 +34,10 @@ given the tokens it indexed, so the delete and update triggers of an
 registers on every connection it opens. A tool that updates or deletes
 articles without it (the ``sqlite3`` shell) fails with "no such function"
 instead of corrupting the index; reading needs nothing. So the tokens
-:func:`prepare` gives must not change without a migration that rebuilds the index (:func:`rebuild`,
-also ``newsarchive reindex``), and a migration that rebuilds ``articles``
-itself (Alembic's batch mode) must call :func:`create_triggers` again.
+:func:`prepare` gives must not change without a migration that rebuilds the
+index (:func:`rebuild`, also ``newsarchive reindex``), and a migration that
+rebuilds ``articles`` itself (Alembic's batch mode) must call
+:func:`create_triggers` again.
 
 PostgreSQL has no FTS5; :mod:`archive.search` searches it with substring
 matching instead (see there), so this module is SQLite only.
@@ -55,12 +56,14 @@ from sqlalchemy.orm import Session
 #: The full-text table; Datasette finds it by its ``content="articles"``.
 FTS_TABLE = "articles_fts"
 
-#: Characters written without spaces between words: CJK ideographs (with
-#: extensions and compatibility forms), kana, bopomofo. Each is its own token.
-_CJK_RUN = re.compile(
-    "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
+#: Characters written without spaces between words, as ranges for a regex
+#: class: CJK ideographs (with extensions and compatibility forms), kana,
+#: bopomofo. Each is its own token.
+CJK_CHARS = (
+    "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 )
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 _CJK_SPLIT = re.compile(f"({_CJK_RUN.pattern})")
 
 #: Characters that are never part of a token, for FTS5's ``unicode61`` (whose
@@ -75,17 +78,17 @@ _SEPARATORS = (
 )  # fmt: skip
 #: Runs of everything else that is not CJK: words and numbers (``AI``,
 #: ``2026``), kept whole as the index has always had them.
-_WORD_SPLIT = re.compile(f"([^{_CJK_RUN.pattern[1:-2]}{_SEPARATORS}]+)")
+_WORD_SPLIT = re.compile(f"([^{CJK_CHARS}{_SEPARATORS}]+)")
 
 #: The SQL function the triggers call to prepare text for the index.
 FUNCTION = "newscrawl_fts_text"
 
-#: ``rowid`` is ``articles.id``; two columns so a title hit can weigh more.
-#: ``content="articles"`` in double quotes: the form Datasette's detection
-#: looks for (``content='articles'`` would not be found).
 #: FTS5's tokenizer for the prepared text: Unicode letters and numbers, case and
 #: diacritics folded.
 TOKENIZER = "unicode61 remove_diacritics 2"
+#: ``rowid`` is ``articles.id``; two columns so a title hit can weigh more.
+#: ``content="articles"`` in double quotes: the form Datasette's detection
+#: looks for (``content='articles'`` would not be found).
 _CREATE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     'title, body, content="articles", content_rowid="id", '

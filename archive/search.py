@@ -49,7 +49,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.functions import Function
 
 from archive.filters import ArticleFilters
-from archive.fts import FTS_TABLE, MATCH_FUNCTION, PENDING_TABLE, has_index, prepare
+from archive.fts import CJK_CHARS, FTS_TABLE, MATCH_FUNCTION, PENDING_TABLE, has_index, prepare
 from archive.models import Article
 
 #: Weights of the title and body columns in BM25.
@@ -60,8 +60,7 @@ RANK_WINDOW = 5000
 SNIPPET_BEFORE, SNIPPET_LENGTH = 24, 96
 
 _TOKEN = re.compile(r"[^\W_]+")
-_CJK_CHAR = re.compile("[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
-                       "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")  # fmt: skip
+_CJK_CHAR = re.compile(f"[{CJK_CHARS}]")
 _QUOTED_OR_BARE = re.compile(r'"([^"]*)"|(\S+)')
 
 

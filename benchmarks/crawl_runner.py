@@ -41,6 +41,9 @@ CRAWL_SETTINGS: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
 }
 
+#: The crawl modes whose storing and indexing run in a writer process.
+WRITER_MODES = ("cms-writer", "cms-both")
+
 _LIST = re.compile(r"/list\.php\?")
 _SHOW = re.compile(r"/show\.php\?")
 
@@ -159,7 +162,7 @@ def run(
         # cms-both: both (three processes on the machine's cores).
         pooled = spider in ("cms-pool", "cms-both")
         overrides["NEWSCRAWL_EXTRACT_WORKERS"] = 1 if pooled else 0
-        written = spider in ("cms-writer", "cms-both")
+        written = spider in WRITER_MODES
         overrides["ARCHIVE_WRITER"] = "process" if written else "inline"
         if not archive:
             raise SystemExit("the cms crawl needs --archive")

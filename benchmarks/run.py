@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.check import FIELDS, CheckResult, check_archive
+from benchmarks.crawl_runner import WRITER_MODES
 from benchmarks.micro import MicroResult, run_micro
 from benchmarks.report import Row, render
 from benchmarks.server import Ceiling, SiteServer, measure_ceiling
@@ -128,7 +129,7 @@ def _crawl_rows(
     index_s = float(result.get("index_ms", 0)) / 1000
     # Inline, catching the index up holds the crawl; a writer process does it
     # while the crawl goes on, so there it is not a part of the crawl's time.
-    if result.get("spider") in ("cms-writer", "cms-both"):
+    if result.get("spider") in WRITER_MODES:
         index = f"the writer process spent {index_s:.1f} s catching the search index up"
     else:
         index = f"of which {index_s:.1f} s catching the search index up"
