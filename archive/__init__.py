@@ -5,6 +5,7 @@ pipeline, the ``newsarchive`` CLI and any script use the same functions, each
 taking a Session whose transaction the caller owns.
 """
 
+from archive.checkpoint import WalCheckpointer
 from archive.contract import ARTICLE_KEYS
 from archive.db import ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
 from archive.fts import index_pending
@@ -52,6 +53,7 @@ __all__ = [
     "StoreResult",
     "TopArticle",
     "VersionRow",
+    "WalCheckpointer",
     "archive_stats",
     "article_state",
     "article_versions",

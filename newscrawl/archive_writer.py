@@ -7,6 +7,11 @@ writer process, started from a clean interpreter (forkserver), stores the
 batches in the order they were handed over; with ``"inline"`` the crawl
 process stores them itself, waiting.
 
+Where the batches are stored, a :class:`~archive.WalCheckpointer` copies the
+write-ahead log back into the SQLite file on a thread, after each
+transaction (``ARCHIVE_CHECKPOINT = "thread"``, the default), instead of
+inside the commit that fills it (``"commit"``, SQLite's own way).
+
 The batch is committed first, then the full-text index catches up in a
 second transaction: a failure to index never loses stored articles (they
 stay queued, and the next catch-up indexes them).
@@ -19,10 +24,12 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import index_pending, mark_gone, open_archive, store_articles
+from archive import WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
 
 #: Per writer process: the archive's sessionmaker, opened on the first batch.
 _opened: dict[str, sessionmaker[Session]] = {}
+#: Per writer process: the archive's background checkpointer, if it has one.
+_checkpointers: dict[str, WalCheckpointer] = {}
 
 
 class Stored(NamedTuple):
@@ -66,20 +73,38 @@ def store_batch(
     return stored._replace(indexed=caught_up.indexed, index_seconds=caught_up.index_seconds)
 
 
-def _sessions(url: str) -> sessionmaker[Session]:
+def _sessions(url: str, checkpoint_thread: bool = True) -> sessionmaker[Session]:
     sessions = _opened.get(url)
     if sessions is None:
         sessions = _opened[url] = open_archive(url)
+        checkpointer = WalCheckpointer.start(sessions.kw["bind"]) if checkpoint_thread else None
+        if checkpointer is not None:
+            _checkpointers[url] = checkpointer
     return sessions
 
 
 def store_in_writer(
-    url: str, batch: list[dict[str, Any]], gone: list[tuple[str, str, str]], index: bool = True
+    url: str,
+    batch: list[dict[str, Any]],
+    gone: list[tuple[str, str, str]],
+    index: bool = True,
+    checkpoint_thread: bool = True,
 ) -> Stored:
     """:func:`store_batch` in the writer process, on its own connection to ``url``."""
-    return store_batch(_sessions(url), batch, gone, index=index)
+    return store_batch(_sessions(url, checkpoint_thread), batch, gone, index=index)
 
 
-def index_in_writer(url: str) -> Stored:
+def index_in_writer(url: str, checkpoint_thread: bool = True) -> Stored:
     """:func:`index_queued` in the writer process."""
-    return index_queued(_sessions(url))
+    return index_queued(_sessions(url, checkpoint_thread))
+
+
+def close_in_writer(url: str) -> None:
+    """Finish the writer process's checkpoint and close its connections to ``url``
+    (the last one to close folds the write-ahead log into the file)."""
+    checkpointer = _checkpointers.pop(url, None)
+    if checkpointer is not None:
+        checkpointer.close()
+    sessions = _opened.pop(url, None)
+    if sessions is not None:
+        sessions.kw["bind"].dispose()

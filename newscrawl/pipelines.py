@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import fields
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -23,9 +23,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred, succeed
 
-from archive import finish_run, mask_url, open_archive, start_run
+from archive import WalCheckpointer, finish_run, mask_url, open_archive, start_run
 from newscrawl.archive_writer import (
     Stored,
+    close_in_writer,
     index_in_writer,
     index_queued,
     store_batch,
@@ -42,16 +43,27 @@ TRACKED_FIELDS = tuple(
 )
 
 
-def archive_settings(settings: Any) -> tuple[str, bool]:
-    """``ARCHIVE_WRITER`` and whether ``ARCHIVE_INDEX`` is ``batch``; raises ``ValueError``
-    with a one-line message (the commands check it before crawling)."""
+class ArchiveSettings(NamedTuple):
+    """How the archive pipeline runs its transactions (``ARCHIVE_*`` settings)."""
+
+    writer: str  # ARCHIVE_WRITER: "inline" or "process"
+    index_each_batch: bool  # ARCHIVE_INDEX == "batch"
+    checkpoint_thread: bool  # ARCHIVE_CHECKPOINT == "thread"
+
+
+def archive_settings(settings: Any) -> ArchiveSettings:
+    """``ARCHIVE_WRITER``, ``ARCHIVE_INDEX`` and ``ARCHIVE_CHECKPOINT``, checked; raises
+    ``ValueError`` with a one-line message (the commands check them before crawling)."""
     mode = str(settings.get("ARCHIVE_WRITER", "inline"))
     if mode not in ("inline", "process"):
         raise ValueError(f"ARCHIVE_WRITER must be inline or process, not {mode!r}")
     index = str(settings.get("ARCHIVE_INDEX", "batch"))
     if index not in ("batch", "close"):
         raise ValueError(f"ARCHIVE_INDEX must be batch or close, not {index!r}")
-    return mode, index == "batch"
+    checkpoint = str(settings.get("ARCHIVE_CHECKPOINT", "thread"))
+    if checkpoint not in ("thread", "commit"):
+        raise ValueError(f"ARCHIVE_CHECKPOINT must be thread or commit, not {checkpoint!r}")
+    return ArchiveSettings(mode, index == "batch", checkpoint == "thread")
 
 
 def _as_deferred(future: Future[Stored]) -> Deferred[None]:
@@ -152,6 +164,8 @@ class ArchivePipeline:
         self.crawler: Crawler | None = None
         self.writer_mode = "inline"
         self.index_each_batch = True
+        self.checkpoint_thread = True
+        self.checkpointer: WalCheckpointer | None = None
         self.writer: ProcessPoolExecutor | None = None
         self.pending: list[Future[Stored]] = []
 
@@ -169,12 +183,16 @@ class ArchivePipeline:
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         pipeline.crawler = crawler
-        pipeline.writer_mode, pipeline.index_each_batch = archive_settings(crawler.settings)
+        pipeline.writer_mode, pipeline.index_each_batch, pipeline.checkpoint_thread = (
+            archive_settings(crawler.settings)
+        )
         return pipeline
 
     def open_spider(self) -> None:
         self.sessions = open_archive(self.url)
         logger.info("archiving into %s", mask_url(self.url))
+        if self.writer_mode == "inline" and self.checkpoint_thread:
+            self.checkpointer = WalCheckpointer.start(self.sessions.kw["bind"])
         spider = self.crawler.spider if self.crawler is not None else None
         site = getattr(spider, "site_key", None)
         with self.sessions.begin() as session:
@@ -229,7 +247,7 @@ class ArchivePipeline:
             self._count(store_batch(self.sessions, batch, gone, index=self.index_each_batch))
             return succeed(None)
         future = self._writer().submit(
-            store_in_writer, self.url, batch, gone, self.index_each_batch
+            store_in_writer, self.url, batch, gone, self.index_each_batch, self.checkpoint_thread
         )
         # Counted on the executor's thread as soon as the batch is committed:
         # only that thread writes these stats keys during the crawl.
@@ -279,7 +297,20 @@ class ArchivePipeline:
             if tail is not None:
                 tail.result()
             if not self.index_each_batch:
-                self._count(self.writer.submit(index_in_writer, self.url).result())
+                self._count(
+                    self.writer.submit(index_in_writer, self.url, self.checkpoint_thread).result()
+                )
+        finally:
+            self._close_writer()
+
+    def _close_writer(self) -> None:
+        """Let the writer process finish its WAL checkpoint and close the archive, then
+        stop it. A writer that died has nothing left to close: its error was raised."""
+        assert self.writer is not None
+        try:
+            self.writer.submit(close_in_writer, self.url).result()
+        except Exception as exc:  # noqa: BLE001 - the batch's own error is the one to raise
+            logger.debug("writer process could not close the archive: %s", exc)
         finally:
             self.writer.shutdown(wait=True)
             self.writer = None
@@ -305,6 +336,9 @@ class ArchivePipeline:
                 finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 stats={**self.stats.get_stats(), "finish_reason": reason},
             )
+        if self.checkpointer is not None:
+            self.checkpointer.close()
+            self.checkpointer = None
         bind = self.sessions.kw.get("bind")
         if bind is not None:
             bind.dispose()

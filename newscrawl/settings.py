@@ -6,6 +6,7 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``ARCHIVE_BATCH_SIZE``: items stored per transaction.
 - ``ARCHIVE_WRITER``: ``inline`` or ``process`` (a writer process stores the batches).
 - ``ARCHIVE_INDEX``: ``batch`` or ``close``: when the full-text index catches up.
+- ``ARCHIVE_CHECKPOINT``: ``thread`` or ``commit``: where SQLite's WAL checkpoints run.
 - ``NEWSCRAWL_TZ``: time zone of naive site times.
 - ``NEWSCRAWL_FETCH_COUNTERS``: request script counter endpoints.
 - ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes.
@@ -65,6 +66,9 @@ ARCHIVE_WRITER = "inline"
 # When the full-text index catches up with stored articles: "batch" (after each batch)
 # or "close" (once, when the crawl ends; search scans the queued ones meanwhile).
 ARCHIVE_INDEX = "batch"
+# Who copies SQLite's write-ahead log back into the file: "thread" (a thread of the
+# process that stores, after each transaction) or "commit" (SQLite, inside a commit).
+ARCHIVE_CHECKPOINT = "thread"
 NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
 # Request script counter endpoints: each request adds one to the site's public count.
 NEWSCRAWL_FETCH_COUNTERS = False
