@@ -1,10 +1,10 @@
 """Run one crawl in this process and write its figures as JSON (one subprocess per crawl).
 
-``python -m benchmarks.crawl_runner {bare|cms} URL OUT.json [--archive URL] [--profile F]``
+``python -m benchmarks.crawl_runner {bare|download|cms…} URL OUT.json [--archive URL]``
 
 Each crawl gets a fresh interpreter so Twisted reactors never clash and the
 peak RSS measured here (``ru_maxrss`` of this process) belongs to one crawl
-only. Both spiders run with the same settings, so the ratio of their rates is
+only. Every spider runs with the same settings, so the ratio of their rates is
 what newscrawl's extraction, normalization and storage cost on top of Scrapy.
 """
 
@@ -51,9 +51,14 @@ _SHOW = re.compile(r"/show\.php\?")
 class BareSpider(scrapy.Spider):
     """The cms spider's discovery with no extraction: Scrapy's own cost on this site.
 
-    Home and list pages: follow every list link (the pager included; its
-    ``javascript:;`` last-page link is not a URL and is skipped) and every
-    article link. Article pages: nothing is parsed, nothing is yielded.
+    The issue's baseline is "a bare Scrapy spider (same discovery, yields
+    nothing)". The cms spider reads the links of every page it fetches: list
+    pages, and on each article page its sidebar boxes, neighbours and pager.
+    So does this one: every page's ``a/@href``, list links and article links
+    followed, each URL requested once (a set, as the cms spider keeps, so
+    Scrapy's duplicate filter does not fingerprint the same links again and
+    again). The pager's ``javascript:;`` last-page link is not a URL and is
+    skipped. Nothing is extracted, nothing is yielded but requests.
     """
 
     name = "bare"
@@ -62,21 +67,46 @@ class BareSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.start_urls = [u for u in start_urls.split(",") if u]
         self.allowed_domains = ["127.0.0.1"]
+        self.requested: set[str] = set()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls:
+            self.requested.add(url)
             yield scrapy.Request(url, callback=self.parse)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         for href in response.xpath("//a/@href").getall():
             url = response.urljoin(href)
+            if url in self.requested:
+                continue
             if _LIST.search(url):
+                self.requested.add(url)
                 yield scrapy.Request(url, callback=self.parse)
             elif _SHOW.search(url):
+                self.requested.add(url)
                 yield scrapy.Request(url, callback=self.parse_article)
 
-    def parse_article(self, response: Response) -> None:
-        """Articles are only downloaded: the floor the full crawl is compared with."""
+    def parse_article(self, response: Response) -> Iterator[scrapy.Request]:
+        """An article page's links, read as the cms spider reads them."""
+        return self.parse(response)
+
+
+class DownloadOnlySpider(BareSpider):
+    """Less than the same discovery: article pages are downloaded and never read.
+
+    Scrapy's cost of fetching every page, the lowest any spider of this site
+    can pay; reported beside the bare crawl so the ratios can be read
+    against it too.
+    """
+
+    name = "download"
+
+    def parse_article(self, response: Response) -> Iterator[scrapy.Request]:
+        return iter(())
+
+
+#: The spiders that only crawl: mode name -> spider class.
+BASELINES: dict[str, type[BareSpider]] = {"bare": BareSpider, "download": DownloadOnlySpider}
 
 
 class DescendantPeaks:
@@ -154,7 +184,7 @@ def run(
     """
     settings = get_project_settings()
     overrides: dict[str, Any] = dict(CRAWL_SETTINGS)
-    if spider == "bare":
+    if spider in BASELINES:
         overrides["ITEM_PIPELINES"] = {}
     else:
         # cms-pool: the same spider with parsing and extraction in one worker process;
@@ -170,7 +200,7 @@ def run(
     overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(BareSpider if spider == "bare" else CmsSpider)
+    crawler = process.create_crawler(BASELINES.get(spider, CmsSpider))
     process.crawl(crawler, start_urls=url)
     descendants = DescendantPeaks()
     # Also read once the crawl is idle, while the workers still run: a crawl
@@ -251,7 +281,7 @@ def peak_rss_kb() -> int:
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, crawl, write the JSON figures to OUT."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("spider", choices=("bare", "cms", "cms-pool", "cms-writer", "cms-both"))
+    parser.add_argument("spider", choices=(*BASELINES, "cms", "cms-pool", "cms-writer", "cms-both"))
     parser.add_argument("url")
     parser.add_argument("out", type=Path)
     parser.add_argument("--archive")

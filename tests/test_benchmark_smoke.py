@@ -14,6 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse
+
+from benchmarks.crawl_runner import BareSpider, DownloadOnlySpider
+from benchmarks.site import build_site
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +34,7 @@ EXPECTED_ROWS = (
     "synthetic site",
     "server ceiling",
     "bare crawl",
+    "download-only crawl",
     *CRAWLS,
     *(f"{crawl} / bare" for crawl in CRAWLS),
     "peak RSS bare crawl",
@@ -107,6 +112,10 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
         assert int(found.group(2)) >= (3 if "writer" in crawl else 2), line
         assert int(found.group(1)) > int(rows[f"peak RSS {crawl}"].split()[0]), line
     assert "no worker process" in rows_note(report, "peak RSS full crawl")
+    for crawl in CRAWLS:  # each share read against the download-only rate too
+        assert re.search(
+            r"; [\d.]+ of the download-only rate", rows_note(report, f"{crawl} / bare")
+        )
     # Shares of the bare rate: our work costs something, so one process keeps less than all.
     one, two = float(rows["one-process ceiling"]), float(rows["two-core ceiling"])
     assert 0 < one < 1 and two > 0
@@ -160,3 +169,21 @@ def test_incremental_benchmark_fetches_only_what_is_new(tmp_path: Path) -> None:
     other = int(re.search(r"(\d+) other requests", report).group(1))  # type: ignore[union-attr]
     assert other <= 2 + 4 * 2
     assert "| archive after | 66 articles |" in report
+
+
+def test_the_bare_spider_reads_article_pages_and_the_download_only_one_does_not() -> None:
+    """The bare crawl is the cms spider's discovery: an article page's sidebar,
+    neighbours and pager are read (each URL requested once); the download-only
+    crawl fetches article pages without reading them."""
+    bundle = build_site(12)
+    path = bundle.article_paths[5]
+    url = "http://127.0.0.1:8000" + path
+    page = HtmlResponse(url=url, body=bundle.body(path), encoding="utf-8")
+
+    bare = BareSpider(start_urls=url)
+    followed = [request.url for request in bare.parse_article(page)]
+    assert any("/show.php?" in link and link != url for link in followed)
+    assert any("/list.php?" in link for link in followed)
+    assert len(followed) == len(set(followed))
+    assert list(bare.parse_article(page)) == []  # every link already requested
+    assert list(DownloadOnlySpider(start_urls=url).parse_article(page)) == []
