@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from newscrawl import urls
 from newscrawl.encoding import decode_html
+from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
 from newscrawl.pages import page_class_for
@@ -70,13 +71,17 @@ class PageExtractor:
     the worker with the fewest pages in hand.
     """
 
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, gc_threshold: int = 0) -> None:
         self.workers = max(0, workers)
+        self.gc_threshold = gc_threshold  # for the workers (newscrawl.gc_tuning)
         self._pool: list[PipeWorker] = []
 
     def _worker(self) -> PipeWorker:
         if not self._pool:
-            self._pool = [PipeWorker(extract_page) for _ in range(self.workers)]
+            self._pool = [
+                PipeWorker(extract_page, set_young_threshold, (self.gc_threshold,))
+                for _ in range(self.workers)
+            ]
         return min(self._pool, key=lambda worker: worker.in_flight)
 
     async def extract(

@@ -69,13 +69,21 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _serve(function: Callable[..., Any], task_pipe: Connection, result_pipe: Connection) -> None:
+def _serve(
+    function: Callable[..., Any],
+    task_pipe: Connection,
+    result_pipe: Connection,
+    initializer: Callable[..., object] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> None:
     """The worker's loop: read a task, run ``function`` on it, write the outcome.
 
     The pipes come as multiprocessing Connections (that is how forkserver
     hands a child its file descriptors); they are read and written raw, with
-    this module's framing.
+    this module's framing. ``initializer(*initargs)`` runs first, once.
     """
+    if initializer is not None:
+        initializer(*initargs)
     tasks, results = task_pipe.fileno(), result_pipe.fileno()
     while True:
         header = _read_exactly(tasks, _LENGTH.size)
@@ -105,8 +113,15 @@ class PipeWorker:
     reactor's threads, and imports ``function``'s module once.
     """
 
-    def __init__(self, function: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        initializer: Callable[..., object] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
         self.function = function
+        self.initializer = initializer  # run once in the worker, before its first task
+        self.initargs = initargs
         self.loop: asyncio.AbstractEventLoop | None = None
         self.process: Any = None
         self._pipes: list[Connection] = []
@@ -131,7 +146,7 @@ class PipeWorker:
             _grow(end.fileno())
         self.process = context.Process(
             target=_serve,
-            args=(self.function, task_read, result_write),
+            args=(self.function, task_read, result_write, self.initializer, self.initargs),
             daemon=True,
             name="newscrawl-worker",
         )

@@ -32,6 +32,7 @@ from newscrawl.archive_writer import (
     store_batch,
     store_in_writer,
 )
+from newscrawl.gc_tuning import gc_threshold, set_young_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
 
@@ -166,6 +167,7 @@ class ArchivePipeline:
         self.index_each_batch = True
         self.checkpoint_thread = True
         self.checkpointer: WalCheckpointer | None = None
+        self.gc_threshold = 0  # for the writer process (newscrawl.gc_tuning)
         self.writer: ProcessPoolExecutor | None = None
         self.pending: list[Future[Stored]] = []
 
@@ -186,6 +188,7 @@ class ArchivePipeline:
         pipeline.writer_mode, pipeline.index_each_batch, pipeline.checkpoint_thread = (
             archive_settings(crawler.settings)
         )
+        pipeline.gc_threshold = gc_threshold(crawler.settings)
         return pipeline
 
     def open_spider(self) -> None:
@@ -258,7 +261,12 @@ class ArchivePipeline:
     def _writer(self) -> ProcessPoolExecutor:
         if self.writer is None:
             context = multiprocessing.get_context("forkserver")
-            self.writer = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self.writer = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=set_young_threshold,
+                initargs=(self.gc_threshold,),
+            )
         return self.writer
 
     def _count_future(self, future: Future[Stored]) -> None:

@@ -84,7 +84,13 @@ def test_crawl_with_bad_arguments_is_a_usage_error(args: list[str], tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    "setting", ["ARCHIVE_WRITER=thread", "ARCHIVE_INDEX=later", "ARCHIVE_CHECKPOINT=never"]
+    "setting",
+    [
+        "ARCHIVE_WRITER=thread",
+        "ARCHIVE_INDEX=later",
+        "ARCHIVE_CHECKPOINT=never",
+        "NEWSCRAWL_GC_THRESHOLD=lots",
+    ],
 )
 def test_bad_archive_setting_is_one_line_in_every_command(setting: str, tmp_path: Path) -> None:
     """scrapy crawl and newscrawl demo refuse it before crawling (harvest: test_incremental)."""

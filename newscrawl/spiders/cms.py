@@ -50,6 +50,7 @@ from twisted.python.failure import Failure
 from newscrawl import urls
 from newscrawl.encoding import decode_html
 from newscrawl.extraction import PageExtractor, PageResult
+from newscrawl.gc_tuning import gc_threshold
 from newscrawl.incremental import Incremental, incremental_settings, restrict_to
 from newscrawl.items import Article, Gone
 from newscrawl.pages.blocks import body_text, merge_sections
@@ -145,7 +146,9 @@ class CmsSpider(scrapy.Spider):
         # Off by default: every counter request adds one to the site's public count.
         spider.fetch_counters = crawler.settings.getbool("NEWSCRAWL_FETCH_COUNTERS", False)
         spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
-        spider.extractor = PageExtractor(crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS", 0))
+        spider.extractor = PageExtractor(
+            crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS", 0), gc_threshold(crawler.settings)
+        )
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.close_incremental, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
@@ -162,6 +165,7 @@ class CmsSpider(scrapy.Spider):
         """Incremental settings, after checking the archive pipeline's; raises
         ``ValueError`` with a one-line message."""
         archive_settings(settings)
+        gc_threshold(settings)
         return incremental_settings(settings)
 
     @classmethod
