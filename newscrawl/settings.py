@@ -78,7 +78,7 @@ NEWSCRAWL_FETCH_COUNTERS = False
 NEWSCRAWL_EXTRACT_WORKERS = 0
 # Allocations between young garbage collections in every process of a crawl (Python's
 # default is 700; 0 keeps it): fewer, larger passes over mostly short-lived objects.
-NEWSCRAWL_GC_THRESHOLD = 50_000
+NEWSCRAWL_GC_THRESHOLD = 10_000
 # Harvest health: a fill rate of these fields falling more than the drop (absolute)
 # below the mean of the site's previous 5 finished runs fails the run.
 NEWSCRAWL_HEALTH_FIELDS = ["title", "published_at", "body"]
