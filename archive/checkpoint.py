@@ -4,8 +4,10 @@ In WAL mode every page is written twice: into the WAL at commit, and back
 into the database file by a checkpoint. SQLite's automatic checkpoint runs
 inside the commit that pushes the WAL past ``wal_autocheckpoint`` pages, so
 the writer waits for it: with 32 KB pages and 30 KB articles that copy was
-about a fifth of storing a batch (``benchmarks.run``'s storage rate:
-2,600-2,980 articles/s with it, 3,030-3,380 with the copy on a thread).
+up to a fifth of storing a batch. Measured in one spell, best of 4
+(``benchmarks.micro``'s storage rate, the index catching up between
+batches): 3,120 articles/s with SQLite's own checkpoint, 3,354 with it on
+a thread; a crawl in one process 3-5% faster.
 
 :class:`WalCheckpointer` runs ``PRAGMA wal_checkpoint(PASSIVE)`` on a
 connection of its own, on a thread of its own, after each transaction of
