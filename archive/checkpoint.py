@@ -19,8 +19,10 @@ WAL over from its beginning, so the file stays about one batch long.
 
 The writer's own automatic checkpoint stays on, raised to
 :data:`BACKSTOP_BYTES` of WAL, as a backstop: if the thread falls behind
-(a long batch, a reader holding an old snapshot) or fails, the writer
-checkpoints as before and the WAL cannot grow without bound. Durability is
+(a long batch) or fails, the writer checkpoints as before. No checkpoint,
+SQLite's own included, can copy frames past the snapshot of a reader that
+is still open: a long read (an export, a Datasette page left mid-query)
+lets the WAL grow until it ends, with or without the thread. Durability is
 unchanged: commits are what make data durable, and a checkpoint only moves
 committed pages; a crash mid-checkpoint is recovered from the WAL on the
 next open.
@@ -141,7 +143,11 @@ class WalCheckpointer:
                 self._wake.wait()
 
     def close(self) -> None:
-        """Finish the checkpoint asked for last, stop the thread and detach from the engine."""
+        """Finish the checkpoint asked for last, stop the thread and detach from the engine.
+
+        Connections the pool holds keep the raised ``wal_autocheckpoint`` until they
+        close: call this before disposing of the engine.
+        """
         event.remove(self.engine, "checkout", self._on_checkout)
         event.remove(self.engine, "checkin", self._on_checkin)
         with self._wake:

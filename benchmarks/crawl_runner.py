@@ -1,6 +1,6 @@
 """Run one crawl in this process and write its figures as JSON (one subprocess per crawl).
 
-``python -m benchmarks.crawl_runner {bare|download|cms…} URL OUT.json [--archive URL]``
+``python -m benchmarks.crawl_runner {bare|download|cms…} URL OUT.json [--archive URL] [--profile F]``
 
 Each crawl gets a fresh interpreter so Twisted reactors never clash and the
 peak RSS measured here (``ru_maxrss`` of this process) belongs to one crawl

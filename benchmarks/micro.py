@@ -106,8 +106,8 @@ def time_storage(items: Sequence[dict[str, Any]], directory: Path) -> tuple[floa
     batch, as the pipeline does after each stored batch).
 
     As in the pipeline, a :class:`WalCheckpointer` copies the write-ahead log back
-    into the file on a thread (its time is in neither figure; the crawls' machine
-    CPU per page counts it)."""
+    into the file on a thread, alongside the indexing and the next batch: its time
+    is not counted as the writer's own (the crawls' machine CPU per page counts it)."""
     sessions = open_archive(f"sqlite:///{directory / 'store-bench.sqlite'}")
     checkpointer = WalCheckpointer.start(sessions.kw["bind"])
     try:

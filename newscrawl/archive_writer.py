@@ -99,12 +99,16 @@ def index_in_writer(url: str, checkpoint_thread: bool = True) -> Stored:
     return index_queued(_sessions(url, checkpoint_thread))
 
 
-def close_in_writer(url: str) -> None:
-    """Finish the writer process's checkpoint and close its connections to ``url``
-    (the last one to close folds the write-ahead log into the file)."""
+def close_in_writer(url: str) -> int | None:
+    """Finish the writer process's checkpoints and close its connections to ``url``
+    (the last one to close folds the write-ahead log into the file).
+
+    Returns how many checkpoints its thread ran, None when it had none.
+    """
     checkpointer = _checkpointers.pop(url, None)
     if checkpointer is not None:
         checkpointer.close()
     sessions = _opened.pop(url, None)
     if sessions is not None:
         sessions.kw["bind"].dispose()
+    return checkpointer.checkpoints if checkpointer is not None else None

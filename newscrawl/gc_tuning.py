@@ -38,6 +38,8 @@ from typing import Any
 
 #: The default young-generation threshold (Python's own is 700).
 DEFAULT_THRESHOLD = 10_000
+#: The largest threshold ``gc.set_threshold`` takes (a C int).
+MAX_THRESHOLD = 2**31 - 1
 
 
 def gc_threshold(settings: Any) -> int:
@@ -47,10 +49,10 @@ def gc_threshold(settings: Any) -> int:
         threshold = int(value)
     except (TypeError, ValueError):
         threshold = -1
-    if threshold < 0 or isinstance(value, bool | float):
+    if not 0 <= threshold <= MAX_THRESHOLD or isinstance(value, bool | float):
         raise ValueError(
-            f"NEWSCRAWL_GC_THRESHOLD must be a whole number of allocations, 0 or more, "
-            f"not {value!r}"
+            f"NEWSCRAWL_GC_THRESHOLD must be a whole number of allocations from 0 to "
+            f"{MAX_THRESHOLD}, not {value!r}"
         )
     return threshold
 

@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Self
@@ -194,8 +195,6 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         self.sessions = open_archive(self.url)
         logger.info("archiving into %s", mask_url(self.url))
-        if self.writer_mode == "inline" and self.checkpoint_thread:
-            self.checkpointer = WalCheckpointer.start(self.sessions.kw["bind"])
         spider = self.crawler.spider if self.crawler is not None else None
         site = getattr(spider, "site_key", None)
         with self.sessions.begin() as session:
@@ -212,6 +211,8 @@ class ArchivePipeline:
             self.stats.set_value("newscrawl/site", site)
         self.stats.set_value("newscrawl/run_id", self.run_id)
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
+        if self.writer_mode == "inline" and self.checkpoint_thread:
+            self.checkpointer = WalCheckpointer.start(self.sessions.kw["bind"])
 
     async def process_item(self, item: Any) -> Any:
         """Buffer the item; the one that fills a batch waits for the batch to be stored
@@ -311,20 +312,48 @@ class ArchivePipeline:
         finally:
             self._close_writer()
 
+    def _close_checkpointer(self) -> None:
+        """Finish the crawl process's background WAL checkpoints (inline writes)."""
+        if self.checkpointer is not None:
+            self.checkpointer.close()
+            self._count_checkpoints()
+            self.checkpointer = None
+
+    def _count_checkpoints(self) -> None:
+        if self.checkpointer is not None:
+            self.stats.set_value("newscrawl/archive/wal_checkpoints", self.checkpointer.checkpoints)
+
     def _close_writer(self) -> None:
         """Let the writer process finish its WAL checkpoint and close the archive, then
         stop it. A writer that died has nothing left to close: its error was raised."""
         assert self.writer is not None
         try:
-            self.writer.submit(close_in_writer, self.url).result()
-        except Exception as exc:  # noqa: BLE001 - the batch's own error is the one to raise
-            logger.debug("writer process could not close the archive: %s", exc)
+            checkpoints = self.writer.submit(close_in_writer, self.url).result()
+            if checkpoints is not None:
+                self.stats.set_value("newscrawl/archive/wal_checkpoints", checkpoints)
+        except BrokenProcessPool as exc:  # the batch's own error is the one raised
+            logger.debug("writer process ended before closing the archive: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - closing must not hide the batch's error
+            logger.warning("writer process could not close the archive: %s", exc)
         finally:
             self.writer.shutdown(wait=True)
             self.writer = None
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Close the run record with its status and stats (after the last flush)."""
+        """Close the run record with its status and stats (after the last flush), then
+        the archive: its checkpoint thread and connections, whatever failed before."""
+        if self.sessions is None:
+            return
+        self._count_checkpoints()  # so far, for the run record; the thread stops after it
+        try:
+            self._finish_run(reason)
+        finally:
+            self._close_checkpointer()
+            bind = self.sessions.kw.get("bind")
+            if bind is not None:
+                bind.dispose()
+
+    def _finish_run(self, reason: str) -> None:
         if self.sessions is None or self.run_id is None:
             return
         lost = unstored_articles(self.stats.get_stats())
@@ -344,9 +373,3 @@ class ArchivePipeline:
                 finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 stats={**self.stats.get_stats(), "finish_reason": reason},
             )
-        if self.checkpointer is not None:
-            self.checkpointer.close()
-            self.checkpointer = None
-        bind = self.sessions.kw.get("bind")
-        if bind is not None:
-            bind.dispose()

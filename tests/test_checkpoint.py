@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
 
 from archive import WalCheckpointer, make_engine, open_archive, store_articles
 from archive.checkpoint import BACKSTOP_BYTES
@@ -180,3 +181,38 @@ def test_the_writer_process_side_opens_and_closes_its_checkpointer(tmp_path: Pat
     archive_writer.store_in_writer(url, [item(2)], [], True, False)  # ARCHIVE_CHECKPOINT=commit
     assert url not in archive_writer._checkpointers
     archive_writer.close_in_writer(url)
+
+
+@pytest.mark.parametrize(("mode", "counted"), [("thread", True), ("commit", False)])
+@pytest.mark.parametrize("writer", ["inline", "process"])
+def test_the_pipeline_counts_the_threads_checkpoints_in_either_writer(
+    tmp_path: Path, writer: str, mode: str, counted: bool
+) -> None:
+    pipeline = pipeline_for(
+        tmp_path, ARCHIVE_BATCH_SIZE=1, ARCHIVE_WRITER=writer, ARCHIVE_CHECKPOINT=mode
+    )
+    pipeline.open_spider()
+    pipeline.buffer.append(item(1))
+    pipeline.flush()
+    pipeline.close_spider()
+    pipeline.spider_closed(None, reason="finished")  # type: ignore[arg-type]  # unused
+    checkpoints = pipeline.stats.get_value("newscrawl/archive/wal_checkpoints")
+    if counted:
+        assert checkpoints >= 1
+    else:
+        assert checkpoints is None
+    assert pipeline.checkpointer is None and pipeline.writer is None
+
+
+def test_a_run_record_that_cannot_be_closed_still_stops_the_thread(tmp_path: Path) -> None:
+    pipeline = pipeline_for(tmp_path)
+    pipeline.open_spider()
+    checkpointer = pipeline.checkpointer
+    assert checkpointer is not None
+    with sqlite3.connect(tmp_path / "a.sqlite") as connection:
+        connection.execute("DROP TABLE crawl_runs")
+    pipeline.close_spider()
+    with pytest.raises(OperationalError):
+        pipeline.spider_closed(None, reason="finished")  # type: ignore[arg-type]  # unused
+    assert pipeline.checkpointer is None
+    assert not checkpointer._thread.is_alive()

@@ -39,7 +39,7 @@ def test_the_project_raises_the_young_threshold_by_default() -> None:
     assert "newscrawl.gc_extension.GcTuning" in settings.getdict("EXTENSIONS")
 
 
-@pytest.mark.parametrize("value", ["lots", "-5", "2.5", 2.5, True, ""])
+@pytest.mark.parametrize("value", ["lots", "-5", "2.5", 2.5, True, "", "2147483648", 10**20])
 def test_a_bad_threshold_is_one_line_naming_the_setting(value: object) -> None:
     with pytest.raises(ValueError, match=r"^NEWSCRAWL_GC_THRESHOLD must be a whole number"):
         gc_threshold(Settings({"NEWSCRAWL_GC_THRESHOLD": value}))
@@ -78,6 +78,13 @@ def test_a_pipe_worker_runs_its_initializer_first() -> None:
 def test_extraction_workers_get_the_threshold() -> None:
     worker = PageExtractor(1, gc_threshold=23456)._worker()  # built, not started
     assert (worker.initializer, worker.initargs) == (set_young_threshold, (23456,))
+
+
+def test_the_cms_spider_hands_the_setting_to_its_extractor() -> None:
+    settings = {"NEWSCRAWL_GC_THRESHOLD": "23456", "NEWSCRAWL_EXTRACT_WORKERS": 1}
+    crawler = get_crawler(CmsSpider, settings_dict=settings)
+    spider = CmsSpider.from_crawler(crawler, start_urls="http://127.0.0.1:9/")
+    assert spider.extractor.gc_threshold == 23456
 
 
 def test_the_writer_process_starts_with_the_threshold(tmp_path: Path) -> None:
