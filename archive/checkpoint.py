@@ -38,7 +38,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from archive.db import BUSY_TIMEOUT_MS
+from archive.db import BUSY_TIMEOUT_MS, sqlite_file
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +79,8 @@ class WalCheckpointer:
     @classmethod
     def start(cls, engine: Engine) -> WalCheckpointer | None:
         """A running checkpointer for ``engine``'s SQLite file, or None for other databases."""
-        if engine.dialect.name != "sqlite":
-            return None
-        database = engine.url.database
-        if not database or database == ":memory:" or database.startswith("file:"):
-            return None
-        return cls(engine, Path(database), _timeout(engine))
+        path = sqlite_file(engine.url)
+        return None if path is None else cls(engine, path, _timeout(engine))
 
     def _on_checkout(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         # Per checkout, not per connect: connections the pool already held get it too.

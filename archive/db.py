@@ -144,9 +144,12 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file a SQLite archive lives in, or None (memory or another backend)."""
-    sa_url = _to_url(url)
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file a SQLite archive lives in, or None (memory or another backend).
+
+    Takes a URL string, a plain path, or an engine's :class:`~sqlalchemy.engine.URL`.
+    """
+    sa_url = url if isinstance(url, URL) else _to_url(url)
     if sa_url.get_backend_name() != "sqlite":
         return None
     database = sa_url.database

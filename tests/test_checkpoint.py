@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from archive import WalCheckpointer, make_engine, open_archive, store_articles
 from archive.checkpoint import BACKSTOP_BYTES
@@ -52,52 +54,57 @@ def urls_in_file(path: Path) -> set[str]:
         connection.close()
 
 
+@pytest.fixture
+def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """A new archive at ``tmp_path / "a.sqlite"``, disposed of after the test."""
+    opened = open_archive(str(tmp_path / "a.sqlite"))
+    yield opened
+    opened.kw["bind"].dispose()
+
+
+@pytest.fixture
+def checkpointer(sessions: sessionmaker[Session]) -> Iterator[WalCheckpointer]:
+    """A running checkpointer for ``sessions``' engine, closed after the test."""
+    started = WalCheckpointer.start(sessions.kw["bind"])
+    assert started is not None
+    yield started
+    started.close()
+
+
 def test_each_committed_batch_reaches_the_file_without_a_checkpoint_in_the_commit(
-    tmp_path: Path,
+    tmp_path: Path, sessions: sessionmaker[Session], checkpointer: WalCheckpointer
 ) -> None:
-    path = tmp_path / "a.sqlite"
-    sessions = open_archive(str(path))
-    checkpointer = WalCheckpointer.start(sessions.kw["bind"])
-    assert checkpointer is not None
-    try:
-        for number in (1, 2):
-            with sessions.begin() as session:
-                store_articles(session, [item(number)])
-            checkpointer.wait()
-            # Far below the backstop: only the thread can have copied the batch.
-            assert item(number)["url"] in urls_in_file(path)
-        assert checkpointer.checkpoints >= 2
-        assert checkpointer.failures == 0
-    finally:
-        checkpointer.close()
-        sessions.kw["bind"].dispose()
+    for number in (1, 2):
+        with sessions.begin() as session:
+            store_articles(session, [item(number)])
+        checkpointer.wait()
+        # Far below the backstop: only the thread can have copied the batch.
+        assert item(number)["url"] in urls_in_file(tmp_path / "a.sqlite")
+    assert checkpointer.checkpoints >= 2
+    assert checkpointer.failures == 0
 
 
-def test_without_the_thread_a_small_batch_stays_in_the_log(tmp_path: Path) -> None:
+def test_without_the_thread_a_small_batch_stays_in_the_log(
+    tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
     """The control for the test above: SQLite alone leaves it in the WAL."""
-    path = tmp_path / "a.sqlite"
-    sessions = open_archive(str(path))
     with sessions.begin() as session:
         store_articles(session, [item(1)])
-    assert item(1)["url"] not in urls_in_file(path)
-    sessions.kw["bind"].dispose()
+    assert item(1)["url"] not in urls_in_file(tmp_path / "a.sqlite")
 
 
-def test_the_writer_keeps_its_own_checkpoint_as_a_backstop(tmp_path: Path) -> None:
-    sessions = open_archive(str(tmp_path / "a.sqlite"))
-    engine = sessions.kw["bind"]
-    checkpointer = WalCheckpointer.start(engine)
-    assert checkpointer is not None
-    with engine.connect() as connection:
+def test_the_writer_keeps_its_own_checkpoint_as_a_backstop(
+    sessions: sessionmaker[Session], checkpointer: WalCheckpointer
+) -> None:
+    with sessions.kw["bind"].connect() as connection:
         page_size = connection.execute(text("PRAGMA page_size")).scalar_one()
         backstop = connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one()
     assert backstop == BACKSTOP_BYTES // page_size
-    checkpointer.close()
-    engine.dispose()
 
 
-def test_close_stops_the_thread_and_leaves_the_engine_alone(tmp_path: Path) -> None:
-    sessions = open_archive(str(tmp_path / "a.sqlite"))
+def test_close_stops_the_thread_and_leaves_the_engine_alone(
+    sessions: sessionmaker[Session],
+) -> None:
     engine = sessions.kw["bind"]
     checkpointer = WalCheckpointer.start(engine)
     assert checkpointer is not None
@@ -108,7 +115,6 @@ def test_close_stops_the_thread_and_leaves_the_engine_alone(tmp_path: Path) -> N
     assert not event.contains(engine, "checkin", checkpointer._on_checkin)
     with sessions.begin() as session:  # the engine still works
         store_articles(session, [item(2)])
-    engine.dispose()
 
 
 def test_only_sqlite_files_get_a_checkpointer() -> None:
@@ -119,12 +125,12 @@ def test_only_sqlite_files_get_a_checkpointer() -> None:
 
 
 def test_a_file_the_thread_cannot_open_is_one_warning_and_nothing_waits(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
 ) -> None:
-    sessions = open_archive(str(tmp_path / "a.sqlite"))
-    engine = sessions.kw["bind"]
     with caplog.at_level(logging.WARNING, logger="archive.checkpoint"):
-        checkpointer = WalCheckpointer(engine, tmp_path / "no-such-dir" / "a.sqlite", 1.0)
+        checkpointer = WalCheckpointer(
+            sessions.kw["bind"], tmp_path / "no-such-dir" / "a.sqlite", 1.0
+        )
         with sessions.begin() as session:
             store_articles(session, [item(1)])
         checkpointer.wait()  # returns although no checkpoint will ever run
@@ -134,7 +140,6 @@ def test_a_file_the_thread_cannot_open_is_one_warning_and_nothing_waits(
     ]
     with sessions() as session:
         assert session.execute(text("SELECT count(*) FROM articles")).scalar_one() == 1
-    engine.dispose()
 
 
 def pipeline_for(tmp_path: Path, **settings: object) -> ArchivePipeline:
