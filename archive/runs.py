@@ -88,15 +88,17 @@ def _run_site(run: CrawlRun) -> str | None:
 
 
 def mark_interrupted(session: Session, *, site: str, before: str, spider: str = "cms") -> int:
-    """Mark ``spider``'s runs of ``site`` still "running" and started before ``before`` as
+    """Mark ``spider``'s runs of ``site`` still "running" and started by ``before`` as
     "interrupted"; returns how many (no commit).
 
     A run whose process was killed never closed its record. The caller must
     hold the harvest lock of this archive and site, so no such run can still
-    be alive. ``before`` is an ISO 8601 UTC time like ``started_at``.
+    be alive. ``before`` is an ISO 8601 UTC time like ``started_at``, which
+    counts whole seconds: a run killed in the second this harvest began
+    started "at" ``before``, and is marked too.
     """
     stmt = select(CrawlRun).where(
-        CrawlRun.status == "running", CrawlRun.spider == spider, CrawlRun.started_at < before
+        CrawlRun.status == "running", CrawlRun.spider == spider, CrawlRun.started_at <= before
     )
     marked = 0
     for run in session.scalars(stmt):

@@ -30,6 +30,7 @@ from archive import (
     list_articles,
     make_engine,
     mark_gone,
+    mark_interrupted,
     mask_url,
     open_archive,
     start_run,
@@ -523,6 +524,23 @@ def test_runs_are_recorded_with_json_safe_stats(factory: sessionmaker[Session]) 
         assert [r.id for r in list_runs(session)] == [run_id]
         with pytest.raises(ValueError):
             finish_run(session, run_id, status="done", finished_at="x", stats={})
+
+
+def test_a_killed_run_is_marked_interrupted_even_in_the_second_the_next_began(
+    factory: sessionmaker[Session],
+) -> None:
+    at = "2026-01-09T02:00:00+00:00"
+    with factory.begin() as session:
+        same_second = start_run(session, "cms", "sqlite://", at, site="news.example.cn")
+        later = start_run(
+            session, "cms", "sqlite://", "2026-01-09T02:00:01+00:00", site="news.example.cn"
+        )
+        other_site = start_run(session, "cms", "sqlite://", at, site="other.example.cn")
+    with factory.begin() as session:
+        assert mark_interrupted(session, site="news.example.cn", before=at) == 1
+    with factory.begin() as session:
+        status = {run.id: run.status for run in session.scalars(select(CrawlRun))}
+    assert status == {same_second: "interrupted", later: "running", other_site: "running"}
 
 
 def test_mask_url() -> None:
