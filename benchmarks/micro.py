@@ -6,12 +6,16 @@ pays, so extraction is reported as a multiple of it; normalization as a share
 of extraction; storage as articles per second through ``archive.store_articles``
 with real Article dicts (sections, sidebar links and one observation each).
 Every timing is the best of ``repeat`` passes over the same sample, which
-discounts one-off noise (GC, page cache) without hiding steady costs.
+discounts one-off noise (GC, page cache) without hiding steady costs. They
+run with the garbage collector's young threshold the crawl's processes use
+(:data:`newscrawl.gc_tuning.DEFAULT_THRESHOLD`), as the extraction workers
+and the archive writer run these very functions.
 """
 
 from __future__ import annotations
 
 import copy
+import gc
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +28,7 @@ import lxml.html
 from archive import WalCheckpointer, index_pending, open_archive, store_articles
 from benchmarks.site import SiteBundle
 from newscrawl.extraction import extract_page
+from newscrawl.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
 from newscrawl.pages import page_class_for
@@ -134,6 +139,16 @@ def run_micro(
     bundle: SiteBundle, base_url: str, *, sample: int, repeat: int, store_count: int
 ) -> MicroResult:
     """Time each stage over ``sample`` pages; store ``store_count`` articles."""
+    before = set_young_threshold(DEFAULT_THRESHOLD)
+    try:
+        return _run_micro(bundle, base_url, sample=sample, repeat=repeat, store_count=store_count)
+    finally:
+        gc.set_threshold(*before)
+
+
+def _run_micro(
+    bundle: SiteBundle, base_url: str, *, sample: int, repeat: int, store_count: int
+) -> MicroResult:
     pages = sample_pages(bundle, base_url, sample)
     encoded = [(url, html.encode("utf-8")) for url, html in pages]
     raw = [item for item in (_extract(page) for page in pages) if item is not None]
