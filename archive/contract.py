@@ -64,7 +64,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "views_raw": article.views_raw,
         "views_source": article.views_source,
         "sections": [
-            {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in article.sections
+            {"heading": s.heading, "paragraphs": s.texts(article.body)} for s in article.sections
         ],
         "body": article.body or "",
         "sidebar": [

@@ -78,11 +78,11 @@ def mask_url(url: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", masked)
 
 
-#: Page size of a new SQLite archive. An article is about 30 KB (its body, and
-#: the same text again as section paragraphs); with SQLite's default 4 KB pages
-#: each row spills into a chain of overflow pages, each written and checkpointed
-#: on its own. 32 KB pages hold a typical row whole: storing a batch measured
-#: 1.2-1.3x faster (``benchmarks.run``'s storage rate), export 1.1x, search the
+#: Page size of a new SQLite archive. An article's body is about 15 KB (and was
+#: 30 KB a row with its sections, before they became spans of the body: revision
+#: 0006); with SQLite's default 4 KB pages each row spills into a chain of
+#: overflow pages, each written and checkpointed on its own. 32 KB pages hold a
+#: typical row whole: storing a batch measured (with 30 KB rows) 1.2-1.3x faster (``benchmarks.run``'s storage rate), export 1.1x, search the
 #: same, and the file 6% smaller. Existing archives keep the size they were
 #: created with.
 PAGE_SIZE = 32_768

@@ -21,6 +21,7 @@ from typing import IO, Any, cast
 from sqlalchemy import Table, Text, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
+from archive.body_spans import SQLITE_PARAGRAPHS_JSON, span_text
 from archive.contract import ARTICLE_KEYS
 from archive.filters import ArticleFilters
 from archive.models import Article, Link, Section
@@ -57,8 +58,10 @@ def iter_export(
             yield {key: article[key] for key in ARTICLE_KEYS}
 
 
-def _paragraphs(value: str | list[str] | None) -> list[str]:
-    """Stored paragraphs: JSON text from SQLite, already a list from psycopg."""
+def _paragraphs(value: str | list[str] | None, span: str | None) -> list[str]:
+    """Stored paragraphs: a span's text, JSON text from SQLite, a list from psycopg."""
+    if span is not None:
+        return span.split("\n")
     if not value:
         return []
     return _decode(value) if isinstance(value, str) else list(value)
@@ -69,14 +72,20 @@ def _sections_of(session: Session, ids: list[int]) -> dict[int, list[dict[str, A
     # The JSON text as stored, decoded here: SQLAlchemy's JSON result processor
     # costs more per row than the decoding itself.
     stmt = (
-        select(s.article_id, s.heading, type_coerce(s.paragraphs, Text))
+        select(
+            s.article_id,
+            s.heading,
+            type_coerce(s.paragraphs, Text),
+            span_text(_ARTICLES.c.body, _SECTIONS),
+        )
+        .join_from(_SECTIONS, _ARTICLES, _ARTICLES.c.id == s.article_id)
         .where(s.article_id.between(ids[0], ids[-1]), s.article_id.in_(ids))
         .order_by(s.article_id, s.position)
     )
     found: dict[int, list[dict[str, Any]]] = {}
-    for article_id, heading, paragraphs in session.execute(stmt).all():
+    for article_id, heading, paragraphs, span in session.execute(stmt).all():
         found.setdefault(article_id, []).append(
-            {"heading": heading, "paragraphs": _paragraphs(paragraphs)}
+            {"heading": heading, "paragraphs": _paragraphs(paragraphs, span)}
         )
     return found
 
@@ -108,8 +117,8 @@ def _links_of(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]
 #: ``json_group_array(x ORDER BY y)`` would say so explicitly).
 _SECTIONS_JSON = (
     "(SELECT json_group_array(json_object('heading', s.heading, 'paragraphs',"
-    " json(coalesce(s.paragraphs, '[]')))) FROM (SELECT heading, paragraphs FROM sections"
-    " WHERE sections.article_id = articles.id ORDER BY position) AS s)"
+    f" {SQLITE_PARAGRAPHS_JSON})) FROM (SELECT heading, paragraphs, body_offset, body_length"
+    " FROM sections WHERE sections.article_id = articles.id ORDER BY position) AS s)"
 )
 _SIDEBAR_JSON = (
     "(SELECT json_group_array(json_object('box', l.box, 'title', l.title, 'url', l.url,"

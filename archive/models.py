@@ -1,10 +1,10 @@
 """The archive's tables, as typed SQLAlchemy 2 declarative models.
 
 One row per article (the latest good values, denormalized for fast listing),
-its sections and sidebar links as child rows so they can be replaced as a
-whole, one observation per fetch so popularity becomes a time series, its
-earlier contents as versions (revision 0002), and one row per crawl run so
-cron harvests leave a record.
+its sections (their text kept once, in the body: revision 0006) and sidebar
+links as child rows so they can be replaced as a whole, one observation per
+fetch so popularity becomes a time series, its earlier contents as versions
+(revision 0002), and one row per crawl run so cron harvests leave a record.
 
 Dates the sites show stay strings with their offset (``published_at``,
 ``fetched_at``) because that is what the Article contract carries and what a
@@ -35,6 +35,8 @@ from sqlalchemy.orm import (
     mapped_column,
     relationship,
 )
+
+from archive.body_spans import section_paragraphs
 
 
 class Base(DeclarativeBase):
@@ -120,9 +122,17 @@ class Section(Base):
     )
     position: Mapped[int]
     heading: Mapped[str | None] = mapped_column(Text)
-    paragraphs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Revision 0006: NULL when the paragraphs are the span body_offset/body_length
+    # of the article's body (archive.body_spans); read them with texts().
+    paragraphs: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), default=list)
+    body_offset: Mapped[int | None]
+    body_length: Mapped[int | None]
 
     article: Mapped[Article] = relationship(back_populates="sections")
+
+    def texts(self, body: str | None) -> list[str]:
+        """The paragraphs, given the body of this section's article."""
+        return section_paragraphs(self.paragraphs, self.body_offset, self.body_length, body)
 
 
 class Link(Base):

@@ -23,6 +23,12 @@ SQLite and PostgreSQL. It flushes the session first, and afterwards expires
 (or, for deleted child rows, expunges) whatever ORM objects of the rows it
 changed the session already held, so a caller that queries through the ORM
 in the same session sees what was stored.
+
+An article's text is stored, encoded and hashed once: its sections are kept
+as spans of its body where they can be (:mod:`archive.body_spans`), and the
+content hash of such an article reads the body, not the paragraphs again
+(:func:`_hash`). A body that changes under stored sections gets them written
+again, so no span ever points into a body it was not cut from.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ from sqlalchemy import (
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from archive.body_spans import Span, paragraphs_of, span_text, spans
 from archive.contract import SCALAR_KEYS
 from archive.links import LINK_COLUMNS, archived_dates, link_rows, local_date, settle_links_to
 from archive.models import Article, Link, Observation, Section
@@ -74,7 +81,7 @@ _OBSERVATIONS = cast(Table, Observation.__table__)
 _ARTICLE_COLUMNS: tuple[str, ...] = tuple(c.key for c in _ARTICLES.c if c.key != "id")
 #: An article's values as a row of :data:`_ARTICLE_COLUMNS`.
 _article_row = itemgetter(*_ARTICLE_COLUMNS)
-_SECTION_COLUMNS = ("article_id", "position", "heading", "paragraphs")
+_SECTION_COLUMNS = ("article_id", "position", "heading", "paragraphs", "body_offset", "body_length")
 _OBSERVATION_COLUMNS = ("article_id", "observed_at", "views", "views_raw", "source")
 
 #: Strings that tell how a JSON serializer writes a list of strings: whether it keeps
@@ -136,16 +143,19 @@ def _json_text(value: str | None) -> str:
 
 
 class _Encoded(NamedTuple):
-    """Sections with their paragraphs encoded to JSON once, for the hash and the column.
+    """Sections encoded once, for the content hash and the ``sections`` rows.
 
-    The content hash wants the paragraphs compact (``["a","b"]``), the
-    ``paragraphs`` column as the archive's JSON serializer writes them
-    (``["a", "b"]``, see :attr:`_Writer.json_text`): both are joins of the
-    same encoded strings, so each paragraph is encoded once instead of twice.
+    Most articles' sections are spans of the body (:mod:`archive.body_spans`):
+    ``spans`` holds them, and no paragraph is encoded at all. Otherwise each
+    paragraph is encoded to JSON once: the content hash wants the paragraphs
+    compact (``["a","b"]``), the ``paragraphs`` column as the archive's JSON
+    serializer writes them (``["a", "b"]``, see :attr:`_Writer.json_text`),
+    and both are joins of the same encoded strings.
     """
 
-    hashed: str  # the "sections" value of the content hash's JSON text
-    columns: list[str]  # each section's paragraphs, as json.dumps(ensure_ascii=False)
+    spans: list[Span | None] | None  # each section's span of the body (None: JSON)
+    hashed: str | None = None  # JSON: the "sections" value of the hash's JSON text
+    columns: list[str] | None = None  # JSON: each section's paragraphs, as json.dumps writes
 
 
 def _column_json(encoded: list[str]) -> str:
@@ -174,7 +184,20 @@ def _encode_sections(sections: Sequence[Mapping[str, Any]]) -> _Encoded | None:
             )
     except TypeError:
         return None
-    return _Encoded("[" + ",".join(hashed) + "]", columns)
+    return _Encoded(None, "[" + ",".join(hashed) + "]", columns)
+
+
+def _encode(body: str, sections: Sequence[Mapping[str, Any]]) -> _Encoded | None:
+    """Sections encoded for the hash and the rows: as spans of ``body`` where they are.
+
+    None when a paragraph is not a string (see :func:`_hash`).
+    """
+    found = spans(body, sections)
+    return _Encoded(found) if found is not None else _encode_sections(sections)
+
+
+#: The head of the span form's hashed text, as ``json.dumps`` writes it compactly.
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _hash(
@@ -183,23 +206,41 @@ def _hash(
     sections: Sequence[Mapping[str, Any]],
     encoded: _Encoded | None = None,
 ) -> str:
-    """sha1 of the canonical JSON; ``sections`` hold exactly "heading" and "paragraphs".
+    """The content hash: sha1 of title, body and sections (exactly "heading" and "paragraphs").
 
-    The canonical JSON is ``json.dumps({"title", "body", "sections"},
-    ensure_ascii=False, sort_keys=True, separators=(",", ":"))``. When every
-    value is a string (or None), the same text is joined here from its
-    pieces, keys in sorted order, around ``encoded`` (``sections`` encoded,
-    computed when not given), so that the paragraphs an item brought are
-    encoded once for the hash and the ``paragraphs`` column (:class:`_Encoded`).
+    Two forms, chosen by the content itself, so equal contents always get
+    equal hashes (revision 0007):
+
+    - sections that are spans of the body (:func:`archive.body_spans.spans`;
+      every article our spiders store): the UTF-8 of ``json.dumps([title,
+      [[heading, number of paragraphs], ...]], ensure_ascii=False,
+      separators=(",", ":"))``, a newline, and the body. The body and the
+      counts give back every paragraph, so this names the content exactly,
+      and the text is hashed once, not again as paragraphs;
+    - any other: the UTF-8 of the canonical JSON ``json.dumps({"title",
+      "body", "sections"}, ensure_ascii=False, sort_keys=True,
+      separators=(",", ":"))``. When every value is a string (or None), the
+      same text is joined here from its pieces, keys in sorted order, around
+      ``encoded`` (computed when not given), whose paragraphs are encoded
+      once for the hash and the ``paragraphs`` column (:class:`_Encoded`).
+
+    The first starts with ``[``, the second with ``{``: the two never meet.
     """
+    body = body or ""
     if encoded is None:
-        encoded = _encode_sections(sections)
+        encoded = _encode(body, sections)
+    if encoded is not None and encoded.spans is not None:
+        head = _compact([title, [[s["heading"], len(s["paragraphs"])] for s in sections]])
+        digest = hashlib.sha1(head.encode("utf-8"))
+        digest.update(b"\n")
+        digest.update(body.encode("utf-8"))
+        return digest.hexdigest()
     try:
-        if encoded is None:
+        if encoded is None or encoded.hashed is None:
             raise TypeError("sections hold a value that is not a string")
         text = (
             '{"body":'
-            + encode_basestring(body or "")
+            + encode_basestring(body)
             + ',"sections":'
             + encoded.hashed
             + ',"title":'
@@ -207,15 +248,19 @@ def _hash(
             + "}"
         )
     except TypeError:  # a value that is not a string: json.dumps knows how it is written
-        payload = {"title": title, "body": body or "", "sections": sections}
+        payload = {"title": title, "body": body, "sections": sections}
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def content_hash(article: Article) -> str:
-    """sha1 over title, body and sections: what counts as a change of content."""
-    sections = [{"heading": s.heading, "paragraphs": s.paragraphs} for s in article.sections]
-    return _hash(article.title, article.body, sections)
+def content_hash(title: str | None, body: str | None, sections: Sequence[Mapping[str, Any]]) -> str:
+    """What counts as a change of content: sha1 of title, body and sections (see :func:`_hash`).
+
+    ``sections`` as the Article contract has them (``heading``, ``paragraphs``).
+    """
+    return _hash(
+        title, body, [{"heading": s["heading"], "paragraphs": s["paragraphs"]} for s in sections]
+    )
 
 
 def _check(item: Mapping[str, Any]) -> None:
@@ -389,16 +434,24 @@ def _load_existing(session: Session, items: Sequence[Mapping[str, Any]]) -> list
 
 
 def _stored_sections(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """The stored sections of these articles, in position order, in bulk."""
+    """The stored sections of these articles, in position order, in bulk.
+
+    Spans are cut from the stored body by the query (:func:`span_text`), so
+    this must run before the batch writes a new body.
+    """
     found: dict[int, list[dict[str, Any]]] = {article_id: [] for article_id in ids}
+    s = _SECTIONS.c
     for chunk in _chunks(sorted(ids), CHUNK):
         stmt = (
-            select(_SECTIONS.c.article_id, _SECTIONS.c.heading, _SECTIONS.c.paragraphs)
-            .where(_SECTIONS.c.article_id.in_(chunk))
-            .order_by(_SECTIONS.c.article_id, _SECTIONS.c.position)
+            select(s.article_id, s.heading, s.paragraphs, span_text(_ARTICLES.c.body, _SECTIONS))
+            .join_from(_SECTIONS, _ARTICLES, _ARTICLES.c.id == s.article_id)
+            .where(s.article_id.in_(chunk))
+            .order_by(s.article_id, s.position)
         )
-        for article_id, heading, paragraphs in session.execute(stmt):
-            found[article_id].append({"heading": heading, "paragraphs": paragraphs})
+        for article_id, heading, paragraphs, text in session.execute(stmt):
+            found[article_id].append(
+                {"heading": heading, "paragraphs": paragraphs_of(paragraphs, text)}
+            )
     return found
 
 
@@ -470,7 +523,9 @@ def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> N
             {"heading": section.get("heading"), "paragraphs": list(section.get("paragraphs") or [])}
             for section in sections
         ]
-        row.encoded = _encode_sections(row.sections)
+    if row.sections is not None and (sections or item.get("body")):
+        # Spans are of the body written with them: encoded again when either changes.
+        row.encoded = _encode(values["body"], row.sections)
     values["fetched_at"] = fetched
     # Fetched again with an article in it: no longer gone.
     values["gone_at"] = None
@@ -505,12 +560,13 @@ class _Job(NamedTuple):
 
 def _hash_and_count(
     session: Session, jobs: list[_Job], result: StoreResult
-) -> list[tuple[_Row, dict[str, Any]]]:
+) -> tuple[list[tuple[_Row, dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
     """Content hash after each item, in item order; counts new/updated/unchanged.
 
     Returns the contents replaced by a changed one (oldest first), to be kept
-    as versions. Stored sections are loaded in bulk: those a hash needs, then
-    those of replaced contents that still held them.
+    as versions, and the stored sections it loaded, by article id. Stored
+    sections are loaded in bulk: those a hash needs, then those of replaced
+    contents that still held them.
     """
     need = {job.row.id for job in jobs if job.sections is None and job.row.id is not None}
     stored = _stored_sections(session, sorted(need)) if need else {}
@@ -539,7 +595,22 @@ def _hash_and_count(
     for row, old in replaced:
         if old["sections"] is None:
             old["sections"] = stored[row.id or 0]
-    return replaced
+    return replaced, stored
+
+
+def _section_rows(writer: _Writer, row: _Row) -> Iterator[tuple[Any, ...]]:
+    """The ``sections`` rows of an article: spans of its body where it has them."""
+    encoded = row.encoded
+    spans_ = encoded.spans if encoded is not None else None
+    columns = encoded.columns if encoded is not None else None
+    for position, section in enumerate(row.sections or ()):
+        span = spans_[position] if spans_ is not None else None
+        if span is not None:
+            yield (row.id, position, section["heading"], None, *span)
+        else:
+            text = columns[position] if columns is not None else None
+            paragraphs = writer.paragraphs(section["paragraphs"], text)
+            yield (row.id, position, section["heading"], paragraphs, None, None)
 
 
 def _update_existing(writer: _Writer, rows: Sequence[_Row]) -> None:
@@ -629,7 +700,14 @@ def _store_chunk(
     }
     dates = archived_dates(session, link_urls) if link_urls else {}
     dates.update(targets)
-    replaced = _hash_and_count(session, jobs, result)
+    replaced, stored_sections = _hash_and_count(session, jobs, result)
+    # A new body under the stored sections: they may be spans of the old
+    # body, so they are written again, from the text they had.
+    for row in touched:
+        stored = row.stored
+        if row.sections is None and stored is not None and row.values["body"] != stored["body"]:
+            row.sections = stored_sections[cast(int, row.id)]
+            row.encoded = _encode(row.values["body"], row.sections)
 
     # UPDATEs before INSERTs (as the ORM flushes): a new article may take a
     # URL an archived one moved away from in this batch.
@@ -655,18 +733,7 @@ def _store_chunk(
     writer.insert(
         _SECTIONS,
         _SECTION_COLUMNS,
-        [
-            (
-                row.id,
-                position,
-                section["heading"],
-                writer.paragraphs(
-                    section["paragraphs"], row.encoded.columns[position] if row.encoded else None
-                ),
-            )
-            for row in section_rows
-            for position, section in enumerate(row.sections or ())
-        ],
+        [section for row in section_rows for section in _section_rows(writer, row)],
         ready=("paragraphs",),
     )
     writer.insert(

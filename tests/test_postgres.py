@@ -56,7 +56,14 @@ def test_crawl_stores_every_demo_article(crawled: str) -> None:
         count = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
         titles = set(connection.execute(text("SELECT title FROM articles")).scalars())
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        spans, as_json = connection.execute(
+            text(
+                "SELECT count(body_offset), count(paragraphs) FILTER"
+                " (WHERE paragraphs::text <> '[]') FROM sections"
+            )
+        ).one()
     engine.dispose()
+    assert spans > count and as_json == 0  # each section's text is kept once, in the body
     assert count == len(expected)
     assert titles == {article["title"] for article in expected}
     assert version == head_revision()
@@ -95,9 +102,15 @@ def test_search_finds_chinese_terms_of_one_two_three_characters(crawled: str) ->
 
 
 def test_export_streams_every_article(crawled: str) -> None:
-    lines = archive(crawled, "export").stdout.splitlines()
+    lines = archive(crawled, "export").stdout.split("\n")[:-1]
     assert len(lines) == 33
-    assert all(json.loads(line)["site"] == "127.0.0.1" for line in lines)
+    exported = [json.loads(line) for line in lines]
+    assert all(article["site"] == "127.0.0.1" for article in exported)
+    # Sections come back whole, their text read from the body they are spans of.
+    expected = {article["title"]: article for article in load_expected("http://127.0.0.1:1")}
+    for article in exported:
+        assert article["sections"] == expected[article["title"]]["sections"], article["title"]
+        assert article["body"] == expected[article["title"]]["body"], article["title"]
 
 
 def test_unknown_id_and_bad_date_are_one_line(crawled: str) -> None:
