@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -115,6 +116,16 @@ class Section(Base):
     """A headed part of an article's body; the lead has heading None."""
 
     __tablename__ = "sections"
+    # Text in one place or the other, never neither: a row that lost both would
+    # read as a section without paragraphs (revision 0006).
+    __table_args__ = (
+        CheckConstraint(
+            "(paragraphs IS NULL) = (body_offset IS NOT NULL)"
+            " AND (body_offset IS NULL) = (body_length IS NULL)"
+            " AND body_offset >= 0 AND body_length >= 0",
+            name="ck_sections_text",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(

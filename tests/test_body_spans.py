@@ -273,3 +273,39 @@ def test_hashes_are_computed_again_on_upgrade_and_downgrade(tmp_path: Path) -> N
     factory.kw["bind"].dispose()
     assert stored_hashes(path) == current
     assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
+
+
+def test_a_section_row_without_its_text_is_refused(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        store_articles(session, [item(9, SECTIONS)])
+    path = sessions.kw["bind"].url.database
+    with sqlite3.connect(path) as conn:
+        with pytest.raises(sqlite3.IntegrityError, match="ck_sections_text"):
+            conn.execute("UPDATE sections SET body_offset = NULL, body_length = NULL")
+        with pytest.raises(sqlite3.IntegrityError, match="ck_sections_text"):
+            conn.execute("UPDATE sections SET paragraphs = '[]' WHERE paragraphs IS NULL")
+
+
+def test_spans_downgrade_and_upgrade_on_postgresql(postgres_url: str) -> None:
+    """The same round trip on a real PostgreSQL server: text and hashes survive both ways."""
+    items = [item(10, SECTIONS), item(11, [section(None, "反斜杠 C:\\data。")])]
+    factory = open_archive(postgres_url)
+    with factory.begin() as session:
+        store_articles(session, items)
+    factory.kw["bind"].dispose()
+    engine = create_engine(postgres_url)
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0005")
+        rows = connection.exec_driver_sql(
+            "SELECT paragraphs FROM sections ORDER BY article_id, position"
+        ).all()
+    engine.dispose()
+    assert [row[0] for row in rows] == [s["paragraphs"] for i in items for s in i["sections"]]
+    factory = open_archive(postgres_url)  # upgrades to the head again
+    with factory.begin() as session:
+        result = store_articles(session, items)
+    with factory() as session:
+        shown = [get_article(session, i["url"]) for i in items]
+    factory.kw["bind"].dispose()
+    assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
+    assert [s["sections"] for s in shown if s is not None] == [i["sections"] for i in items]

@@ -138,21 +138,24 @@ def test_sections_keep_their_positions_not_their_row_order(tmp_path: Path) -> No
     with factory.begin() as session:
         store_articles(session, ITEMS[:1])
         # Rewrite the rows so that row order and position disagree.
-        rows = session.execute(
-            text("SELECT article_id, position, heading, paragraphs FROM sections ORDER BY id")
-        ).all()
+        columns = "article_id, position, heading, paragraphs, body_offset, body_length"
+        rows = session.execute(text(f"SELECT {columns} FROM sections ORDER BY id")).all()
         session.execute(text("DELETE FROM sections"))
         for row in reversed(rows):
             session.execute(
-                text(
-                    "INSERT INTO sections (article_id, position, heading, paragraphs) "
-                    "VALUES (:a, :p, :h, :g)"
-                ),
-                {"a": row.article_id, "p": row.position, "h": row.heading, "g": row.paragraphs},
+                text(f"INSERT INTO sections ({columns}) VALUES (:a, :p, :h, :g, :o, :n)"),
+                {
+                    "a": row.article_id,
+                    "p": row.position,
+                    "h": row.heading,
+                    "g": row.paragraphs,
+                    "o": row.body_offset,
+                    "n": row.body_length,
+                },
             )
     factory.kw["bind"].dispose()
     (line,) = _export(url, "jsonl").splitlines()
-    assert [s["heading"] for s in json.loads(line)["sections"]] == [None, "一、工期"]
+    assert json.loads(line)["sections"] == ITEMS[0]["sections"]
 
 
 def test_iter_export_pages_by_id(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ Create Date: 2026-11-28
 may be NULL: such a section's paragraphs are the lines of
 ``body[offset:offset + length]`` (see archive/body_spans.py). Sections
 archived before keep their paragraphs as JSON, which is still read as
-before; only what is stored from now on uses spans. Downgrade writes every
+before; only sections written from now on use spans (older ones keep their
+JSON until their article's content changes). A CHECK constraint
+keeps every row's text in one place or the other. Downgrade writes every
 span's paragraphs back as JSON first, so no text is lost.
 """
 
@@ -24,12 +26,20 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: A section keeps its text in one place or the other, never neither (as the model says).
+TEXT_IN_ONE_PLACE = (
+    "(paragraphs IS NULL) = (body_offset IS NOT NULL)"
+    " AND (body_offset IS NULL) = (body_length IS NULL)"
+    " AND body_offset >= 0 AND body_length >= 0"
+)
+
 
 def upgrade() -> None:
     with op.batch_alter_table("sections", schema=None) as batch_op:
         batch_op.add_column(sa.Column("body_offset", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("body_length", sa.Integer(), nullable=True))
         batch_op.alter_column("paragraphs", existing_type=sa.JSON(), nullable=True)
+        batch_op.create_check_constraint("ck_sections_text", TEXT_IN_ONE_PLACE)
 
 
 #: Sections written back per statement on downgrade, so memory stays bounded.
@@ -39,12 +49,18 @@ _BATCH = 1000
 def downgrade() -> None:
     bind = op.get_bind()
     sections = sa.table(
-        "sections", sa.column("id", sa.Integer()), sa.column("paragraphs", sa.JSON())
+        "sections",
+        sa.column("id", sa.Integer()),
+        sa.column("paragraphs", sa.JSON()),
+        sa.column("body_offset", sa.Integer()),
+        sa.column("body_length", sa.Integer()),
     )
     write_back = (
         sa.update(sections)
         .where(sections.c.id == sa.bindparam("section_id"))
-        .values(paragraphs=sa.bindparam("texts", type_=sa.JSON()))
+        .values(
+            paragraphs=sa.bindparam("texts", type_=sa.JSON()), body_offset=None, body_length=None
+        )
     )
     last = 0
     while True:
@@ -65,8 +81,8 @@ def downgrade() -> None:
             [{"section_id": section_id, "texts": text.split("\n")} for section_id, text in spans],
         )
         last = spans[-1][0]
-    bind.execute(sa.text("UPDATE sections SET paragraphs = '[]' WHERE paragraphs IS NULL"))
     with op.batch_alter_table("sections", schema=None) as batch_op:
+        batch_op.drop_constraint("ck_sections_text", type_="check")
         batch_op.alter_column("paragraphs", existing_type=sa.JSON(), nullable=False)
         batch_op.drop_column("body_length")
         batch_op.drop_column("body_offset")
