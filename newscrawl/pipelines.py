@@ -365,6 +365,12 @@ class ArchivePipeline:
                 self.stats.get_value("newscrawl/items", 0),
             )
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
+        if lost and status == "finished":
+            # The crawl ended, but not with everything it fetched in the archive. Said
+            # here, in the one write that closes the record, so it cannot read
+            # "finished" when a later write (the harvest's health verdict) fails too,
+            # as on a full disk.
+            status = "failed"
         with self.sessions.begin() as session:
             finish_run(
                 session,

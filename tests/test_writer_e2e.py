@@ -80,9 +80,12 @@ def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
     sessions = open_archive(str(db), create=False)
     with sessions() as session:
         archived = session.execute(text("SELECT count(*) FROM articles")).scalar_one()
+        runs = list_runs(session)
     sessions.kw["bind"].dispose()
     expected = len(load_expected("http://127.0.0.1:1"))
     assert 0 < archived < expected
+    assert [run.status for run in runs] == ["failed"]  # its record says articles were lost
+    assert runs[0].stats["finish_reason"] == "finished"
     assert f"; {archived} articles stored," in done.stdout
     lost = f"{expected - archived} of {expected} articles could not be stored in the archive"
     assert f"{lost} (errors above); the next run fetches them again" in done.stderr  # the log
