@@ -11,6 +11,8 @@ misread.
 
 from __future__ import annotations
 
+import functools
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -41,8 +43,9 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
     return not (type_ == "table" and fts.is_index_table(name))
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest schema revision this code knows."""
+    """The newest schema revision this code knows (read once: the code does not change)."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None, "archive/migrations has no revisions"
     return head
@@ -51,6 +54,25 @@ def head_revision() -> str:
 def current_revision(connection: Connection) -> str | None:
     """The revision an archive records (None: none recorded)."""
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_unchanged(connection: Connection) -> None:
+    """Raise :class:`SchemaError` unless the archive still records this code's revision.
+
+    A crawl checks the revision when it opens the archive, and its writes
+    follow that revision's rules for hours. If a newer newscrawl upgrades the
+    archive meanwhile (any of its commands opens the archive so), those rules
+    may no longer hold (revision 0006 changed what a section row means), so
+    each stored batch asks first: one small SELECT, and the crawl stores
+    nothing more once the archive has moved on.
+    """
+    found = current_revision(connection)
+    head = head_revision()
+    if found != head:
+        raise SchemaError(
+            f"the archive's schema changed to {found} while this crawl ran "
+            f"(this newscrawl writes {head}): nothing more is stored; upgrade newscrawl"
+        )
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:

@@ -14,7 +14,9 @@ inside the commit that fills it (``"commit"``, SQLite's own way).
 
 The batch is committed first, then the full-text index catches up in a
 second transaction: a failure to index never loses stored articles (they
-stay queued, and the next catch-up indexes them).
+stay queued, and the next catch-up indexes them). Each batch first checks
+that the archive still records the schema revision this code writes
+(:func:`archive.schema.check_unchanged`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
+from archive.schema import check_unchanged
 
 #: Per writer process: the archive's sessionmaker, opened on the first batch.
 _opened: dict[str, sessionmaker[Session]] = {}
@@ -64,6 +67,7 @@ def store_batch(
     for url, reason, at in gone:
         by_time.setdefault(at, {})[url] = reason
     with sessions.begin() as session:
+        check_unchanged(session.connection())
         result = store_articles(session, batch)
         marked = sum(mark_gone(session, urls, at=at) for at, urls in sorted(by_time.items()))
     stored = Stored(result.new, result.updated, result.unchanged, marked)

@@ -5,6 +5,7 @@ counted, recorded and indexed in each combination."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,19 @@ def test_demo_crawl_archives_and_indexes_everything(
     assert queued == 0 and indexed == len(expected)
 
 
+def demo_with_trigger(db: Path, writer: str, trigger: str) -> subprocess.CompletedProcess[str]:
+    """The demo crawl (batches of 4) into a new archive at ``db`` that has ``trigger``."""
+    sessions = open_archive(str(db))
+    with sessions.begin() as session:
+        session.execute(text(trigger))
+    sessions.kw["bind"].dispose()
+    return subprocess.run(
+        [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
+         "-s", "ARCHIVE_BATCH_SIZE=4"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize("writer", ["process", "inline"])
 def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
@@ -61,20 +75,12 @@ def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
     """The batch's error reaches the log through its item, in either mode; the demo
     counts only committed articles and exits non-zero with one line."""
     db = tmp_path / "archive.sqlite"
-    sessions = open_archive(str(db))
-    with sessions.begin() as session:  # one article the archive refuses: its batch fails
-        session.execute(
-            text(
-                "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN new.title = '年度盛典彩排花絮' "
-                "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
-            )
-        )
-    sessions.kw["bind"].dispose()
-    done = subprocess.run(
-        [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
-         "-s", "ARCHIVE_BATCH_SIZE=4"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    done = demo_with_trigger(  # one article the archive refuses: its batch fails
+        db,
+        writer,
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN new.title = '年度盛典彩排花絮' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END",
+    )
     assert done.returncode == 1
     assert "refused by test trigger" in done.stderr  # logged with the item that carried it
     sessions = open_archive(str(db), create=False)
@@ -90,3 +96,28 @@ def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
     lost = f"{expected - archived} of {expected} articles could not be stored in the archive"
     assert f"{lost} (errors above); the next run fetches them again" in done.stderr  # the log
     assert done.stderr.rstrip().endswith(f"Error: {lost} (see the log)")  # the demo's line
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("writer", ["process", "inline"])
+def test_a_crawl_stores_nothing_more_once_the_archive_was_upgraded_under_it(
+    tmp_path: Path, writer: str
+) -> None:
+    """A newer newscrawl may upgrade the archive while a crawl runs (any of its commands
+    opens the archive so): the crawl's later batches are refused, in one clear line,
+    rather than written by the old revision's rules."""
+    db = tmp_path / "archive.sqlite"
+    done = demo_with_trigger(  # the first stored batch "upgrades" the archive
+        db,
+        writer,
+        "CREATE TRIGGER upgraded AFTER INSERT ON articles "
+        "WHEN (SELECT count(*) FROM articles) = 4 "
+        "BEGIN UPDATE alembic_version SET version_num = '0099'; END",
+    )
+    assert done.returncode == 1
+    assert "the archive's schema changed to 0099 while this crawl ran" in done.stderr
+    with sqlite3.connect(db) as conn:  # newscrawl itself now refuses to open it
+        archived = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        statuses = [row[0] for row in conn.execute("SELECT status FROM crawl_runs")]
+    assert archived == 4
+    assert statuses == ["failed"]
