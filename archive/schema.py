@@ -71,7 +71,8 @@ def check_unchanged(connection: Connection) -> None:
     if found != head:
         raise SchemaError(
             f"the archive's schema changed to {found} while this crawl ran "
-            f"(this newscrawl writes {head}): nothing more is stored; upgrade newscrawl"
+            f"(this newscrawl writes {head}): nothing more is stored; "
+            f"crawl again with a newscrawl that writes {found}"
         )
 
 
