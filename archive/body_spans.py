@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func
+from sqlalchemy import ColumnElement, TableClause, func
 
 #: Where one section's paragraphs lie in the body: (offset, length) in characters.
 Span = tuple[int, int]
@@ -74,17 +74,18 @@ def section_paragraphs(
 ) -> list[str]:
     """A stored section's paragraphs: its ``paragraphs`` JSON, or its span of ``body``."""
     if offset is None or length is None:
-        return list(stored or [])
-    return (body or "")[offset : offset + length].split("\n")
+        return paragraphs_of(stored, None)
+    return paragraphs_of(stored, (body or "")[offset : offset + length])
 
 
-def span_text(body: ColumnElement[str], sections: Table) -> ColumnElement[str | None]:
+def span_text(body: ColumnElement[str], sections: TableClause) -> ColumnElement[str | None]:
     """SQL for a section's span of its article's ``body``: its text, or NULL for JSON."""
     return func.substr(body, sections.c.body_offset + 1, sections.c.body_length)
 
 
 def paragraphs_of(stored: Sequence[str] | None, text: str | None) -> list[str]:
-    """A section's paragraphs from a query that selected :func:`span_text` beside them."""
+    """A section's paragraphs: its span's ``text`` when it has one (a query selected
+    :func:`span_text` beside them), else its stored ``paragraphs``."""
     if text is None:
         return list(stored or [])
     return text.split("\n")

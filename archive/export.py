@@ -21,7 +21,7 @@ from typing import IO, Any, cast
 from sqlalchemy import Table, Text, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
-from archive.body_spans import SQLITE_PARAGRAPHS_JSON, span_text
+from archive.body_spans import SQLITE_PARAGRAPHS_JSON, paragraphs_of, span_text
 from archive.contract import ARTICLE_KEYS
 from archive.filters import ArticleFilters
 from archive.models import Article, Link, Section
@@ -60,11 +60,7 @@ def iter_export(
 
 def _paragraphs(value: str | list[str] | None, span: str | None) -> list[str]:
     """Stored paragraphs: a span's text, JSON text from SQLite, a list from psycopg."""
-    if span is not None:
-        return span.split("\n")
-    if not value:
-        return []
-    return _decode(value) if isinstance(value, str) else list(value)
+    return paragraphs_of(_decode(value) if isinstance(value, str) else value, span)
 
 
 def _sections_of(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:

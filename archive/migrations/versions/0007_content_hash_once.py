@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from archive.body_spans import paragraphs_of, span_text
 from archive.store import content_hash
 
 revision: str = "0007"
@@ -71,7 +72,7 @@ def _rehash(digest: Callable[[str | None, str, Sequence[Mapping[str, Any]]], str
     """Set every article's ``content_hash`` to ``digest`` of its stored content."""
     bind = op.get_bind()
     a, s = _ARTICLES.c, _SECTIONS.c
-    span = sa.func.substr(a.body, s.body_offset + 1, s.body_length)
+    span = span_text(a.body, _SECTIONS)
     write = (
         sa.update(_ARTICLES)
         .where(a.id == sa.bindparam("article_id"))
@@ -93,8 +94,9 @@ def _rehash(digest: Callable[[str | None, str, Sequence[Mapping[str, Any]]], str
             .order_by(s.article_id, s.position)
         )
         for article_id, heading, paragraphs, text in rows:
-            texts = list(paragraphs or []) if text is None else text.split("\n")
-            sections[article_id].append({"heading": heading, "paragraphs": texts})
+            sections[article_id].append(
+                {"heading": heading, "paragraphs": paragraphs_of(paragraphs, text)}
+            )
         bind.execute(
             write,
             [
