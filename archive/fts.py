@@ -174,7 +174,15 @@ def _prepare_by_runs(value: str) -> str:
 PENDING_TABLE = f"{FTS_TABLE}_pending"
 
 _CREATE_PENDING = f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (article_id INTEGER PRIMARY KEY)"
-_QUEUE_NEW = f"INSERT OR IGNORE INTO {PENDING_TABLE}(article_id) VALUES (new.id);"
+#: Queue an article once. Not ``INSERT OR IGNORE``: inside a trigger the writing
+#: statement's own conflict clause overrides the trigger's, and the store writes
+#: ``OR ROLLBACK`` (``archive.store._Writer``), so an article queued already would
+#: fail the whole batch. A statement that cannot conflict queues it under any
+#: clause (revision 0008).
+_QUEUE_NEW = (
+    f"INSERT INTO {PENDING_TABLE}(article_id) SELECT new.id "
+    f"WHERE NOT EXISTS (SELECT 1 FROM {PENDING_TABLE} WHERE article_id = new.id);"
+)
 #: Remove the old tokens of an article that is indexed (not queued).
 _UNINDEX_OLD = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import (
@@ -277,6 +278,52 @@ def test_restoring_existing_articles_is_bulk_too(factory: sessionmaker[Session])
     assert [kind for kind, _ in statements].count("SELECT") <= 3, statements
     # One UPDATE per set of changed columns (here 2), not one per article.
     assert len(statements) <= 12, statements
+
+
+def archive_rows(factory: sessionmaker[Session]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the tables a store writes, the search index's queue included."""
+    tables = ("articles", "sections", "links", "observations", "article_versions")
+    with factory() as session:
+        return {
+            table: [tuple(row) for row in session.execute(text(f"SELECT * FROM {table}"))]
+            for table in (*tables, "articles_fts_pending")
+        }
+
+
+def test_a_bulk_write_that_fails_leaves_the_archive_as_it_was(
+    factory: sessionmaker[Session],
+) -> None:
+    """On SQLite the bulk writes say OR ROLLBACK (no statement journal, see
+    ``archive.store._Writer``): a constraint failing in the middle of a batch ends
+    its transaction with nothing of the batch stored, and the next one stores."""
+    store(factory, item(1, sidebar=[link(2)]))
+    before = archive_rows(factory)
+    with factory.begin() as session:
+        session.execute(text("CREATE UNIQUE INDEX test_one_title ON articles (title)"))
+    # Article 1's update and article 3's insert give two articles one title.
+    batch = [item(1, title="同名的文章", views=8), item(2), item(3, title="同名的文章")]
+    with pytest.raises(IntegrityError), factory.begin() as session:
+        statements: list[str] = []
+        event.listen(
+            session.get_bind(),
+            "before_cursor_execute",
+            lambda _c, _k, statement, *_rest: statements.append(statement),
+        )
+        store_articles(session, batch)
+    article_writes = [
+        statement.split(" articles ")[0]
+        for statement in statements
+        if statement.startswith(("INSERT", "UPDATE")) and " articles " in statement
+    ]
+    assert article_writes and set(article_writes) <= {
+        "INSERT OR ROLLBACK INTO",
+        "UPDATE OR ROLLBACK",
+    }
+    assert archive_rows(factory) == before
+    with factory.begin() as session:
+        session.execute(text("DROP INDEX test_one_title"))
+    assert store(factory, *batch) == (2, 1, 0)
+    assert fetch(factory, "3")["title"] == "同名的文章"
 
 
 def test_a_batch_mixing_new_and_archived_articles(factory: sessionmaker[Session]) -> None:

@@ -157,7 +157,7 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     with sessions() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
     sessions.kw["bind"].dispose()
-    assert revision_of(path) == "0007" == head_revision()
+    assert revision_of(path) == "0008" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
     }  # fmt: skip
@@ -221,3 +221,37 @@ def test_new_archives_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -
         with sqlite3.connect(path) as raw:
             page_sizes[path.name] = raw.execute("PRAGMA page_size").fetchone()[0]
     assert page_sizes == {"new.sqlite": 32768, "old.sqlite": 4096}
+
+
+def trigger_sql(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        return dict(rows.fetchall())
+
+
+def test_revision_0008_queues_rewritten_articles_without_a_conflict_clause(
+    tmp_path: Path,
+) -> None:
+    """0008's triggers queue with an INSERT that cannot conflict, so the store's OR
+    ROLLBACK cannot turn a second queueing of an article into a failed batch."""
+    fresh, path = tmp_path / "fresh.sqlite", tmp_path / "down.sqlite"
+    for target in (fresh, path):
+        sessions = open_archive(str(target))
+        with sessions.begin() as session:
+            store_articles(session, [article(1)])  # queued, not indexed
+        sessions.kw["bind"].dispose()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0007")
+    engine.dispose()
+    old = trigger_sql(path)
+    assert "INSERT OR IGNORE INTO articles_fts_pending" in old["articles_fts_update"]
+    sessions = open_archive(str(path))  # upgrades to the head again
+    assert trigger_sql(path) == trigger_sql(fresh) != old
+    with sessions.begin() as session:  # article 1 is still queued: rewritten all the same
+        result = store_articles(session, [{**article(1), "title": "改过的标题"}])
+        pending = session.execute(text("SELECT article_id FROM articles_fts_pending")).all()
+    sessions.kw["bind"].dispose()
+    assert (result.new, result.updated) == (0, 1)
+    assert [tuple(row) for row in pending] == [(1,)]
+    assert revision_of(path) == head_revision()
