@@ -282,11 +282,18 @@ def test_restoring_existing_articles_is_bulk_too(factory: sessionmaker[Session])
 
 def archive_rows(factory: sessionmaker[Session]) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables a store writes, the search index's queue included."""
-    tables = ("articles", "sections", "links", "observations", "article_versions")
+    tables = (
+        "articles",
+        "sections",
+        "links",
+        "observations",
+        "article_versions",
+        "articles_fts_pending",
+    )
     with factory() as session:
         return {
             table: [tuple(row) for row in session.execute(text(f"SELECT * FROM {table}"))]
-            for table in (*tables, "articles_fts_pending")
+            for table in tables
         }
 
 
