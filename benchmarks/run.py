@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import pstats
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,13 @@ def run_crawler(
 
 def _fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return max(runs, key=_rate)
+
+
+def _median_ratio(runs: list[dict[str, Any]], bare_runs: list[dict[str, Any]]) -> str:
+    """The median of each round's rate over the same round's bare rate, then every one."""
+    ratios = [_rate(run) / _rate(bare) for run, bare in zip(runs, bare_runs, strict=True)]
+    every = ", ".join(f"{ratio:.3f}" for ratio in ratios)
+    return f"{statistics.median(ratios):.3f} ({every})"
 
 
 def _worst(checks: list[CheckResult]) -> CheckResult:
@@ -426,6 +434,16 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(
                 f"each crawl ran {args.rounds} times, interleaved; the table shows the "
                 f"fastest run of each (pages/s of every run: {spread})"
+            )
+            # The fastest run of each kind may come from different spells of a noisy
+            # machine; a round's full crawls and its bare crawl ran minutes apart.
+            paired = "; ".join(
+                f"{label} {_median_ratio(rounds[mode], rounds['bare'])}"
+                for mode, label, _how in VARIANTS
+            )
+            notes.append(
+                "each round's full crawls against that round's bare crawl, the median "
+                f"ratio (every round's in brackets): {paired}"
             )
         if profiled is not None and args.profile is not None:
             text = top_functions(workdir / "cms.prof")

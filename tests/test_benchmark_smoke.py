@@ -131,6 +131,13 @@ def test_benchmark_writes_report_and_archives_every_article(tmp_path: Path) -> N
     assert 0 < float(rows["two-core ceiling, measured"]) <= 1
     assert "archive complete" in proc.stdout  # the report is printed too
     assert "each crawl ran 2 times, interleaved" in report
+    # Each round's ratio to its own bare crawl: the median of two is their mean.
+    for crawl in CRAWLS:
+        found = re.search(re.escape(crawl) + r" ([\d.]+) \(([\d.]+), ([\d.]+)\)", report)
+        assert found, crawl
+        median, first, second = map(float, found.groups())
+        assert first > 0 and second > 0
+        assert abs(median - (first + second) / 2) <= 0.0015
 
 
 def test_extraction_benchmark_reports_every_measure(tmp_path: Path) -> None:
