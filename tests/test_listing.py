@@ -10,6 +10,7 @@ import pytest
 from newscrawl import urls
 from newscrawl.demo.server import DemoServer
 from newscrawl.pages.base import ArticlePage
+from newscrawl.pages.labels import NEXT_PAGE_TEXTS, PAGER_MARKS
 from newscrawl.pages.listing import ListingPage
 
 
@@ -65,3 +66,21 @@ def test_multi_page_article_lists_its_other_pages(server: DemoServer) -> None:
 def test_single_page_article_has_no_other_pages(server: DemoServer) -> None:
     url, html = fetch(server, "/show.php?cid=29&id=613")
     assert ArticlePage(url, html).page_urls() == []
+
+
+def test_traditional_next_page_text_is_the_next_page() -> None:
+    """A Big5 site's pager says 下一頁: the link is the next page, not just another list page."""
+    url = "http://tw.example/list.php?cid=2"
+    html = (
+        "<html><body><div class='page'>"
+        "<a href='list.php?cid=2&amp;page=5'>5</a>"
+        "<a href='list.php?cid=2&amp;page=2'>下一頁</a>"
+        "</div></body></html>"
+    )
+    links = ListingPage(url, html).links()
+    assert links.next_page == "http://tw.example/list.php?cid=2&page=2"
+
+
+def test_every_next_page_label_holds_a_pager_mark() -> None:
+    """Links are read for the pager only when their text holds a mark: no label may lack one."""
+    assert all(any(mark in label for mark in PAGER_MARKS) for label in NEXT_PAGE_TEXTS)

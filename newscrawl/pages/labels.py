@@ -81,6 +81,9 @@ COUNTER_SCRIPT = re.compile(
 
 #: Link texts and titles of pagers: the next page of a list or article.
 NEXT_PAGE_TEXTS = ("下一页", "下页", "后一页", "下一頁")
+#: The characters every label of NEXT_PAGE_TEXTS holds (simplified and traditional 页):
+#: a link text without one is not read for the pager at all.
+PAGER_MARKS = ("页", "頁")
 LAST_PAGE_MARKERS = ("已是最后一页", "没有了", "最后一页了")
 #: Box headings of sidebars that list the site's newest articles, newest first.
 NEWEST_BOX_WORDS = ("最新", "资讯", "新闻", "动态", "快讯", "更新")

@@ -13,10 +13,14 @@ from functools import cached_property
 from newscrawl import urls
 from newscrawl.normalize import clean_text
 from newscrawl.pages.dom import Element, collect, parse_html, text_of
-from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS
+from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS
 
 #: The elements ``links`` reads (an article page's ``elements`` include them).
 _INDEXED = {"a": ("a",), "base": ("base",)}
+
+
+def _has_pager_mark(text: str) -> bool:
+    return any(mark in text for mark in PAGER_MARKS)
 
 
 @dataclass
@@ -66,10 +70,12 @@ class ListingPage:
         for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
             title = a.get("title") or ""
-            # Pager labels all contain 页; other links skip the text work.
+            # Pager labels all contain 页 or 頁; other links skip the text work.
             text = (
                 text_of(a)
-                if "页" in title or "页" in (a.text or "") or (len(a) and "页" in text_of(a))
+                if _has_pager_mark(title)
+                or _has_pager_mark(a.text or "")
+                or (len(a) and _has_pager_mark(text_of(a)))
                 else ""
             )
             text, title = clean_text(text) or "", clean_text(title) or ""
