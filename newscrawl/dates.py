@@ -26,8 +26,15 @@ __all__ = ["parse_cn_datetime", "resolve_month_day", "resolve_sidebar_dates", "t
 
 # -- dates: helpers ------------------------------------------------------------
 
-#: Full-width digits/punctuation to ASCII, zero-width removed, U+3000/NBSP to spaces.
-_DATE_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE}
+#: Traditional forms of the characters the date patterns read (3小時前, 剛剛, 15點30分,
+#: 兩個月前, 1個鐘頭前, 上週), to the simplified ones the patterns are written in.
+TRADITIONAL_DATE_CHARS: dict[int, str] = {
+    ord(traditional): simplified
+    for traditional, simplified in zip("時鐘頭剛個禮兩號點週", "时钟头刚个礼两号点周", strict=True)
+}
+#: Full-width digits/punctuation to ASCII, zero-width removed, U+3000/NBSP to spaces,
+#: traditional date characters to simplified.
+_DATE_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE, **TRADITIONAL_DATE_CHARS}
 
 _MIN_YEAR = 1990
 
@@ -267,6 +274,7 @@ def parse_cn_datetime(
        (``15:38[:36]``, ``T``, 下午, an ISO offset or ``Z``, converted to ``tz``);
        if one is found but impossible (month 13, Feb 30) the answer is None;
     2. ``刚刚``, ``N秒/分钟/小时/天/周/个月/年前`` (digits or 三, 两, 十五, 半), against ``now``;
+       traditional forms (剛剛, 3小時前, 兩個月前, 15點30分) read as the simplified ones;
     3. ``今天``, ``昨天``, ``前天`` with an optional time (midnight without one);
     4. ``10月29日`` and ``10-29`` / ``10/29``: the latest such day not after
        ``now``'s date (a time later today is accepted: site clocks drift);

@@ -68,7 +68,7 @@ def _box_kind(box: str | None) -> str:
     return "other"
 
 
-_SELF_DATED = re.compile(r"(?=[\d前刚昨今])(?:\d{4}|前|刚刚|昨天|前天|今天)")
+_SELF_DATED = re.compile(r"(?=[\d前刚剛昨今])(?:\d{4}|前|刚刚|剛剛|昨天|前天|今天)")
 
 
 def resolve_sidebar_years(

@@ -83,7 +83,7 @@ _ANY_BYLINE_LABEL = re.compile(
 _MIN_BODY_CHARS = 20
 _COLON_SPACES = re.compile(r"\s*([：:])\s*")
 # A date that stands on its own: it names the year, or is relative (3小时前, 昨天).
-_DATED = re.compile(r"\d{4}|前|刚刚|昨天|前天|今天")
+_DATED = re.compile(r"\d{4}|前|刚刚|剛剛|昨天|前天|今天")
 _MAX_META_CHARS = 300
 
 

@@ -31,10 +31,10 @@ _COLON = r"\s*[：:]\s*"
 # (The lookahead lists the first characters of the alternatives, so the search skips
 # other positions at once: several times faster on the long texts it is run on.)
 DATE_TEXT = re.compile(
-    r"(?=[\d刚今昨前])(?:"
+    r"(?=[\d刚剛今昨前])(?:"
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
     r"|\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:：]\d{2})?"
-    r"|刚刚|\d+\s*(?:秒|分钟|小时|天)前|(?:今天|昨天|前天)(?:\s*\d{1,2}[:：]\d{2})?)"
+    r"|刚刚|剛剛|\d+\s*(?:秒|分钟|分鐘|小时|小時|天)前|(?:今天|昨天|前天)(?:\s*\d{1,2}[:：]\d{2})?)"
 )
 DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
 
