@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscrawl.dates import parse_cn_datetime, resolve_month_day, resolve_sidebar_dates, to_iso
+from newscrawl.items import SidebarLink
 from newscrawl.normalize import clean_text, display_width, is_truncated, parse_count
+from newscrawl.normalize_item import resolve_sidebar_years
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
@@ -444,3 +446,21 @@ def test_is_truncated(link_text: str, full_title: str | None, expected: bool) ->
 def test_is_truncated_never_raises(link_text: str, full_title: str | None) -> None:
     assert isinstance(is_truncated(link_text, full_title), bool)
     assert display_width(link_text) >= 0
+
+
+@pytest.mark.parametrize(
+    ("newest", "related"),
+    [("最新资讯", "相关阅读"), ("最新資訊", "相關閱讀"), ("即時新聞", "延伸閱讀")],
+)
+def test_a_related_box_is_read_against_the_articles_date(newest: str, related: str) -> None:
+    """A related box lists older articles: its 12-20 is the December before the article
+    (2025-03-10), not the one before the newest box's 11-25; in either script."""
+
+    def link(box: str, day: str) -> SidebarLink:
+        return SidebarLink(
+            box=box, title="区议会讨论休憩用地规划", url="http://x/1.html", date_raw=day
+        )
+
+    links = [link(newest, "11-25"), link(newest, "11-20"), link(related, "12-20")]
+    resolve_sidebar_years(links, now=NOW, published=date(2025, 3, 10))
+    assert [item.date for item in links] == ["2026-11-25", "2026-11-20", "2024-12-20"]

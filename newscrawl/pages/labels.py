@@ -86,6 +86,9 @@ NEXT_PAGE_TEXTS = ("下一页", "下页", "后一页", "下一頁")
 PAGER_MARKS = ("页", "頁")
 LAST_PAGE_MARKERS = ("已是最后一页", "没有了", "最后一页了")
 #: Box headings of sidebars that list the site's newest articles, newest first.
-NEWEST_BOX_WORDS = ("最新", "资讯", "新闻", "动态", "快讯", "更新")
+NEWEST_BOX_WORDS = ("最新", "资讯", "新闻", "动态", "快讯", "更新", "資訊", "新聞", "動態", "快訊")
 #: Box headings of sidebars that list articles older than (or related to) this one.
-OLDER_BOX_WORDS = ("相关", "上一篇", "往期", "推荐阅读", "延伸阅读", "更多阅读")
+OLDER_BOX_WORDS = (
+    "相关", "上一篇", "往期", "推荐阅读", "延伸阅读", "更多阅读",
+    "相關", "推薦閱讀", "延伸閱讀", "更多閱讀",
+)  # fmt: skip
