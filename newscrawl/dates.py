@@ -20,21 +20,15 @@ from datetime import MINYEAR, UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from newscrawl.normalize import CLEAN_TABLE, FULLWIDTH_TABLE, NBSP_ENTITY
+from newscrawl.normalize import CLEAN_TABLE, FULLWIDTH_TABLE, NBSP_ENTITY, TRADITIONAL_TABLE
 
 __all__ = ["parse_cn_datetime", "resolve_month_day", "resolve_sidebar_dates", "to_iso"]
 
 # -- dates: helpers ------------------------------------------------------------
 
-#: Traditional forms of the characters the date patterns read (3小時前, 剛剛, 15點30分,
-#: 兩個月前, 1個鐘頭前, 上週), to the simplified ones the patterns are written in.
-TRADITIONAL_DATE_CHARS: dict[int, str] = {
-    ord(traditional): simplified
-    for traditional, simplified in zip("時鐘頭剛個禮兩號點週", "时钟头刚个礼两号点周", strict=True)
-}
 #: Full-width digits/punctuation to ASCII, zero-width removed, U+3000/NBSP to spaces,
-#: traditional date characters to simplified.
-_DATE_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE, **TRADITIONAL_DATE_CHARS}
+#: traditional date characters to simplified (3小時前, 剛剛, 15點30分).
+_DATE_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE, **TRADITIONAL_TABLE}
 
 _MIN_YEAR = 1990
 

@@ -81,7 +81,19 @@ CLEAN_TABLE: dict[int, str | None] = {
     0x3000: " ",
     0x00A0: " ",
 }
-_COUNT_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE}
+#: Traditional forms of the characters the count and date parsers read, to the
+#: simplified ones their patterns are written in: 2.3萬, 閱讀次數, 點擊量, 3小時前,
+#: 剛剛, 兩個月前, 1個鐘頭前, 15點30分, 2週前. Only these: a full conversion (OpenCC)
+#: would be a dependency and a cost for characters no pattern reads.
+TRADITIONAL_TABLE: dict[int, str | None] = {
+    ord(traditional): simplified
+    for traditional, simplified in zip(
+        "萬億擊瀏覽閱讀訪問熱數氣時鐘頭剛個禮兩號點週",
+        "万亿击浏览阅读访问热数气时钟头刚个礼两号点周",
+        strict=True,
+    )
+}
+_COUNT_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE, **TRADITIONAL_TABLE}
 
 _UNITS: dict[str, int] = {
     "万": 10_000,
@@ -124,7 +136,8 @@ def _count_value(match: re.Match[str]) -> int | None:
 def parse_count(raw: str | None) -> int | None:
     """A popularity count from text: ``人气：6``, ``点击: 1,234``, ``1.2万``, ``10万+``, ``１２３``.
 
-    Units: 万/w (10⁴), 亿 (10⁸), 千/k (10³), M (10⁶); a trailing ``+`` or ``次`` is
+    Units: 万/w (10⁴), 亿 (10⁸), 千/k (10³), M (10⁶), traditional forms alike (萬, 億,
+    閱讀); a trailing ``+`` or ``次`` is
     ignored and fractions without a unit are truncated. When several numbers
     appear, the first one right after a counter label (人气 点击 阅读 浏览 访问量
     热度 …) wins, else the first number. Returns None when there is no number

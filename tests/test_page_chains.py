@@ -41,3 +41,15 @@ def test_a_list_of_dated_links_is_not_a_date_line() -> None:
     <li><a href="/a/2.html">第二条新闻的标题</a> 2025-10-28</li></ul>
     </body></html>"""
     assert _read(html) is None
+
+
+def test_a_traditional_counter_label_and_unit_give_the_views() -> None:
+    html = """<html><head><title>港城日報</title></head><body>
+    <div class="main"><h1>海濱長廊明年擴建</h1>
+    <div class="info"><span>發佈時間：2025-10-29 15:38</span> <span>閱讀次數：2.3萬</span></div>
+    <div class="article"><p>區議會昨晚通過海濱長廊擴建方案，工程將於明年春季動工。</p>
+    <p>新路段會把單車徑和行人步道分開鋪設，中間以矮樹叢相隔。</p></div></div></body></html>"""
+    item = _read(html)
+    assert item is not None
+    assert item["views_raw"] == "閱讀次數：2.3萬"
+    assert item["views"] == 23000

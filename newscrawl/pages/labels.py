@@ -16,7 +16,8 @@ DATE_LABELS = (
 )  # fmt: skip
 VIEWS_LABELS = (
     "点击次数", "浏览次数", "阅读次数", "访问量", "阅读量", "浏览量", "点击量", "人气", "点击",
-    "阅读", "浏览", "热度", "點擊次數", "瀏覽次數", "點擊", "瀏覽", "閱讀", "人氣",
+    "阅读", "浏览", "热度", "點擊次數", "瀏覽次數", "閱讀次數", "訪問量", "閱讀量", "瀏覽量",
+    "點擊量", "點擊", "瀏覽", "閱讀", "人氣", "熱度",
 )  # fmt: skip
 AUTHOR_LABELS = ("作者", "撰文", "记者", "記者", "撰稿", "文")
 SOURCE_LABELS = ("来源", "來源", "出处", "出處")
@@ -41,7 +42,7 @@ DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
 _VIEWS_LABEL = "(?:" + "|".join(VIEWS_LABELS) + ")"
 # 人气：6, 点击: 1,234, 阅读 2.3万, 浏览次数：[88] ; the colon may be missing, never the label.
 VIEWS_TEXT = re.compile(
-    _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+)[\[【(（]?\s*(\d[\d,，.]*\s*[万亿wW]?\+?)"
+    _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+)[\[【(（]?\s*(\d[\d,，.]*\s*[万萬亿億wW]?\+?)"
 )
 VIEWS_LABEL_ONLY = re.compile(_VIEWS_LABEL + r"\s*[：:]")
 
