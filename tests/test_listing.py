@@ -84,3 +84,16 @@ def test_traditional_next_page_text_is_the_next_page() -> None:
 def test_every_next_page_label_holds_a_pager_mark() -> None:
     """Links are read for the pager only when their text holds a mark: no label may lack one."""
     assert all(any(mark in label for mark in PAGER_MARKS) for label in NEXT_PAGE_TEXTS)
+
+
+def test_traditional_last_page_marker_ends_the_list() -> None:
+    url = "http://tw.example/list.php?cid=2&page=9"
+    html = (
+        "<html><body><div class='page'>"
+        "<a href='list.php?cid=2&amp;page=8'>上一頁</a>"
+        "<a href='javascript:;' title='已是最後一頁'>末頁</a>"
+        "</div></body></html>"
+    )
+    links = ListingPage(url, html).links()
+    assert links.last_page is True
+    assert links.next_page is None
