@@ -317,15 +317,18 @@ def previous_runs(
     site: str,
     before_id: int | None = None,
     spider: str = "cms",
-    status: str = "finished",
+    status: str | None = "finished",
     limit: int = 5,
 ) -> list[RunSummary]:
-    """The latest ``limit`` runs of ``spider`` on ``site`` with ``status``, newest first.
+    """The latest ``limit`` runs of ``spider`` on ``site`` with ``status`` (None: any),
+    newest first, before the run ``before_id`` when given.
 
     The site is read from each run's stats (``newscrawl/site``); runs are
     scanned newest first and the scan stops once ``limit`` are found.
     """
-    stmt = select(CrawlRun).where(CrawlRun.spider == spider, CrawlRun.status == status)
+    stmt = select(CrawlRun).where(CrawlRun.spider == spider)
+    if status is not None:
+        stmt = stmt.where(CrawlRun.status == status)
     if before_id is not None:
         stmt = stmt.where(CrawlRun.id < before_id)
     stmt = stmt.order_by(CrawlRun.id.desc()).execution_options(yield_per=50)

@@ -28,7 +28,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
-from newscrawl.pipelines import unstored_articles
+from newscrawl.pipelines import RUN_ID, unstored_articles
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def _record_failure(url: str, stats: Mapping[str, Any], problem: str) -> None:
     """Best effort: the run's record says why it failed (the archive may still refuse)."""
     from archive import open_archive, record_health
 
-    run_id = stats.get("newscrawl/run_id")
+    run_id = stats.get(RUN_ID)
     if not isinstance(run_id, int):
         return
     try:
@@ -276,7 +276,7 @@ def _judge(url: str, stats: dict[str, Any], fields: Sequence[str], max_drop: flo
     from archive import open_archive, previous_runs, record_health
 
     site = str(stats.get("newscrawl/site") or "")
-    run_id = stats.get("newscrawl/run_id")
+    run_id = stats.get(RUN_ID)
     sessions = open_archive(url)
     try:
         with sessions.begin() as session:
@@ -374,7 +374,7 @@ def run_harvest(
         seconds = time.perf_counter() - started
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         reason = stats.get("finish_reason")
-        if reason is None or "newscrawl/run_id" not in stats:
+        if reason is None or RUN_ID not in stats:
             where = f"see {log_file}" if log_file else "see the log above"
             why = f": {start_errors[0]}" if start_errors else ""
             raise HarvestError(f"the crawl of {key} could not start{why} ({where})")

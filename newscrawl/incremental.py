@@ -22,6 +22,15 @@ Lists run newest first, so after ``stop_after`` list pages in a row that
 brought nothing, the rest of that list's chain is old news and its pager is
 not followed.
 
+That holds only if the archive has every article the lists showed when its
+last run of the site ended: a run killed halfway, or one whose list pages
+failed, stored some articles and not the older ones between them, and a
+harvest that stopped at the first known page would never fetch those. So
+paging stops early only after a run that finished with every list page read
+(:func:`gap_reason`); after any other run every list page is read once more,
+known articles still skipped, and that run, finishing, makes the next one
+fast again.
+
 Pure state, no Scrapy: the spider counts and logs.
 """
 
@@ -38,7 +47,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from archive.queries import KnownArticle
+from archive.queries import KnownArticle, RunSummary
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, due, parse_schedule
 
 logger = logging.getLogger(__name__)
@@ -122,6 +131,8 @@ class Incremental:
         now: float | None = None,
     ) -> None:
         self.stop_after = max(1, stop_after)
+        #: Whether list paging may stop at known articles (see :func:`gap_reason`).
+        self.stop_paging = True
         moment = time.time() if now is None else now
         pairs = known.items() if isinstance(known, Mapping) else known
         self._spool: IO[bytes] | None = None
@@ -201,9 +212,36 @@ class Incremental:
         """
         return any(url not in self.known for url in article_urls)
 
+    @property
+    def pages_early(self) -> bool:
+        """Whether list paging may stop at known articles in this run."""
+        return self.active and self.stop_paging
+
     def stops(self, quiet_streak: int) -> bool:
         """After this many list pages in a row that brought nothing, stop paging."""
-        return self.active and quiet_streak >= self.stop_after
+        return self.pages_early and quiet_streak >= self.stop_after
+
+
+#: Run stats key: list pages the run could not fetch (their articles went unseen).
+LIST_FAILED = "newscrawl/list_failed"
+
+
+def gap_reason(last: RunSummary | None) -> str | None:
+    """Why the archive may lack older articles of a site's lists after its ``last`` run
+    (None: it finished with every list page read, so paging may stop at known articles).
+
+    No recorded run (articles imported, or stored under another site name) counts
+    as a gap too: one harvest that reads every list page costs list pages, never
+    articles, and makes sure.
+    """
+    if last is None:
+        return "no earlier run of this site is recorded"
+    if last.status != "finished":
+        return f"its last run (#{last.id}) is {last.status}"
+    failed = last.stats.get(LIST_FAILED) or 0
+    if isinstance(failed, int) and failed > 0:
+        return f"{failed} list page(s) of its last run (#{last.id}) could not be fetched"
+    return None
 
 
 def restrict_to(

@@ -53,6 +53,10 @@ class ArchiveSettings(NamedTuple):
     checkpoint_thread: bool  # ARCHIVE_CHECKPOINT == "thread"
 
 
+#: Stats key of the run's record id, set when the archive pipeline opens the record.
+RUN_ID = "newscrawl/run_id"
+
+
 def archive_settings(settings: Any) -> ArchiveSettings:
     """``ARCHIVE_WRITER``, ``ARCHIVE_INDEX`` and ``ARCHIVE_CHECKPOINT``, checked; raises
     ``ValueError`` with a one-line message (the commands check them before crawling)."""
@@ -209,7 +213,7 @@ class ArchivePipeline:
         # (and to ``newscrawl harvest``, which adds the health verdict to it).
         if isinstance(site, str):
             self.stats.set_value("newscrawl/site", site)
-        self.stats.set_value("newscrawl/run_id", self.run_id)
+        self.stats.set_value(RUN_ID, self.run_id)
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
         if self.writer_mode == "inline" and self.checkpoint_thread:
             self.checkpointer = WalCheckpointer.start(self.sessions.kw["bind"])

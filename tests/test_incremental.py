@@ -20,17 +20,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import text
 
 from archive import find_article_id, iter_articles, list_runs, observations, open_archive
 from archive._display import sparkline
-from archive.queries import KnownArticle
+from archive.queries import KnownArticle, RunSummary
 from newscrawl import incremental as incremental_module
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
-from newscrawl.incremental import Incremental, KnownUrls, restrict_to
+from newscrawl.incremental import Incremental, KnownUrls, gap_reason, restrict_to
+from newscrawl.pages.listing import ListingPage
 from newscrawl.revisit import DEFAULT_SCHEDULE, Rule, due, parse_duration, parse_schedule
 
 BIN = Path(sys.executable).parent
@@ -482,3 +484,85 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
     assert stats["newscrawl/skipped_known"] > 0  # the 33 fetched ones: known, not due
     # Queued all at once, the scheduler would have held every revisit.
     assert 0 < stats["probe/scheduler_peak"] < due_count // 10
+
+
+def _last_run_stats(db: Path) -> dict[str, Any]:
+    sessions = open_archive(str(db), create=False)
+    try:
+        with sessions() as session:
+            return list_runs(session, limit=1)[0].stats
+    finally:
+        sessions.kw["bind"].dispose()
+
+
+@pytest.mark.e2e
+def test_after_an_interrupted_run_every_list_page_is_read_and_the_gaps_filled(
+    tmp_path: Path,
+) -> None:
+    """A killed run leaves the first list pages' articles stored and older ones not: the
+    next harvest must not stop paging at the first known page, or those are never fetched."""
+    db = tmp_path / "archive.sqlite"
+    harvest = ("newscrawl", "harvest", "--db", str(db), *FAST)
+    with DemoServer(theme="phpmywind") as server:
+        first = run(*harvest, "--url", f"{server.base_url}/", cwd=tmp_path)
+        assert first.returncode == 0, first.stderr[-2000:]
+        shown: set[str] = set()
+        for cid in (29, 30, 31):
+            url = f"{server.base_url}/list.php?cid={cid}"
+            with urlopen(url) as response:
+                shown.update(ListingPage(url, response.read().decode("utf-8")).links().articles)
+        sessions = open_archive(str(db), create=False)
+        with sessions.begin() as session:
+            stored = [article["url"] for article in iter_articles(session)]
+            older = [url for url in stored if url not in shown]
+            session.execute(
+                text("DELETE FROM articles WHERE url = :url"), [{"url": u} for u in older]
+            )
+            session.execute(
+                text("UPDATE crawl_runs SET status = 'interrupted' "
+                     "WHERE id = (SELECT max(id) FROM crawl_runs)")
+            )  # fmt: skip
+        sessions.kw["bind"].dispose()
+        assert len(stored) == 33 and 0 < len(older) < 33
+
+        refill = run(*harvest, "--url", f"{server.base_url}/", cwd=tmp_path)
+        assert refill.returncode == 0, refill.stderr[-2000:]
+        assert len(_views(db)) == 33
+        stats = _last_run_stats(db)
+        assert stats["newscrawl/archive/new"] == len(older)
+        assert stats["newscrawl/list_walk_whole"] == 1
+
+        # That run finished with every list read: the next one stops at known pages again.
+        after = run(*harvest, "--url", f"{server.base_url}/", cwd=tmp_path)
+        assert after.returncode == 0, after.stderr[-2000:]
+        stats = _last_run_stats(db)
+        assert "newscrawl/list_walk_whole" not in stats
+        assert stats["newscrawl/list_stop_known"] >= 1
+
+
+def _summary(status: str, stats: dict[str, Any] | None = None) -> RunSummary:
+    return RunSummary(
+        id=7, spider="cms", started_at="2026-11-27T10:00:00+00:00", finished_at=None,
+        status=status, stats=stats or {}, archive_url=None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("last", "gap"),
+    [
+        (None, "no earlier run of this site is recorded"),
+        (_summary("interrupted"), "its last run (#7) is interrupted"),
+        (_summary("failed"), "its last run (#7) is failed"),
+        (_summary("running"), "its last run (#7) is running"),
+        (
+            _summary("finished", {"newscrawl/list_failed": 2}),
+            "2 list page(s) of its last run (#7) could not be fetched",
+        ),
+        (_summary("finished", {"newscrawl/list_failed": 0}), None),
+        (_summary("finished"), None),
+    ],
+)
+def test_paging_stops_early_only_after_a_run_that_read_every_list_page(
+    last: RunSummary | None, gap: str | None
+) -> None:
+    assert gap_reason(last) == gap

@@ -51,12 +51,12 @@ from newscrawl import urls
 from newscrawl.encoding import decode_html
 from newscrawl.extraction import PageExtractor, PageResult
 from newscrawl.gc_tuning import gc_threshold
-from newscrawl.incremental import Incremental, incremental_settings, restrict_to
+from newscrawl.incremental import Incremental, gap_reason, incremental_settings, restrict_to
 from newscrawl.items import Article, Gone
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
-from newscrawl.pipelines import archive_settings
+from newscrawl.pipelines import RUN_ID, archive_settings
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.sites import get_profile
 
@@ -186,7 +186,7 @@ class CmsSpider(scrapy.Spider):
         """The start hosts' archived articles (one query), or an inactive state."""
         if not self.incremental_enabled or not self.archive_url:
             return Incremental.off()
-        from archive import ArchiveError, iter_known_articles, open_archive
+        from archive import ArchiveError, iter_known_articles, open_archive, previous_runs
 
         try:
             sessions = open_archive(self.archive_url)
@@ -202,6 +202,17 @@ class CmsSpider(scrapy.Spider):
                     self.revisit_schedule,
                     stop_after=self.stop_after_known_pages,
                 )
+                # This run's own record (the archive pipeline opened it) is not "last".
+                current = self.crawler.stats.get_value(RUN_ID) if self.crawler.stats else None
+                last = previous_runs(
+                    session,
+                    site=self.site_key,
+                    spider=self.name,
+                    before_id=current if isinstance(current, int) else None,
+                    status=None,
+                    limit=1,
+                )
+                gap = gap_reason(last[0] if last else None) if state.active else None
         finally:
             sessions.kw["bind"].dispose()
         if state.active:
@@ -209,6 +220,14 @@ class CmsSpider(scrapy.Spider):
                 "incremental: %d known articles, %d due for a revisit",
                 len(state.known),
                 state.due_count,
+            )
+        if gap is not None:
+            state.stop_paging = False
+            self._count("list_walk_whole")
+            self.logger.info(
+                "incremental: every list page is read this time (%s); known articles are "
+                "still skipped",
+                gap,
             )
         return state
 
@@ -331,7 +350,9 @@ class CmsSpider(scrapy.Spider):
         # Incremental runs page through a list one 下一页 at a time (when the pager
         # has one), so that paging ends right after the first page with nothing new
         # instead of after the whole window of page numbers page 1 links to.
-        step_by_step = page is not None and self.incremental.active and links.next_page is not None
+        step_by_step = (
+            page is not None and self.incremental.pages_early and links.next_page is not None
+        )
         for url in links.listings:
             if url in requested:
                 continue
@@ -551,4 +572,6 @@ class CmsSpider(scrapy.Spider):
             self.logger.info("not fetched (%s): %s", reason, url)
             return
         self._count("request_failed")
+        if request is not None and request.callback == self.parse:
+            self._count("list_failed")  # its articles went unseen: the next run reads every list
         self.logger.warning("request failed (%s): %s", reason, url)
