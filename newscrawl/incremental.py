@@ -26,8 +26,9 @@ That holds only if the archive has every article the lists showed when its
 last run of the site ended: a run killed halfway, or one whose list pages
 failed, stored some articles and not the older ones between them, and a
 harvest that stopped at the first known page would never fetch those. So
-paging stops early only after a run that finished with every list page read
-(:func:`gap_reason`); after any other run every list page is read once more,
+paging stops early only after a run that finished with every list page and
+every new article fetched (:func:`gap_reason`); after any other run every
+list page is read once more,
 known articles still skipped, and that run, finishing, makes the next one
 fast again.
 
@@ -222,8 +223,10 @@ class Incremental:
         return self.pages_early and quiet_streak >= self.stop_after
 
 
-#: Run stats key: list pages the run could not fetch (their articles went unseen).
+#: Run stats keys: list pages the run could not fetch (their articles went unseen), and
+#: new articles it could not fetch (unknown still, and maybe on a list's later page).
 LIST_FAILED = "newscrawl/list_failed"
+ARTICLE_FAILED = "newscrawl/article_failed"
 
 
 def gap_reason(last: RunSummary | None) -> str | None:
@@ -238,9 +241,10 @@ def gap_reason(last: RunSummary | None) -> str | None:
         return "no earlier run of this site is recorded"
     if last.status != "finished":
         return f"its last run (#{last.id}) is {last.status}"
-    failed = last.stats.get(LIST_FAILED) or 0
-    if isinstance(failed, int) and failed > 0:
-        return f"{failed} list page(s) of its last run (#{last.id}) could not be fetched"
+    for key, what in ((LIST_FAILED, "list page(s)"), (ARTICLE_FAILED, "new article(s)")):
+        failed = last.stats.get(key) or 0
+        if isinstance(failed, int) and failed > 0:
+            return f"{failed} {what} of its last run (#{last.id}) could not be fetched"
     return None
 
 

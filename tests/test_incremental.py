@@ -558,7 +558,11 @@ def _summary(status: str, stats: dict[str, Any] | None = None) -> RunSummary:
             _summary("finished", {"newscrawl/list_failed": 2}),
             "2 list page(s) of its last run (#7) could not be fetched",
         ),
-        (_summary("finished", {"newscrawl/list_failed": 0}), None),
+        (
+            _summary("finished", {"newscrawl/list_failed": 0, "newscrawl/article_failed": 1}),
+            "1 new article(s) of its last run (#7) could not be fetched",
+        ),
+        (_summary("finished", {"newscrawl/list_failed": 0, "newscrawl/article_failed": 0}), None),
         (_summary("finished"), None),
     ],
 )
@@ -566,3 +570,56 @@ def test_paging_stops_early_only_after_a_run_that_read_every_list_page(
     last: RunSummary | None, gap: str | None
 ) -> None:
     assert gap_reason(last) == gap
+
+
+class FlakyServer(DemoServer):
+    """The demo site; paths in ``failing`` answer HTTP 500 (retried, then given up)."""
+
+    def __init__(self) -> None:
+        super().__init__(theme="phpmywind")
+        self.failing: set[str] = set()
+
+    def respond(self, path: str) -> tuple[int, str, bytes]:
+        if path in self.failing:
+            return 500, "text/html; charset=utf-8", b"<html><body>busy</body></html>"
+        return super().respond(path)
+
+
+def _article_links(base: str, path: str) -> set[str]:
+    with urlopen(base + path) as response:
+        page = ListingPage(base + path, response.read().decode("utf-8"))
+    return {urlsplit(url).path + "?" + urlsplit(url).query for url in page.links().articles}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("failing", ["an older article", "a later list page"])
+def test_what_a_finished_run_could_not_fetch_the_next_one_looks_for(
+    failing: str, tmp_path: Path
+) -> None:
+    """A run that finished but could not fetch an older article (or a later list page)
+    leaves a gap below its lists' first pages: the next run reads every list page."""
+    db = tmp_path / "archive.sqlite"
+    with FlakyServer() as server:
+        harvest = ("newscrawl", "harvest", "--url", f"{server.base_url}/", "--db", str(db), *FAST)
+        base = server.base_url
+        first_pages = _article_links(base, "/")
+        for cid in (29, 30, 31):
+            first_pages |= _article_links(base, f"/list.php?cid={cid}")
+        later = _article_links(base, "/list.php?cid=29&page=2") | _article_links(
+            base, "/list.php?cid=29&page=3"
+        )
+        older = min(later - first_pages)  # linked by no home or first list page
+        path = older if failing == "an older article" else "/list.php?cid=29&page=2"
+        server.failing.add(path)
+        first = run(*harvest, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr[-2000:]
+        stats = _last_run_stats(db)
+        key = "article_failed" if failing == "an older article" else "list_failed"
+        assert stats[f"newscrawl/{key}"] == 1
+        server.failing.clear()
+        second = run(*harvest, cwd=tmp_path)
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert len(_views(db)) == 33
+        assert _last_run_stats(db)["newscrawl/list_walk_whole"] == 1
+        if failing == "an older article":
+            assert server.fetch_counts[older] >= 2  # the failed tries, then this run's fetch
