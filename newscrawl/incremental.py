@@ -28,9 +28,8 @@ failed, stored some articles and not the older ones between them, and a
 harvest that stopped at the first known page would never fetch those. So
 paging stops early only after a run that finished with every list page and
 every new article fetched (:func:`gap_reason`); after any other run every
-list page is read once more,
-known articles still skipped, and that run, finishing, makes the next one
-fast again.
+list page is read once more, known articles still skipped, and that run,
+finishing, makes the next one fast again.
 
 Pure state, no Scrapy: the spider counts and logs.
 """

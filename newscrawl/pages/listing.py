@@ -7,6 +7,7 @@ pager's labels (下一页 / 已是最后一页), not by a template's class names
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,8 +20,8 @@ from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MAR
 _INDEXED = {"a": ("a",), "base": ("base",)}
 
 
-def _has_pager_mark(text: str) -> bool:
-    return any(mark in text for mark in PAGER_MARKS)
+#: Whether a text holds a pager mark: one regex search, run for every link of every page.
+_has_pager_mark = re.compile("|".join(map(re.escape, PAGER_MARKS))).search
 
 
 @dataclass

@@ -575,13 +575,11 @@ class CmsSpider(scrapy.Spider):
         # What this run could not see, the next one must look for again (every list
         # page); a page that answers 404 or 410 is gone, not missed.
         gone = isinstance(failure.value, HttpError) and failure.value.response.status in (404, 410)
-        if gone or request is None:
-            pass
-        elif request.callback == self.parse:
-            self._count("list_failed")
-        elif (
-            request.callback == self.parse_article
-            and urls.canonical_url(request.url) not in self.incremental.known
-        ):
-            self._count("article_failed")  # a known one waits for its next revisit
+        if request is not None and not gone:
+            if request.callback == self.parse:
+                self._count("list_failed")
+            elif request.callback == self.parse_article and (
+                urls.canonical_url(request.url) not in self.incremental.known
+            ):
+                self._count("article_failed")  # a known one waits for its next revisit
         self.logger.warning("request failed (%s): %s", reason, url)
