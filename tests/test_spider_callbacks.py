@@ -1,0 +1,52 @@
+"""The cms spider's generator callbacks: checked by Scrapy once, serialized by name."""
+
+from __future__ import annotations
+
+import gc
+import inspect
+from typing import Any
+
+import pytest
+import scrapy
+from scrapy.utils.misc import is_generator_with_return_value
+from scrapy.utils.request import request_from_dict
+
+from newscrawl.spiders.cms import CmsSpider
+
+START = "http://127.0.0.1:8000/"
+
+
+@pytest.mark.parametrize("name", ["parse", "parse_counter", "on_more_error"])
+def test_scrapy_reads_a_generator_callbacks_source_once(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests made and dropped one after another share one cached answer."""
+    spider = CmsSpider(start_urls=START)
+    read: list[str] = []
+    real = inspect.getsource
+
+    def counting(obj: Any) -> str:
+        read.append(obj.__qualname__)  # the name only: holding obj would keep it cached
+        return real(obj)
+
+    monkeypatch.setattr(inspect, "getsource", counting)
+    for number in range(3):
+        request = scrapy.Request(f"{START}list.php?page={number}", callback=getattr(spider, name))
+        assert request.callback is not None
+        assert is_generator_with_return_value(request.callback) is False
+        del request
+        gc.collect()  # the request and anything only it held are gone
+    assert len(read) == 1
+
+
+def test_pinned_callbacks_still_serialize_by_name() -> None:
+    """A disk queue (``JOBDIR``) stores a callback by its method name."""
+    spider = CmsSpider(start_urls=START)
+    request = scrapy.Request(
+        f"{START}list.php?cid=2", callback=spider.parse, errback=spider.on_more_error
+    )
+    data = request.to_dict(spider=spider)
+    assert (data["callback"], data["errback"]) == ("parse", "on_more_error")
+    restored = request_from_dict(data, spider=spider)
+    assert restored.callback == spider.parse
+    assert restored.errback == spider.on_more_error
