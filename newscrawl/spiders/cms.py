@@ -34,6 +34,7 @@ a :class:`~newscrawl.items.Gone` item: the archive marks the article gone.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -151,10 +152,12 @@ class CmsSpider(scrapy.Spider):
         cached one was gone: 123 parses of ``parse`` (1.1 ms each) in the
         benchmark's 5,000-article crawl. A bound method kept on the spider
         lives as long as it; ``request.callback == self.parse`` and Scrapy's
-        request serialization (by method name) work as before.
+        request serialization (by method name) work as before. Every public
+        generator method is pinned, so a callback added later is too.
         """
-        for name in ("parse", "parse_counter", "on_more_error"):
-            setattr(self, name, getattr(self, name))
+        for name, _function in inspect.getmembers(type(self), inspect.isgeneratorfunction):
+            if not name.startswith("_"):
+                setattr(self, name, getattr(self, name))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CmsSpider:
