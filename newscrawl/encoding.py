@@ -9,6 +9,9 @@ valid GB18030 (their double-byte ranges overlap), and reads as mojibake.
 
 from __future__ import annotations
 
+import codecs
+from typing import NamedTuple
+
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
 
@@ -26,7 +29,21 @@ def _detect(body: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
-def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+class DecodedPage(NamedTuple):
+    """A page's text, the encoding it was read with, and its bytes when lxml may take them.
+
+    ``utf8`` is the body itself when ``text`` is its strict UTF-8 decoding (a
+    UTF-8 charset in the header that the bytes honour, the common case), else
+    None. Parsing those bytes gives the very tree parsing ``text`` gives, without
+    encoding the text back to UTF-8 first (:func:`newscrawl.pages.dom.parse_html`).
+    """
+
+    text: str
+    encoding: str
+    utf8: bytes | None
+
+
+def decode_page(body: bytes, content_type: str | None = None) -> DecodedPage:
     """The page's text and the encoding used (never raises; bad bytes become U+FFFD).
 
     Browsers trust the HTTP header first. Misconfigured servers send
@@ -37,8 +54,18 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     header_encoding = http_content_type_encoding(content_type)
     if header_encoding is not None:
         try:
-            return body.decode(header_encoding), header_encoding
+            text = body.decode(header_encoding)
         except (UnicodeDecodeError, LookupError):
             content_type = None
+        else:
+            utf8 = body if codecs.lookup(header_encoding).name == "utf-8" else None
+            return DecodedPage(text, header_encoding, utf8)
+    # w3lib strips a BOM and replaces bad bytes: its text is not always the body's.
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    return DecodedPage(text, encoding, None)
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """:func:`decode_page`'s text and encoding."""
+    text, encoding, _utf8 = decode_page(body, content_type)
     return text, encoding

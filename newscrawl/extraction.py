@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newscrawl import urls
-from newscrawl.encoding import decode_html
+from newscrawl.encoding import decode_page
 from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
@@ -44,8 +44,8 @@ def extract_page(
     normalize: bool = True,
 ) -> PageResult:
     """Decode, read and (unless told not to) normalize one article page."""
-    html, _encoding = decode_html(body, content_type)
-    page = page_class_for(url, html)(url, html, fetched_at=fetched_at)
+    html, _encoding, utf8 = decode_page(body, content_type)
+    page = page_class_for(url, html)(url, html, fetched_at=fetched_at, utf8=utf8)
     links = ListingPage(url, html, root=page.root, elements=page.elements).links()
     item = page.to_item()
     if item is None:

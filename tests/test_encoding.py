@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.encoding import decode_html
+from newscrawl.encoding import decode_html, decode_page
 
 SIMPLIFIED = "瓯江口大桥主体结构合龙，计划明年上半年通车。市民可以从北岸的渡口一路走到南岸。"
 TRADITIONAL = "港都夜市重新開放，攤商與居民達成共識。颱風過後農損初估逾千萬元，市府將加速發放補助。"
@@ -47,3 +47,29 @@ def test_decode(body: bytes, content_type: str | None, text: str, encoding: str)
     decoded, used = decode_html(body, content_type)
     assert text in decoded
     assert used.replace("_", "-").lower().startswith(encoding)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "parsed_as_is"),
+    [
+        (page(SIMPLIFIED).encode(), "text/html; charset=utf-8", True),
+        (page(SIMPLIFIED).encode(), "text/html; charset=UTF8", True),
+        (page(SIMPLIFIED).encode(), None, False),  # w3lib decided: its text may differ
+        (b"\xef\xbb\xbf" + page(SIMPLIFIED).encode(), None, False),  # its BOM stripped
+        (page(SIMPLIFIED).encode("gbk"), "text/html; charset=GBK", False),
+        (
+            page(SIMPLIFIED, '<meta charset="gbk">').encode("gbk"),
+            "text/html; charset=utf-8",
+            False,
+        ),
+    ],
+    ids=["utf8-header", "utf8-alias", "undeclared", "bom", "gbk-header", "header-lies"],
+)
+def test_decode_page_hands_over_the_bytes_only_when_they_are_the_text(
+    body: bytes, content_type: str | None, parsed_as_is: bool
+) -> None:
+    decoded = decode_page(body, content_type)
+    assert (decoded.text, decoded.encoding) == decode_html(body, content_type)
+    assert (decoded.utf8 is body) is parsed_as_is
+    if decoded.utf8 is not None:
+        assert decoded.utf8.decode("utf-8") == decoded.text

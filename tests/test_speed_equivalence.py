@@ -66,6 +66,18 @@ def test_text_helpers_equal_itertext(path: Path | None) -> None:
         assert stripped_length(el) == sum(len(t.strip()) for t in pieces)
 
 
+@pytest.mark.parametrize("path", [*PAGES, None, "nul"], ids=[*map(_page_id, PAGES), "odd", "nul"])
+def test_parsing_the_utf8_bytes_equals_parsing_the_text(path: Path | str | None) -> None:
+    if isinstance(path, Path):
+        meta = json.loads((path.parent / "meta.json").read_text())
+        html, _ = decode_html(path.read_bytes(), meta.get("content_type"))
+    else:
+        html = ODD_HTML if path is None else ODD_HTML.replace("<p>t", "<p>\x00t\x00")
+    from_text = etree.tostring(parse_html(html), encoding="unicode")
+    from_bytes = etree.tostring(parse_html(html, html.encode("utf-8")), encoding="unicode")
+    assert from_bytes == from_text
+
+
 @ROOTS
 def test_longer_than_equals_its_definition(path: Path | None) -> None:
     for el in _elements(_root(path)):

@@ -215,17 +215,27 @@ class ArticlePage:
                 return el
         return None
 
-    def __init__(self, url: str, html: str, *, fetched_at: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        html: str,
+        *,
+        fetched_at: str | None = None,
+        utf8: bytes | None = None,
+    ) -> None:
+        """``utf8``: ``html``'s UTF-8 bytes when the caller has them (the response's own,
+        :class:`newscrawl.encoding.DecodedPage`), parsed as they are."""
         self.url = url
         self.html = html
         self.fetched_at = fetched_at
+        self.utf8 = utf8
 
     # -- parsed document -------------------------------------------------
 
     @cached_property
     def root(self) -> Element:
         """The parsed document (shared with ``ListingPage`` so each page is parsed once)."""
-        return parse_html(self.html)
+        return parse_html(self.html, self.utf8)
 
     @cached_property
     def elements(self) -> dict[str, list[Element]]:

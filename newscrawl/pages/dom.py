@@ -22,13 +22,22 @@ Element = etree._Element
 _PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, no_network=True)
 
 
-def parse_html(html: str) -> Element:
-    """The document root of ``html``; an empty or unparseable page is an empty ``<html>``."""
+def parse_html(html: str, utf8: bytes | None = None) -> Element:
+    """The document root of ``html``; an empty or unparseable page is an empty ``<html>``.
+
+    ``utf8``, when given, must be ``html`` encoded as UTF-8 (the response's own
+    bytes, :class:`newscrawl.encoding.DecodedPage`): they are parsed as they
+    are, which spares encoding the text again and scanning it for NUL (about a
+    sixth of the parse's own time on a 37 KB Chinese page).
+    """
     # UTF-8 bytes with a fixed parser encoding: lxml refuses str input that
     # carries an XML encoding declaration, and NUL bytes end its input.
-    if "\x00" in html:
-        html = html.replace("\x00", "")
-    body = html.encode("utf-8", "surrogatepass")
+    if utf8 is not None and b"\x00" not in utf8:  # bytes: one memchr
+        body = utf8
+    else:
+        if "\x00" in html:
+            html = html.replace("\x00", "")
+        body = html.encode("utf-8", "surrogatepass")
     # isspace() stops at the first visible byte; strip() would copy the whole page.
     root = etree.fromstring(body, parser=_PARSER) if body and not body.isspace() else None
     if root is None:

@@ -45,9 +45,11 @@ class ListingPage:
         *,
         root: Element | None = None,
         elements: dict[str, list[Element]] | None = None,
+        utf8: bytes | None = None,
     ) -> None:
         self.url = url
         self.html = html
+        self.utf8 = utf8  # html's UTF-8 bytes, if the caller has them (see parse_html)
         if root is not None:  # an article page's parsed tree: parse each page once
             self.__dict__["root"] = root
         if elements is not None and _INDEXED.keys() <= elements.keys():
@@ -55,7 +57,7 @@ class ListingPage:
 
     @cached_property
     def root(self) -> Element:
-        return parse_html(self.html)
+        return parse_html(self.html, self.utf8)
 
     @cached_property
     def elements(self) -> dict[str, list[Element]]:

@@ -49,7 +49,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import urls
-from newscrawl.encoding import decode_html
+from newscrawl.encoding import DecodedPage, decode_page
 from newscrawl.extraction import PageExtractor, PageResult
 from newscrawl.gc_tuning import gc_threshold
 from newscrawl.incremental import Incremental, gap_reason, incremental_settings, restrict_to
@@ -324,14 +324,13 @@ class CmsSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawl/{key}", value)
 
-    def _text(self, response: Response) -> str | None:
+    def _decoded(self, response: Response) -> DecodedPage | None:
         """The page's text; a Content-Type charset that fails on the bytes yields to the page's own."""
         if isinstance(response, TextResponse):
             content_type = response.headers.get("Content-Type")
-            text, _encoding = decode_html(
+            return decode_page(
                 response.body, content_type.decode("latin-1") if content_type else None
             )
-            return text
         self._count("non_html")
         self.logger.warning("not an HTML page, skipped: %s", response.url)
         return None
@@ -420,10 +419,10 @@ class CmsSpider(scrapy.Spider):
         many list pages before this one, link after link, showed no article
         link that no list page of this run had shown (any harvest).
         """
-        html = self._text(response)
-        if html is None:
+        decoded = self._decoded(response)
+        if decoded is None:
             return
-        links = ListingPage(response.url, html).links()
+        links = ListingPage(response.url, decoded.text, utf8=decoded.utf8).links()
         signature = tuple(links.articles)
         if signature:
             seen_at = self._list_signatures.setdefault(signature, response.url)
