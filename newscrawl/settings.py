@@ -52,6 +52,7 @@ CONCURRENT_ITEMS = 1
 
 EXTENSIONS = {
     "newscrawl.gc_extension.GcTuning": 100,
+    "newscrawl.log_gate.LogLevelGate": 110,
     "newscrawl.progress.Progress": 500,
 }
 
