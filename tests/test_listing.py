@@ -97,3 +97,23 @@ def test_traditional_last_page_marker_ends_the_list() -> None:
     links = ListingPage(url, html).links()
     assert links.last_page is True
     assert links.next_page is None
+
+
+def test_a_repeated_href_is_read_once_per_anchor_role() -> None:
+    """Each href is joined and classified once per page; each anchor still counts:
+    the pager's 下一页 names the page a plain number link named before it."""
+    html = (
+        "<html><body>"
+        '<a href="list.php?cid=29&amp;page=2">2</a>'
+        '<a href="show.php?cid=29&amp;id=7&amp;page=2">第二页</a>'
+        '<a href="show.php?cid=29&amp;id=7">一篇文章的标题</a>'
+        '<a href="list.php?cid=29&amp;page=2">下一页</a>'
+        '<a href="show.php?cid=29&amp;id=7">一篇文章的标题</a>'
+        '<a href="list.php?cid=29&amp;page=2" title="下一页">›</a>'
+        "</body></html>"
+    )
+    links = ListingPage("http://127.0.0.1:8000/list.php?cid=29", html).links()
+    assert links.next_page == "http://127.0.0.1:8000/list.php?cid=29&page=2"
+    assert links.listings == ["http://127.0.0.1:8000/list.php?cid=29&page=2"]
+    assert links.articles == ["http://127.0.0.1:8000/show.php?cid=29&id=7"]
+    assert links.last_page is False

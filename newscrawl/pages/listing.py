@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from newscrawl import urls
 from newscrawl.normalize import clean_text
@@ -70,6 +71,9 @@ class ListingPage:
         hrefs = (b.get("href") for b in self.elements["base"])
         base = next((href for href in hrefs if href is not None), self.url)
         join = urls.joiner(base)  # once per page, not once per link
+        # Pages link the same href again and again (menus in header and footer, a
+        # sidebar repeating the list): each is joined and classified once.
+        routes: dict[str, _Route | None] = {}
         for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
             title = a.get("title") or ""
@@ -81,7 +85,8 @@ class ListingPage:
                 or (len(a) and _has_pager_mark(text_of(a)))
                 else ""
             )
-            text, title = clean_text(text) or "", clean_text(title) or ""
+            text = (clean_text(text) or "") if text else ""
+            title = (clean_text(title) or "") if title else ""
             is_next = text in NEXT_PAGE_TEXTS or title in NEXT_PAGE_TEXTS
             dead_link = not href or href.lower().startswith(("javascript:", "#"))
             if title in LAST_PAGE_MARKERS or (is_next and dead_link):
@@ -89,20 +94,36 @@ class ListingPage:
                 continue
             if not href or href.startswith("#"):
                 continue
-            absolute = join(href)
-            if not urls.is_followable(absolute):
+            if href in routes:
+                route = routes[href]
+            else:
+                route = routes[href] = _route(join(href))
+            if route is None:
                 continue
+            absolute, target, is_article = route
             if is_next and found.next_page is None:
                 found.next_page = urls.canonical_url(absolute)
-            if urls.looks_like_article(absolute):
-                target = urls.first_page_url(absolute)
-                bucket = found.articles
-            elif urls.looks_like_listing(absolute):
-                target = urls.canonical_url(absolute)
-                bucket = found.listings
-            else:
-                continue
-            if target not in seen:
+            if target is not None and target not in seen:
                 seen.add(target)
-                bucket.append(target)
+                (found.articles if is_article else found.listings).append(target)
         return found
+
+
+class _Route(NamedTuple):
+    """Where a followable link leads: its absolute URL, and the article (first page)
+    or list URL to request, None for links that are neither."""
+
+    absolute: str
+    target: str | None
+    is_article: bool
+
+
+def _route(absolute: str) -> _Route | None:
+    """The :class:`_Route` of an absolute URL, None if it is not followable."""
+    if not urls.is_followable(absolute):
+        return None
+    if urls.looks_like_article(absolute):
+        return _Route(absolute, urls.first_page_url(absolute), True)
+    if urls.looks_like_listing(absolute):
+        return _Route(absolute, urls.canonical_url(absolute), False)
+    return _Route(absolute, None, False)
