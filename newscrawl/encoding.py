@@ -44,7 +44,8 @@ class DecodedPage(NamedTuple):
 
 
 def decode_page(body: bytes, content_type: str | None = None) -> DecodedPage:
-    """The page's text and the encoding used (never raises; bad bytes become U+FFFD).
+    """The page's text, the encoding used and maybe its bytes for lxml (never raises; bad
+    bytes become U+FFFD).
 
     Browsers trust the HTTP header first. Misconfigured servers send
     ``charset=utf-8`` for GBK pages, so when the header's charset cannot

@@ -31,8 +31,7 @@ def log_level(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str):
-        level = logging.getLevelNamesMapping().get(value.upper())
-        return level
+        return logging.getLevelNamesMapping().get(value.upper())
     return None
 
 

@@ -27,8 +27,9 @@ def parse_html(html: str, utf8: bytes | None = None) -> Element:
 
     ``utf8``, when given, must be ``html`` encoded as UTF-8 (the response's own
     bytes, :class:`newscrawl.encoding.DecodedPage`): they are parsed as they
-    are, which spares encoding the text again and scanning it for NUL (about a
-    sixth of the parse's own time on a 37 KB Chinese page).
+    are, which spares encoding the text again and scanning it for NUL (in an
+    interleaved A/B on 200 benchmark pages of 37 KB, ``extract_page`` took about
+    1.5% less time, some 20 us a page).
     """
     # UTF-8 bytes with a fixed parser encoding: lxml refuses str input that
     # carries an XML encoding declaration, and NUL bytes end its input.
