@@ -21,9 +21,10 @@ from __future__ import annotations
 import logging
 from typing import Self
 
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+
+from newscrawl.engine_scoped import WhileEngineRuns
 
 
 def log_level(value: object) -> int | None:
@@ -35,12 +36,11 @@ def log_level(value: object) -> int | None:
     return None
 
 
-class LogLevelGate:
+class LogLevelGate(WhileEngineRuns[int]):
     """A Scrapy extension (EXTENSIONS): the root logger at ``LOG_LEVEL`` while the engine runs."""
 
     def __init__(self, level: int) -> None:
         self.level = level
-        self.before: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -48,17 +48,15 @@ class LogLevelGate:
         if level is None or level <= logging.DEBUG:
             raise NotConfigured("LOG_LEVEL keeps DEBUG records: nothing to leave out")
         extension = cls(level)
-        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
-        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        extension.connect(crawler)
         return extension
 
-    def engine_started(self) -> None:
-        self.before = logging.root.level
-        if self.level > self.before:
+    def apply(self) -> int:
+        before = logging.root.level
+        if self.level > before:
             logging.root.setLevel(self.level)
+        return before
 
-    def engine_stopped(self) -> None:
+    def restore(self, before: int) -> None:
         """Give the root logger its level back (a script may run more than one crawl)."""
-        if self.before is not None:
-            logging.root.setLevel(self.before)
-            self.before = None
+        logging.root.setLevel(before)

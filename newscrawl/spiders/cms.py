@@ -325,7 +325,8 @@ class CmsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newscrawl/{key}", value)
 
     def _decoded(self, response: Response) -> DecodedPage | None:
-        """The page's text; a Content-Type charset that fails on the bytes yields to the page's own."""
+        """The page decoded (None if it is not HTML); a Content-Type charset that fails on
+        the bytes yields to the page's own."""
         if isinstance(response, TextResponse):
             content_type = response.headers.get("Content-Type")
             return decode_page(
