@@ -1,4 +1,4 @@
-"""The root logger at LOG_LEVEL while a crawl runs: DEBUG records are never built."""
+"""The root and scrapy loggers at LOG_LEVEL while a crawl runs: DEBUG records are never built."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.log import DEFAULT_LOGGING
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
@@ -16,11 +17,16 @@ from newscrawl.spiders.cms import CmsSpider
 
 
 @pytest.fixture(autouse=True)
-def root_level_restored() -> Iterator[None]:
-    before = logging.root.level
-    logging.root.setLevel(logging.NOTSET)  # as Scrapy's root handler leaves it
+def levels_as_scrapy_sets_them() -> Iterator[None]:
+    """Root at NOTSET, ``scrapy`` at DEBUG: as ``scrapy crawl`` leaves them."""
+    scrapy_logger = logging.getLogger("scrapy")
+    before = logging.root.level, scrapy_logger.level
+    logging.root.setLevel(logging.NOTSET)  # Scrapy's root handler
+    scrapy_logger.setLevel(DEFAULT_LOGGING["loggers"]["scrapy"]["level"])  # configure_logging
+    assert scrapy_logger.level == logging.DEBUG
     yield
-    logging.root.setLevel(before)
+    logging.root.setLevel(before[0])
+    scrapy_logger.setLevel(before[1])
 
 
 class Built(logging.Filter):
@@ -78,6 +84,7 @@ def test_while_the_engine_runs_records_below_the_level_are_not_built(
     assert scrapy_records.levels == [logging.INFO, logging.WARNING]
     crawler.signals.send_catch_log(signals.engine_stopped)
     assert logging.root.level == logging.NOTSET
+    assert logging.getLogger("scrapy").level == logging.DEBUG
     assert extension.before is None
     log_like_scrapy()
     assert scrapy_records.levels[2:] == [logging.DEBUG, logging.INFO, logging.WARNING]
@@ -91,6 +98,18 @@ def test_a_root_level_set_higher_already_is_kept() -> None:
     assert logging.root.level == logging.ERROR
     crawler.signals.send_catch_log(signals.engine_stopped)
     assert logging.root.level == logging.ERROR
+
+
+def test_a_logger_quieter_by_inheritance_is_not_made_more_verbose() -> None:
+    scrapy_logger = logging.getLogger("scrapy")
+    scrapy_logger.setLevel(logging.NOTSET)
+    logging.root.setLevel(logging.ERROR)
+    crawler = get_crawler(CmsSpider, settings_dict={"LOG_LEVEL": "INFO"})
+    LogLevelGate.from_crawler(crawler)
+    crawler.signals.send_catch_log(signals.engine_started)
+    assert scrapy_logger.getEffectiveLevel() == logging.ERROR
+    crawler.signals.send_catch_log(signals.engine_stopped)
+    assert scrapy_logger.level == logging.NOTSET
 
 
 @pytest.mark.parametrize("value", ["DEBUG", 10, "LOUD"])
