@@ -123,6 +123,13 @@ class Article(PickledByArguments):
     fetched_at: str | None = None
     #: Set once ``normalize_article`` ran (in a worker process, say); not part of the contract.
     normalized: bool = field(default=False, compare=False, repr=False)
+    #: Set by page objects, whose every text (title, bylines, headings, paragraphs,
+    #: link titles, box names) is ``clean_text``'s output already, empty
+    #: paragraphs and sections left out, and ``body`` the paragraphs' lines:
+    #: ``normalize_article`` then does not clean them again. Code that changes a
+    #: text of such an item keeps it so (the spider's counter and page 2..n do).
+    #: Not part of the contract.
+    text_clean: bool = field(default=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON shape, keys in ``ARTICLE_KEYS`` order.

@@ -9,6 +9,7 @@ object -> normalizer.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,37 @@ def test_random_bytes_never_raise(body: bytes, content_type: str | None) -> None
 def test_hostile_shapes_never_raise(body: bytes) -> None:
     result = run(body)
     assert result is None or isinstance(result, Article)
+
+
+#: What editors leave in page text: ideographic and no-break spaces, zero-width
+#: characters, tabs and newlines, a twice-escaped ``&nbsp;``.
+_DIRT = ["\u3000", "\u00a0", "\u200b", "\ufeff", "\t", "\n  ", "&amp;nbsp;", "&nbsp;", " "]
+
+
+@st.composite
+def dirtied_pages(draw: st.DrawFn) -> bytes:
+    """A fixture page with whitespace and invisible characters put into its text."""
+    html, _ = decode_html(_page(draw(st.integers(min_value=0, max_value=len(PAGES) - 1))))
+    for _ in range(draw(st.integers(min_value=1, max_value=40))):
+        at = draw(st.integers(min_value=0, max_value=len(html)))
+        # Only inside text: between a tag's end and the next tag's start.
+        if html.rfind(">", 0, at) >= html.rfind("<", 0, at):
+            html = html[:at] + draw(st.sampled_from(_DIRT)) + html[at:]
+    return html.encode("utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dirtied_pages())
+def test_page_objects_give_clean_text_the_normalizer_may_trust(body: bytes) -> None:
+    """``text_clean`` items (page objects') normalize as if every text were cleaned again."""
+    html, _ = decode_html(body, "text/html; charset=utf-8")
+    item = page_class_for(URL, html)(URL, html, fetched_at=FETCHED).to_item()
+    if item is None:
+        return
+    assert item.text_clean
+    trusted = normalize_article(item)
+    cleaned = normalize_article(replace(item, text_clean=False))
+    assert trusted.to_dict() == cleaned.to_dict()
 
 
 def test_wrong_charset_still_finds_the_article() -> None:

@@ -552,4 +552,5 @@ class ArticlePage:
             body=body_text(sections),
             sidebar=self.sidebar(),
             fetched_at=self.fetched_at,
+            text_clean=True,  # every reader above cleans what it returns
         )

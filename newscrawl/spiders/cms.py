@@ -54,6 +54,7 @@ from newscrawl.extraction import PageExtractor, PageResult
 from newscrawl.gc_tuning import gc_threshold
 from newscrawl.incremental import Incremental, gap_reason, incremental_settings, restrict_to
 from newscrawl.items import Article, Gone
+from newscrawl.normalize import clean_text
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
@@ -557,7 +558,7 @@ class CmsSpider(scrapy.Spider):
         if value is None:
             self._count("counter_unreadable")
         else:
-            item.views_raw = value
+            item.views_raw = clean_text(value)  # the item's texts stay clean (text_clean)
             item.views_source = "endpoint"
             item.normalized = False  # views come from views_raw in the pipeline
             self._count("counter_fetched")
