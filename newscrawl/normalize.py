@@ -16,6 +16,7 @@ __all__ = [
     "clean_text",
     "display_width",
     "is_truncated",
+    "is_truncated_clean",
     "parse_count",
 ]
 
@@ -173,11 +174,15 @@ def is_truncated(link_text: str, full_title: str | None) -> bool:
     before the ellipsis and be longer than it, so a title that really ends in
     ``...`` is not reported as cut. Both are compared after :func:`clean_text`.
     """
-    text = clean_text(link_text) or ""
+    return is_truncated_clean(clean_text(link_text) or "", clean_text(full_title))
+
+
+def is_truncated_clean(text: str, full: str | None) -> bool:
+    """:func:`is_truncated` of texts that are :func:`clean_text`'s output already
+    (a page reader's, which cleans them anyway)."""
     if not text.endswith(("...", "…")):
         return False
     prefix = text.rstrip(_ELLIPSIS_CHARS).rstrip()
-    full = clean_text(full_title)
     if full is None:
         return True
     if full == text:

@@ -16,7 +16,7 @@ from lxml import etree
 
 from newscrawl import urls
 from newscrawl.items import SidebarLink
-from newscrawl.normalize import clean_text, is_truncated
+from newscrawl.normalize import clean_text, is_truncated_clean
 from newscrawl.pages.dom import Element, strings, text_nodes, text_of
 from newscrawl.pages.labels import TAG_URL
 
@@ -151,7 +151,7 @@ def _link(li: Element, join: Callable[[str], str], box: str | None) -> SidebarLi
         date=None,
         date_raw=date.group(0) if date else None,
         # Only a visible text ending in an ellipsis can have been cut.
-        truncated=text.endswith(("...", "…")) and is_truncated(text, full),
+        truncated=is_truncated_clean(text, full),
     )
 
 
