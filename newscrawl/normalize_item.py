@@ -148,7 +148,8 @@ def normalize_article(article: Article, *, tz: str = DEFAULT_TZ) -> Article:
     their years are filled in). An item a page object made
     (``article.text_clean``) has its texts clean already, so they are not
     cleaned again: that was half the cost of normalizing a benchmark page
-    (``tests/test_normalize.py`` checks both ways agree on every fixture).
+    (``tests/test_page_fuzz.py`` checks that both ways agree on fixture pages
+    with dirt put into their text).
     """
     now = fetch_time(article, tz)
     published = published_time(article, now, tz)
