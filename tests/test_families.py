@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.encoding import decode_html
-from newscrawl.pages import detect_family, page_class_for
+from newscrawl.pages import ArticlePage, detect_family, page_class_for
 from newscrawl.pages.families import GENERIC
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -62,3 +62,35 @@ def test_a_hint_that_finds_nothing_falls_back_to_the_generic_chain() -> None:
     assert item.published_raw == "2024-03-05 10:21"
     assert item.body == "第一段正文，说明事情的经过和结果。\n第二段正文。"
     assert item.views_source == "script"
+
+
+PHPMYWIND_CASES = [c for c in CASES if FAMILY_OF_FOLDER[c.parent.name] == "phpmywind"]
+
+
+@pytest.mark.parametrize("case", PHPMYWIND_CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_phpmywind_hints_are_a_shortcut_to_the_generic_answer(case: Path) -> None:
+    # The hints only save time: read with them or by the generic chains alone,
+    # every PHPMyWind fixture gives the same item (or the same soft 404).
+    url, html = _page(case)
+    hinted = page_class_for(url, html)(url, html, fetched_at="2026-11-27T10:00:00+08:00")
+    generic = ArticlePage(url, html, fetched_at="2026-11-27T10:00:00+08:00")
+    assert hinted.profile.name == "phpmywind"
+    assert generic.profile is GENERIC
+    assert hinted.to_item() == generic.to_item()
+
+
+def test_phpmywind_hints_select_the_bootstrap_templates_elements() -> None:
+    # On the example site's template the hints, not the generic chains, find
+    # the headline, the date line and the body.
+    url, html = _page(FIXTURES / "demo-phpmywind" / "showcase-613")
+    page = page_class_for(url, html)(url, html)
+    profile = page.profile
+    headline = page._hint(profile.headline, min_chars=2)
+    meta_line = page._hint(profile.meta_line)
+    body = page._hint(profile.body, min_chars=20)
+    assert headline is not None and headline.tag == "h2"
+    assert meta_line is not None and "日期" in (meta_line.text or "")
+    assert body is not None and body.getparent().get("class") == "bd"
+    assert page.headline is headline
+    assert page.meta_line is meta_line
+    assert page.body_element is body
