@@ -85,6 +85,8 @@ def test_phpmywind_hints_select_the_bootstrap_templates_elements() -> None:
     url, html = _page(FIXTURES / "demo-phpmywind" / "showcase-613")
     page = page_class_for(url, html)(url, html)
     profile = page.profile
+    scope = page._hint_scope
+    assert scope is not None and scope.tag == "article"
     headline = page._hint(profile.headline, min_chars=2)
     meta_line = page._hint(profile.meta_line)
     body = page._hint(profile.body, min_chars=20)
@@ -94,3 +96,13 @@ def test_phpmywind_hints_select_the_bootstrap_templates_elements() -> None:
     assert page.headline is headline
     assert page.meta_line is meta_line
     assert page.body_element is body
+
+
+def test_a_phpmywind_template_without_the_container_gets_no_hints() -> None:
+    # An older PHPMyWind template: no article.info, so no hint is read at all.
+    url, html = _page(FIXTURES / "phpmywind" / "ascii-colon-renqi-330")
+    page = page_class_for(url, html)(url, html)
+    assert page.profile.name == "phpmywind"
+    assert page._hint_scope is None
+    assert page._hint(page.profile.headline) is None
+    assert page.headline is not None

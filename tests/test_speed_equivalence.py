@@ -26,7 +26,15 @@ from newscrawl.extraction import extract_page
 from newscrawl.items import Article, Section
 from newscrawl.normalize import clean_text
 from newscrawl.pages import base, sidebar
-from newscrawl.pages.dom import Element, collect, parse_html, stripped_length, text_nodes, text_of
+from newscrawl.pages.dom import (
+    Element,
+    collect,
+    has_text,
+    parse_html,
+    stripped_length,
+    text_nodes,
+    text_of,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
@@ -84,6 +92,14 @@ def test_longer_than_equals_its_definition(path: Path | None) -> None:
         size = sum(len(str(t).strip()) for t in el.itertext())
         for limit in (0, 24, 100):
             assert sidebar._longer_than(el, limit) is (size > limit)
+
+
+@ROOTS
+def test_has_text_equals_its_definition(path: Path | None) -> None:
+    for el in _elements(_root(path)):
+        shown = len(text_of(el).strip())
+        for min_chars in (1, 2, 20, 500):
+            assert has_text(el, min_chars) is (shown >= min_chars)
 
 
 @ROOTS

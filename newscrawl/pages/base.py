@@ -43,6 +43,7 @@ from newscrawl.pages.dom import (
     Element,
     collect,
     find_all,
+    has_text,
     parse_html,
     stripped_length,
     text_of,
@@ -210,10 +211,22 @@ class ArticlePage:
         """The first element a family hint selects that has text, else None."""
         if xpath is None:
             return None
-        for el in find_all(self.root, xpath):
-            if len(text_of(el).strip()) >= min_chars:
+        scope = self._hint_scope
+        if scope is None:
+            return None
+        for el in find_all(scope, xpath):
+            if has_text(el, min_chars):
                 return el
         return None
+
+    @cached_property
+    def _hint_scope(self) -> Element | None:
+        """Where hints are read: the family's container (None if the page has none), else
+        the root."""
+        if self.profile.container is None:
+            return self.root
+        found = find_all(self.root, self.profile.container)
+        return found[0] if found else None
 
     def __init__(
         self,

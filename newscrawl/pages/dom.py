@@ -9,7 +9,7 @@ costs more than the match.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import cast
 
 from lxml import etree
@@ -90,6 +90,23 @@ def text_of(el: Element) -> str:
     if not len(el):  # no children: its text is all there is (and needs no serializer)
         return el.text or ""
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def has_text(el: Element, min_chars: int) -> bool:
+    """``len(text_of(el).strip()) >= min_chars``, reading no more text than it needs.
+
+    A hint's body check needs 20 characters, not the 5,000 of the body: the
+    pieces are joined only until the stripped text is long enough (a prefix
+    that is long enough stripped means the whole text is).
+    """
+    if not len(el):
+        return len((el.text or "").strip()) >= min_chars
+    shown = ""
+    for piece in cast("Iterator[str]", el.itertext()):  # the stubs allow bytes; HTML gives str
+        shown += piece
+        if len(shown.strip()) >= min_chars:
+            return True
+    return False
 
 
 _TEXT_NODES = etree.XPath("descendant::text()", smart_strings=False)
