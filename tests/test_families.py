@@ -77,6 +77,14 @@ def test_phpmywind_hints_are_a_shortcut_to_the_generic_answer(case: Path) -> Non
     assert hinted.profile.name == "phpmywind"
     assert generic.profile is GENERIC
     assert hinted.to_item() == generic.to_item()
+    assert hinted.page_urls() == generic.page_urls()  # a multi-page article's pager
+    assert hinted.counter_url() == generic.counter_url()
+    for name in ("headline", "meta_line", "body_element"):
+        chosen, by_chains = getattr(hinted, name), getattr(generic, name)
+        assert (chosen is None) == (by_chains is None), name
+        if chosen is not None:
+            paths = [el.getroottree().getpath(el) for el in (chosen, by_chains)]
+            assert paths[0] == paths[1], name
 
 
 def test_phpmywind_hints_select_the_bootstrap_templates_elements() -> None:
@@ -92,7 +100,7 @@ def test_phpmywind_hints_select_the_bootstrap_templates_elements() -> None:
     body = page._hint(profile.body, min_chars=20)
     assert headline is not None and headline.tag == "h2"
     assert meta_line is not None and "日期" in (meta_line.text or "")
-    assert body is not None and body.getparent().get("class") == "bd"
+    assert body is not None and body.get("class") == "bd"
     assert page.headline is headline
     assert page.meta_line is meta_line
     assert page.body_element is body

@@ -80,14 +80,15 @@ FAMILIES: tuple[Family, ...] = (
         markup=("templates/default/", "PHPMyWind"),
         url=re.compile(r"/show\.php\?(?:.*&)?id=\d+|/[a-z]*show-\d+-\d+(?:-\d+)?\.html$"),
         # Its Bootstrap template (the example site's): the title is an h2 in
-        # article.info, the date line the next <p>, the body div.bd > div. Older
+        # article.info, the date line the next <p>, the body div.bd (the editor's
+        # div, and the div.contPage pager of a multi-page article beside it). Older
         # PHPMyWind templates have no <article>; the generic chains read them.
         # XPaths instead of the headline scoring, the date-line walk and the
         # body search: extract_page about a tenth faster on these pages.
         container="descendant::article[contains(@class,'info')]",
         meta_line="descendant::h2/following-sibling::p[1]",
         headline="descendant::h2",
-        body="descendant::div[contains(@class,'bd')]/div",
+        body="descendant::div[contains(@class,'bd')]",
     ),
 )
 GENERIC = Family(name="generic")
