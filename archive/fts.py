@@ -4,11 +4,21 @@ SQLite's ``unicode61`` tokenizer keeps a run of Chinese characters together as
 one token (a whole clause), so ``裁员`` would never match; its ``trigram``
 tokenizer cannot match terms shorter than three characters (``裁员``, ``人气``).
 So the text we hand to FTS5 is prepared in Python: every CJK character stands
-alone between spaces, while Latin words and numbers stay whole. ``unicode61``
-then indexes each Chinese character as a token with its position, and a term
-of any length is a phrase query over consecutive characters (``"裁 员"``).
-A one-character term is a one-token query; an English word is its own token,
+alone between spaces, while Latin words and numbers stay whole. FTS5 then
+indexes each Chinese character as a token with its position, and a term of
+any length is a phrase query over consecutive characters (``"裁 员"``). A
+one-character term is a one-token query; an English word is its own token,
 matched case-insensitively.
+
+The index gets exactly the tokens ``unicode61 remove_diacritics 2`` gave
+that spaced-out text (revision 0004 built it so), but through FTS5's
+``ascii`` tokenizer, which indexes a Chinese body in half the instructions:
+it splits on ASCII spaces and punctuation only and takes every other
+character as it is, so the preparation does the rest of what ``unicode61``
+did. Chinese punctuation and other separators become spaces, and any other
+character is folded (case, diacritics) as ``unicode61`` folds it, which
+SQLite itself is asked once per character (:func:`_unicode61_fold`). The
+tests hold the two to the same tokens on every character of the BMP.
 
 ``articles_fts`` is an *external content* table (``content="articles"``):
 it stores only the index, not a second copy of the text (the index stays
@@ -16,8 +26,8 @@ under twice the size of the body text), and Datasette recognizes it as the
 full-text table of ``articles``.
 
 Indexing is deferred, not done while storing. Preparing and indexing a
-5,000-character body costs about a millisecond, four times what storing the
-article with its sections, links and observation costs; so triggers on
+5,000-character body costs more than storing the article with its sections,
+links and observation (about 0.6 ms against 0.2 ms); so triggers on
 ``articles`` only queue the article's id in ``articles_fts_pending`` (on
 insert, and on an update of its title or body), and :func:`catch_up` indexes
 the queue in bulk: the crawl's archive pipeline after each stored batch (in
@@ -47,6 +57,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -64,7 +76,35 @@ CJK_CHARS = (
     "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 )
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-_CJK_SPLIT = re.compile(f"({_CJK_RUN.pattern})")
+
+#: Characters of those ranges that ``unicode61`` does not index: radicals,
+#: strokes, kana voicing marks, the katakana middle dot … (read off SQLite's
+#: tokenizer; the tests hold every character of the BMP to it). They separate
+#: tokens, so they are never spaced out as tokens of their own.
+_CJK_NON_TOKENS = (
+    (0x2E80, 0x2E99), (0x2E9B, 0x2EF3), (0x2F00, 0x2FD5), (0x3099, 0x309C), (0x30A0, 0x30A0),
+    (0x30FB, 0x30FB), (0x3190, 0x3191), (0x3196, 0x319F), (0x31C0, 0x31E3),
+)  # fmt: skip
+
+
+def _class_without(ranges: str, holes: tuple[tuple[int, int], ...]) -> str:
+    """The regex class ranges ``ranges`` (``a-b`` pairs) minus the code point ranges ``holes``."""
+    kept: list[tuple[int, int]] = []
+    for first, last in ((ord(a), ord(b)) for a, b in re.findall("(.)-(.)", ranges, re.DOTALL)):
+        for hole_first, hole_last in holes:
+            if hole_first > last or hole_last < first:
+                continue
+            if first < hole_first:
+                kept.append((first, hole_first - 1))
+            first = hole_last + 1
+        if first <= last:
+            kept.append((first, last))
+    return "".join(f"{chr(a)}-{chr(b)}" for a, b in kept)
+
+
+#: The CJK characters that are tokens, each alone.
+_CJK_TOKEN_CHARS = _class_without(CJK_CHARS, _CJK_NON_TOKENS)
+_CJK_SPLIT = re.compile(f"([{_CJK_TOKEN_CHARS}]+)")
 
 #: Characters that are never part of a token, for FTS5's ``unicode61`` (whose
 #: token characters are letters, numbers and private-use characters) nor for
@@ -80,22 +120,30 @@ _SEPARATORS = (
 #: (words and numbers: ``AI``, ``2026``) stays whole, as the index has always
 #: had it. Matching these runs, not the words between them, lets the regex
 #: engine take a long run in one tight loop: 5-6 times as fast on Chinese text.
-_SPACED_SPLIT = re.compile(f"([{CJK_CHARS}{_SEPARATORS}]+)")
+_SPACED_SPLIT = re.compile(f"([{_CJK_TOKEN_CHARS}{_SEPARATORS}]+)")
 
 #: The SQL function the triggers call to prepare text for the index.
 FUNCTION = "newscrawl_fts_text"
 
-#: FTS5's tokenizer for the prepared text: Unicode letters and numbers, case and
-#: diacritics folded.
-TOKENIZER = "unicode61 remove_diacritics 2"
+#: FTS5's tokenizer for the prepared text: ASCII spaces and punctuation separate,
+#: ASCII letters are folded; :func:`prepare` has done the rest (see above).
+TOKENIZER = "ascii"
+#: The tokenizer whose tokens the index keeps: the one revision 0004 indexed
+#: with. :func:`prepare` folds characters as it does.
+TOKENS_OF = "unicode61 remove_diacritics 2"
 #: ``rowid`` is ``articles.id``; two columns so a title hit can weigh more.
 #: ``content="articles"`` in double quotes: the form Datasette's detection
 #: looks for (``content='articles'`` would not be found).
-_CREATE = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    'title, body, content="articles", content_rowid="id", '
-    f"tokenize='{TOKENIZER}')"
-)
+
+
+def create_statement(tokenizer: str = TOKENIZER) -> str:
+    """The full-text table's ``CREATE VIRTUAL TABLE`` (with another tokenizer for
+    migrations)."""
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+        'title, body, content="articles", content_rowid="id", '
+        f"tokenize='{tokenizer}')"
+    )
 
 
 #: Full-width digits and Latin letters, and their ASCII forms (U+FF10 → "0", …).
@@ -112,36 +160,63 @@ def is_index_table(name: str | None) -> bool:
     return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
 
 
+#: Separators outside ASCII that :data:`_SPACED_SPLIT` takes into runs: spaces
+#: here, as ``unicode61`` had them and ``ascii`` would not.
+_NON_ASCII_SEPARATORS = tuple(c for c in _SEPARATORS.replace("\\", "") if not c.isascii())
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+
+
 def prepare(value: str | None) -> str:
-    """Text as it is indexed (and as queries are split): CJK spaced out.
+    """Text as it is indexed (and as queries are split): CJK spaced out, and
+    everything else outside ASCII made into what ``unicode61`` would index.
 
     Full-width letters and digits (``ＡＩ２０２６``) become their ASCII forms,
     which a query types. Not NFKC: it costs twice the rest on a 5,000-character
     body, and punctuation, its main other effect, separates tokens anyway.
 
     What must never change (see the module docstring) is the tokens the
-    string gives, in order, not the string: revision 0004 indexed every CJK
-    run spaced out between spaces (:func:`_prepare_by_runs`). Here separators
-    get spaces around them too, which the tokenizer drops; the tests check
-    the tokens against that definition with FTS5's own tokenizer.
+    string gives FTS5's :data:`TOKENIZER`, in order: those ``unicode61``
+    gave revision 0004's text (:func:`_prepare_by_runs`). The tests check
+    both with FTS5's own tokenizers.
     """
     if not value:
         return ""
     if _FULLWIDTH_ALNUM.search(value):
         value = value.translate(_TO_HALFWIDTH)
+    if value.isascii():  # both tokenizers split ASCII alike
+        return value
     # Runs of CJK and separators (odd pieces) get a space after every
     # character; words and numbers (even pieces, maybe empty) stay whole. The
     # runs are spaced out in one go, joined by NUL: a word character, so no
     # run holds one, and after spacing out each NUL ends with its space.
     pieces = _SPACED_SPLIT.split(value)
+    words = pieces[0::2]
+    if not "".join(words).isascii():  # rare: é, Ж, ©, emoji … beside the words
+        pieces[0::2] = [_fold_others(word) for word in words]
     runs = pieces[1::2]
-    if not runs:  # words only: nothing to space out
-        return value
-    spaced = _space_out("\x00".join(runs))
+    if not runs:
+        return pieces[0]
+    joined = "\x00".join(runs)
+    for separator in _NON_ASCII_SEPARATORS:  # each test is a memchr: cheaper than a regex
+        if separator in joined:
+            joined = joined.replace(separator, " ")
+    spaced = _space_out(joined)
     if spaced is None:  # a character beyond the BMP (CJK extension B and on)
         return _prepare_by_runs(value)
     pieces[1::2] = spaced.split("\x00 ") if len(runs) > 1 else [spaced]
     return " ".join(pieces)
+
+
+def query_text(value: str) -> str:
+    """A query as :mod:`archive.search` splits it into its terms' tokens: full-width
+    letters and digits in ASCII, CJK spaced out, nothing folded.
+
+    The tokens stay as typed because they also become the regexes that find
+    a term in stored text (queued articles, snippets), which match
+    case-insensitively; the FTS5 phrase folds them with :func:`prepare`.
+    """
+    halfwidth = value.translate(_TO_HALFWIDTH) if _FULLWIDTH_ALNUM.search(value) else value
+    return _CJK_RUN.sub(lambda run: " " + " ".join(run.group()) + " ", halfwidth)
 
 
 def _space_out(text: str) -> str | None:
@@ -163,11 +238,48 @@ def _space_out(text: str) -> str | None:
 
 
 def _prepare_by_runs(value: str) -> str:
-    """The general form of :func:`prepare` (fullwidth already translated): space out
-    each CJK run and put spaces around it; right for any character."""
+    """The general form of :func:`prepare` (full-width already translated), right for
+    any character: each CJK run spaced out between spaces, every other character
+    outside ASCII folded as ``unicode61`` folds it (a separator becomes a space)."""
     pieces = _CJK_SPLIT.split(value)
+    pieces[0::2] = map(_fold_others, pieces[0::2])
     pieces[1::2] = map(" ".join, pieces[1::2])
     return " ".join(pieces)
+
+
+def _fold_others(text: str) -> str:
+    """``text`` with each character outside ASCII as ``unicode61`` indexes it."""
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda run: "".join(map(_unicode61_fold, run.group())), text)
+
+
+_probe_lock = threading.Lock()
+_probe: list[sqlite3.Connection] = []
+
+
+@functools.lru_cache(maxsize=8192)
+def _unicode61_fold(char: str) -> str:
+    """What ``unicode61 remove_diacritics 2`` makes of ``char``: its folded form
+    (``É`` -> ``e``, maybe empty) when it is a token character, else a space.
+
+    Asked of SQLite itself, once per character and process: the text ``q{char}q``
+    is one token ``q…q`` when ``char`` belongs in tokens, two ``q`` when it
+    separates them. The answer is exact for the SQLite that built the index.
+    """
+    with _probe_lock:
+        if not _probe:
+            probe = sqlite3.connect(":memory:", check_same_thread=False)
+            probe.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{TOKENS_OF}')")
+            probe.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+            _probe.append(probe)
+        probe = _probe[0]
+        probe.execute("DELETE FROM t")
+        probe.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (f"q{char}q",))
+        terms = [str(term) for (term,) in probe.execute("SELECT term FROM v ORDER BY offset")]
+    if len(terms) == 1 and len(terms[0]) >= 2:
+        return terms[0][1:-1]
+    return " "
 
 
 #: Articles stored but not indexed yet; :func:`catch_up` empties it.
@@ -246,7 +358,7 @@ def create(connection: Connection) -> None:
     """Create the full-text table, its queue and triggers; index every article stored."""
     if connection.dialect.name != "sqlite":
         return
-    connection.execute(text(_CREATE))
+    connection.execute(text(create_statement()))
     connection.execute(text(_CREATE_PENDING))
     create_triggers(connection)
     rebuild(connection)

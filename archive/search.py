@@ -49,7 +49,15 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.functions import Function
 
 from archive.filters import ArticleFilters
-from archive.fts import CJK_CHARS, FTS_TABLE, MATCH_FUNCTION, PENDING_TABLE, has_index, prepare
+from archive.fts import (
+    CJK_CHARS,
+    FTS_TABLE,
+    MATCH_FUNCTION,
+    PENDING_TABLE,
+    has_index,
+    prepare,
+    query_text,
+)
 from archive.models import Article
 
 #: Weights of the title and body columns in BM25.
@@ -79,8 +87,9 @@ class Term:
 
     @property
     def phrase(self) -> str:
-        """The FTS5 phrase: tokens in order, quoted (nothing inside is syntax)."""
-        return '"' + " ".join(self.tokens) + '"'
+        """The FTS5 phrase: tokens in order as the index holds them (folded by
+        :func:`archive.fts.prepare`), quoted (nothing inside is syntax)."""
+        return '"' + " ".join(prepare(" ".join(self.tokens)).split()) + '"'
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def parse_query(query: str) -> list[Term]:
         text = " ".join(raw.split())
         if not text:
             continue
-        tokens = tuple(_TOKEN.findall(prepare(text)))
+        tokens = tuple(_TOKEN.findall(query_text(text)))
         # Literal when something besides tokens and spaces is in the term.
         literal = _TOKEN.sub("", text).replace(" ", "") != ""
         terms.append(Term(text, tokens, literal))

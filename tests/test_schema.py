@@ -157,7 +157,7 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     with sessions() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
     sessions.kw["bind"].dispose()
-    assert revision_of(path) == "0008" == head_revision()
+    assert revision_of(path) == "0009" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
     }  # fmt: skip
@@ -255,3 +255,48 @@ def test_revision_0008_queues_rewritten_articles_without_a_conflict_clause(
     assert (result.new, result.updated) == (0, 1)
     assert [tuple(row) for row in pending] == [(1,)]
     assert revision_of(path) == head_revision()
+
+
+def _fts_sql(path: Path) -> str:
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+    return str(row[0])
+
+
+def _index_tokens(path: Path) -> list[tuple[str, int, str, int]]:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_fts, 'instance')")
+        return [tuple(row) for row in conn.execute("SELECT * FROM v ORDER BY doc, col, offset")]
+
+
+def test_revision_0009_indexes_the_same_tokens_with_the_ascii_tokenizer(tmp_path: Path) -> None:
+    """0009 makes the index again with ``ascii``: every article has the tokens
+    ``unicode61`` gave it, and searches find what they found."""
+    path = tmp_path / "down.sqlite"
+    sessions = open_archive(str(path))
+    with sessions.begin() as session:
+        store_articles(
+            session,
+            [
+                article(1),
+                {**article(2), "title": "Café，新闻《标题》", "body": "ÉCLAIR 上市：价格…"},
+            ],
+        )
+    sessions.kw["bind"].dispose()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0008")
+    engine.dispose()
+    assert "unicode61" in _fts_sql(path)
+    before = _index_tokens(path)
+    assert ("cafe", 2, "title", 0) in before and ("eclair", 2, "body", 0) in before
+    sessions = open_archive(str(path))  # upgrades to the head again
+    with sessions() as session:
+        found = {
+            q: {h.id for h in search_articles(session, q).hits} for q in ("cafe", "上市", "河水")
+        }
+    sessions.kw["bind"].dispose()
+    assert revision_of(path) == head_revision()
+    assert "tokenize='ascii'" in _fts_sql(path)
+    assert _index_tokens(path) == before
+    assert found == {"cafe": {2}, "上市": {2}, "河水": {1}}

@@ -412,10 +412,13 @@ def test_reindex_rebuilds_the_same_index(tmp_path: Path) -> None:
     factory.kw["bind"].dispose()
 
 
-def _tokens_by_fts5(texts: list[str]) -> list[list[tuple[str, int]]]:
-    """Each text's (token, position) pairs as FTS5 indexes them, with the archive's tokenizer."""
+def _tokens_by_fts5(
+    texts: list[str], tokenizer: str = fts.TOKENIZER
+) -> list[list[tuple[str, int]]]:
+    """Each text's (token, position) pairs as FTS5 indexes them, with the archive's
+    tokenizer unless told another."""
     db = sqlite3.connect(":memory:")
-    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(body, tokenize='{fts.TOKENIZER}')")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(body, tokenize='{tokenizer}')")
     db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
     db.executemany("INSERT INTO t(rowid, body) VALUES (?, ?)", enumerate(texts, 1))
     found: list[list[tuple[str, int]]] = [[] for _ in texts]
@@ -449,11 +452,12 @@ def test_index_text_spaces_out_chinese_only() -> None:
 )
 def test_index_text_gives_the_tokens_revision_0004_indexed(value: str) -> None:
     """The delete trigger recomputes indexed tokens: the preparation must give
-    exactly the tokens, at the same positions, that revision 0004's text gave
-    FTS5's tokenizer, and the same query tokens to :mod:`archive.search`."""
+    the archive's tokenizer exactly the tokens, at the same positions, that
+    revision 0004's text gave ``unicode61``; queries split into the tokens
+    they split into then."""
     before = _revision_0004(value)
-    assert _tokens_by_fts5([prepare(value)]) == _tokens_by_fts5([before])
-    assert _TOKEN.findall(prepare(value)) == _TOKEN.findall(before)
+    assert _tokens_by_fts5([prepare(value)]) == _tokens_by_fts5([before], fts.TOKENS_OF)
+    assert _TOKEN.findall(fts.query_text(value)) == _TOKEN.findall(before)
 
 
 def test_every_bmp_character_leaves_the_tokens_as_revision_0004_had_them() -> None:
@@ -465,7 +469,7 @@ def test_every_bmp_character_leaves_the_tokens_as_revision_0004_had_them() -> No
     chars = [chr(code) for code in range(1, 0x10000) if not 0xD800 <= code < 0xE000]
     texts = [f"ab{c}cd{c}裁{c}员{c}12{c}{c}é" for c in chars]
     prepared = _tokens_by_fts5([prepare(text) for text in texts])
-    expected = _tokens_by_fts5([_revision_0004(text) for text in texts])
+    expected = _tokens_by_fts5([_revision_0004(text) for text in texts], fts.TOKENS_OF)
     differing = [
         hex(ord(c)) for c, got, want in zip(chars, prepared, expected, strict=True) if got != want
     ]
@@ -473,8 +477,18 @@ def test_every_bmp_character_leaves_the_tokens_as_revision_0004_had_them() -> No
 
 
 def test_index_text_beyond_the_bmp_takes_the_general_path() -> None:
-    value = "裁员𠀀图书 AI"
-    assert prepare(value) == _revision_0004(value)
+    value = "裁员𠀀图书，AI Éclair"
+    assert _tokens_by_fts5([prepare(value)]) == _tokens_by_fts5(
+        [_revision_0004(value)], fts.TOKENS_OF
+    )
+    assert prepare(value).split() == ["裁", "员", "𠀀", "图", "书", "AI", "eclair"]
+
+
+def test_index_text_has_no_separator_the_ascii_tokenizer_would_keep() -> None:
+    # ascii takes every character outside ASCII into tokens: none may be left.
+    assert prepare("裁员，《图书》：“AI”…— ©2026 ★ Ωmega").split() == [
+        "裁", "员", "图", "书", "AI", "2026", "ωmega",
+    ]  # fmt: skip
 
 
 def test_query_terms_split_into_index_tokens() -> None:
