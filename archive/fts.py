@@ -56,6 +56,7 @@ matching instead (see there), so this module is SQLite only.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
 import threading
@@ -167,8 +168,8 @@ _NON_ASCII = re.compile("[^\x00-\x7f]+")
 
 
 def prepare(value: str | None) -> str:
-    """Text as it is indexed (and as queries are split): CJK spaced out, and
-    everything else outside ASCII made into what ``unicode61`` would index.
+    """Text as it is indexed (and query phrases as they are matched): CJK spaced
+    out, and everything else outside ASCII made into what ``unicode61`` indexes.
 
     Full-width letters and digits (``ＡＩ２０２６``) become their ASCII forms,
     which a query types. Not NFKC: it costs twice the rest on a 5,000-character
@@ -176,8 +177,8 @@ def prepare(value: str | None) -> str:
 
     What must never change (see the module docstring) is the tokens the
     string gives FTS5's :data:`TOKENIZER`, in order: those ``unicode61``
-    gave revision 0004's text (:func:`_prepare_by_runs`). The tests check
-    both with FTS5's own tokenizers.
+    gave revision 0004's text (each CJK run spaced out between spaces). The
+    tests check both with FTS5's own tokenizers.
     """
     if not value:
         return ""
@@ -255,7 +256,9 @@ def _fold_others(text: str) -> str:
 
 
 _probe_lock = threading.Lock()
-_probe: list[sqlite3.Connection] = []
+#: The in-memory FTS5 table :func:`_unicode61_fold` asks, by process id: a
+#: connection is never used across a fork (extraction workers, the writer).
+_probes: dict[int, sqlite3.Connection] = {}
 
 
 @functools.lru_cache(maxsize=8192)
@@ -265,15 +268,16 @@ def _unicode61_fold(char: str) -> str:
 
     Asked of SQLite itself, once per character and process: the text ``q{char}q``
     is one token ``q…q`` when ``char`` belongs in tokens, two ``q`` when it
-    separates them. The answer is exact for the SQLite that built the index.
+    separates them: exact for the SQLite in use, whatever its Unicode tables.
     """
     with _probe_lock:
-        if not _probe:
+        probe = _probes.get(os.getpid())
+        if probe is None:
             probe = sqlite3.connect(":memory:", check_same_thread=False)
             probe.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{TOKENS_OF}')")
             probe.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-            _probe.append(probe)
-        probe = _probe[0]
+            _probes.clear()  # a parent's, inherited through fork: left alone
+            _probes[os.getpid()] = probe
         probe.execute("DELETE FROM t")
         probe.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (f"q{char}q",))
         terms = [str(term) for (term,) in probe.execute("SELECT term FROM v ORDER BY offset")]
