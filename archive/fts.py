@@ -27,7 +27,8 @@ full-text table of ``articles``.
 
 Indexing is deferred, not done while storing. Preparing and indexing a
 5,000-character body costs more than storing the article with its sections,
-links and observation (about 0.6 ms against 0.2 ms); so triggers on
+links and observation (the benchmark indexes at about half its storing
+rate); so triggers on
 ``articles`` only queue the article's id in ``articles_fts_pending`` (on
 insert, and on an update of its title or body), and :func:`catch_up` indexes
 the queue in bulk: the crawl's archive pipeline after each stored batch (in
@@ -132,14 +133,16 @@ TOKENIZER = "ascii"
 #: The tokenizer whose tokens the index keeps: the one revision 0004 indexed
 #: with. :func:`prepare` folds characters as it does.
 TOKENS_OF = "unicode61 remove_diacritics 2"
-#: ``rowid`` is ``articles.id``; two columns so a title hit can weigh more.
-#: ``content="articles"`` in double quotes: the form Datasette's detection
-#: looks for (``content='articles'`` would not be found).
 
 
 def create_statement(tokenizer: str = TOKENIZER) -> str:
     """The full-text table's ``CREATE VIRTUAL TABLE`` (with another tokenizer for
-    migrations)."""
+    migrations).
+
+    ``rowid`` is ``articles.id``; two columns so a title hit can weigh more.
+    ``content="articles"`` in double quotes: the form Datasette's detection
+    looks for (``content='articles'`` would not be found).
+    """
     return (
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
         'title, body, content="articles", content_rowid="id", '
@@ -276,8 +279,7 @@ def _unicode61_fold(char: str) -> str:
             probe = sqlite3.connect(":memory:", check_same_thread=False)
             probe.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{TOKENS_OF}')")
             probe.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-            _probes.clear()  # a parent's, inherited through fork: left alone
-            _probes[os.getpid()] = probe
+            _probes[os.getpid()] = probe  # a parent's, inherited through fork, is left alone
         probe.execute("DELETE FROM t")
         probe.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (f"q{char}q",))
         terms = [str(term) for (term,) in probe.execute("SELECT term FROM v ORDER BY offset")]

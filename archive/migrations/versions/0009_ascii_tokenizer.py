@@ -10,7 +10,8 @@ outside ASCII are spaces, other characters folded as ``unicode61`` folds
 them), so the ``ascii`` tokenizer gives the index the tokens and positions it
 had, in about half the instructions per Chinese body. A tokenizer is part of
 the table's definition: the table is made again and every article indexed
-(as ``newsarchive reindex`` does; about a minute per 100,000 articles here).
+(as ``newsarchive reindex`` does: at the benchmark's index rate, 1,250-1,500
+articles/s on a slow day here, a minute or so per 100,000 articles).
 Searches, snippets and the queue behave as before.
 """
 
