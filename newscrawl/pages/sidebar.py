@@ -5,12 +5,17 @@ and outside the page chrome (header, nav, footer), preceded by a short
 heading (新闻资讯 News, 最新文章, 热门文章, 相关阅读 …), whose items are article
 links: long link texts or article-shaped URLs, often with an ``MM-DD`` date.
 Navigation menus and tag clouds (short texts, list/channel URLs) are not boxes.
+
+A box read once is kept (:class:`_BoxCache`): the next page that shows the
+same box under the same heading gets its links without reading it again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import fields
+from typing import Any
 
 from lxml import etree
 
@@ -269,6 +274,8 @@ def sidebar_links(
             rows.append(row)
     found: list[SidebarLink] = []
     join = urls.joiner(page_url)
+    page_path = _scheme_host_path(page_url)
+    around_body: set[Element] | None = None
     chrome: set[Element] | None = None
     # The most selective tests first: four groups in five are menus (short link
     # texts, no dates), dropped before their heading is looked for.
@@ -282,12 +289,85 @@ def sidebar_links(
             if landmarks is None:
                 landmarks = root.iter("header", "footer")
             chrome = {el for el in landmarks if _IS_CHROME(el)}
-        if (chrome and _inside(container, chrome)) or _prev_next_lines(container):
+        if chrome and _inside(container, chrome):
             continue
-        links = [link for link in (_link(row, join, name) for row in rows) if link]
-        if _is_article_box(links):
-            found.extend(links)
+        if around_body is None:
+            around_body = set(body.iterancestors()) if body is not None else set()
+        if container in around_body:  # its rows depend on where the body is: read them
+            found.extend(_box_links(container, rows, join, name))
+        else:
+            found.extend(_BOXES.links(container, rows, join, name, page_path))
     return found
+
+
+def _box_links(
+    container: Element, rows: list[Element], join: Callable[[str], str], name: str
+) -> list[SidebarLink]:
+    """The links of one headed group of rows, none if it is no article box."""
+    if _prev_next_lines(container):
+        return []
+    links = [link for link in (_link(row, join, name) for row in rows) if link]
+    return links if _is_article_box(links) else []
+
+
+def _scheme_host_path(url: str) -> str:
+    """``url`` up to its query or fragment: what its links' absolute URLs depend on.
+
+    A relative link resolves against the page's directory, a query-only one
+    (``?id=5``) against its path; a fragment-only one (``#top``) is never a
+    sidebar link.
+    """
+    end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    return url[:end]
+
+
+class _BoxCache:
+    """Sidebar boxes already read, by their markup: sites repeat them on every page.
+
+    A site's 最新文章 / 热门文章 boxes are the same on page after page of a
+    crawl, and reading a box (each row's link, title, date, the box test)
+    cost about as much as the rest of the sidebar search together. A box's
+    links depend only on its own markup, its heading and the page URL's path
+    (see :func:`_scheme_host_path`), so those are the key; the heading and the
+    chrome test, which look outside the box, are worked out on every page.
+    A box that holds the article body is never cached (its rows depend on
+    where the body is). Links are handed out as new objects each time: the
+    normalizer fills in their dates. Bounded: the oldest entries go first.
+
+    Measured with callgrind on 40 benchmark articles, whose boxes repeat on
+    every page: ``extract_page`` 8.8% fewer instructions (9.44 M -> 8.61 M a
+    page). Were every box new on every page, the key (the box serialized)
+    would cost 2.5% more than reading without a cache.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size  # boxes kept; 0 keeps none (every box is read)
+        self._boxes: dict[tuple[str, str, bytes], tuple[tuple[Any, ...], ...]] = {}
+
+    def links(
+        self,
+        container: Element,
+        rows: list[Element],
+        join: Callable[[str], str],
+        name: str,
+        page_path: str,
+    ) -> list[SidebarLink]:
+        key = (name, page_path, etree.tostring(container, encoding="utf-8", with_tail=False))
+        boxes = self._boxes
+        cached = boxes.get(key)
+        if cached is None:
+            links = _box_links(container, rows, join, name)
+            if self.size > 0:
+                if len(boxes) >= self.size:
+                    del boxes[next(iter(boxes))]
+                boxes[key] = tuple(tuple(getattr(link, f) for f in _LINK_FIELDS) for link in links)
+            return links
+        return [SidebarLink(*args) for args in cached]
+
+
+#: SidebarLink's fields in ``__init__`` order: a cached box is kept as tuples of them.
+_LINK_FIELDS = tuple(f.name for f in fields(SidebarLink))
+_BOXES = _BoxCache()
 
 
 def _group_name(container: Element, rows: list[Element]) -> str | None:
