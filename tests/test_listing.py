@@ -11,7 +11,7 @@ from newscrawl import urls
 from newscrawl.demo.server import DemoServer
 from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.labels import NEXT_PAGE_TEXTS, PAGER_MARKS
-from newscrawl.pages.listing import ListingPage
+from newscrawl.pages.listing import ListingPage, _route
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +117,21 @@ def test_a_repeated_href_is_read_once_per_anchor_role() -> None:
     assert links.listings == ["http://127.0.0.1:8000/list.php?cid=29&page=2"]
     assert links.articles == ["http://127.0.0.1:8000/show.php?cid=29&id=7"]
     assert links.last_page is False
+
+
+def test_a_link_another_page_showed_is_classified_from_the_cache() -> None:
+    """Menus repeat on every page: a URL classified once is looked up after that,
+    with the same answer on every page (here two list pages of one channel)."""
+    html = (
+        '<html><body><a href="list.php?cid=31">频道</a>'
+        '<a href="show.php?cid=31&amp;id=9&amp;page=3">一篇文章的第三页</a></body></html>'
+    )
+    first = ListingPage("http://127.0.0.9:8000/list.php?cid=31", html).links()
+    before = _route.cache_info()
+    second = ListingPage("http://127.0.0.9:8000/list.php?cid=31&page=2", html).links()
+    after = _route.cache_info()
+    assert second == first
+    assert first.articles == ["http://127.0.0.9:8000/show.php?cid=31&id=9"]
+    assert first.listings == ["http://127.0.0.9:8000/list.php?cid=31"]
+    assert after.hits - before.hits == 2
+    assert after.misses == before.misses

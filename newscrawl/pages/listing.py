@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from newscrawl import urls
@@ -118,8 +118,14 @@ class _Route(NamedTuple):
     is_article: bool
 
 
+@lru_cache(maxsize=16384)
 def _route(absolute: str) -> _Route | None:
-    """The :class:`_Route` of an absolute URL, None if it is not followable."""
+    """The :class:`_Route` of an absolute URL, None if it is not followable.
+
+    Cached: the site's menus and boxes link the same URLs from every page.
+    Each step is cached already, but five lookups and a tuple cost seven
+    times one lookup (1.9 against 0.26 us a link on the benchmark's pages).
+    """
     if not urls.is_followable(absolute):
         return None
     if urls.looks_like_article(absolute):
