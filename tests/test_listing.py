@@ -10,7 +10,7 @@ import pytest
 from newscrawl import urls
 from newscrawl.demo.server import DemoServer
 from newscrawl.pages.base import ArticlePage
-from newscrawl.pages.labels import NEXT_PAGE_TEXTS, PAGER_MARKS
+from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS, TITLE_MARKS
 from newscrawl.pages.listing import ListingPage, _route
 
 
@@ -84,6 +84,8 @@ def test_traditional_next_page_text_is_the_next_page() -> None:
 def test_every_next_page_label_holds_a_pager_mark() -> None:
     """Links are read for the pager only when their text holds a mark: no label may lack one."""
     assert all(any(mark in label for mark in PAGER_MARKS) for label in NEXT_PAGE_TEXTS)
+    pager_labels = (*NEXT_PAGE_TEXTS, *LAST_PAGE_MARKERS)
+    assert all(any(mark in label for mark in TITLE_MARKS) for label in pager_labels)
 
 
 def test_traditional_last_page_marker_ends_the_list() -> None:
@@ -135,3 +137,15 @@ def test_a_link_another_page_showed_is_classified_from_the_cache() -> None:
     assert first.listings == ["http://127.0.0.9:8000/list.php?cid=31"]
     assert after.hits - before.hits == 2
     assert after.misses == before.misses
+
+
+def test_a_last_page_title_is_read_through_zero_width_characters() -> None:
+    """Titles are cleaned only when they hold a pager label's character; one that
+    does is cleaned before it is compared (没<U+200B>有了 is 没有了)."""
+    html = (
+        "<html><body><a href='list.php?cid=2&amp;page=3' title='第３页'>3</a>"
+        "<a href='javascript:;' title=' 没\u200b有了 '>›</a></body></html>"
+    )
+    links = ListingPage("http://127.0.0.1:8000/list.php?cid=2&page=4", html).links()
+    assert links.last_page is True
+    assert links.listings == ["http://127.0.0.1:8000/list.php?cid=2&page=3"]

@@ -86,6 +86,9 @@ NEXT_PAGE_TEXTS = ("下一页", "下页", "后一页", "下一頁")
 #: a link text without one is not read for the pager at all.
 PAGER_MARKS = ("页", "頁")
 LAST_PAGE_MARKERS = ("已是最后一页", "没有了", "最后一页了", "已是最後一頁", "沒有了", "最後一頁了")
+#: The characters every label of NEXT_PAGE_TEXTS and LAST_PAGE_MARKERS holds one of:
+#: a link title without one is no pager label, and is not cleaned to be compared.
+TITLE_MARKS = (*PAGER_MARKS, "没", "沒")
 #: Box headings of sidebars that list the site's newest articles, newest first.
 NEWEST_BOX_WORDS = ("最新", "资讯", "新闻", "动态", "快讯", "更新", "資訊", "新聞", "動態", "快訊")
 #: Box headings of sidebars that list articles older than (or related to) this one.

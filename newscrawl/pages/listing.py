@@ -15,7 +15,7 @@ from typing import NamedTuple
 from newscrawl import urls
 from newscrawl.normalize import clean_text
 from newscrawl.pages.dom import Element, collect, parse_html, text_of
-from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS
+from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS, TITLE_MARKS
 
 #: The elements ``links`` reads (an article page's ``elements`` include them).
 _INDEXED = {"a": ("a",), "base": ("base",)}
@@ -23,6 +23,8 @@ _INDEXED = {"a": ("a",), "base": ("base",)}
 
 #: Whether a text holds a pager mark: one regex search, run for every link of every page.
 _has_pager_mark = re.compile("|".join(map(re.escape, PAGER_MARKS))).search
+#: Whether a link title may be a pager label (cleaning never adds these characters).
+_has_title_mark = re.compile("|".join(map(re.escape, TITLE_MARKS))).search
 
 
 @dataclass
@@ -86,10 +88,12 @@ class ListingPage:
                 else ""
             )
             text = (clean_text(text) or "") if text else ""
-            title = (clean_text(title) or "") if title else ""
+            # Titles are only compared with the pager labels: most are not cleaned.
+            title = (clean_text(title) or "") if title and _has_title_mark(title) else ""
             is_next = text in NEXT_PAGE_TEXTS or title in NEXT_PAGE_TEXTS
-            dead_link = not href or href.lower().startswith(("javascript:", "#"))
-            if title in LAST_PAGE_MARKERS or (is_next and dead_link):
+            if title in LAST_PAGE_MARKERS or (
+                is_next and (not href or href.lower().startswith(("javascript:", "#")))
+            ):
                 found.last_page = True
                 continue
             if not href or href.startswith("#"):
