@@ -119,3 +119,11 @@ def test_a_cache_of_size_zero_keeps_nothing(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(sidebar, "_BOXES", cache)
     assert len(_sidebar("http://example.cn/news/a.html", _page("最新文章"))) == 3
     assert cache._boxes == {}
+
+
+def test_a_box_longer_than_the_limit_is_read_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = sidebar._BoxCache(largest=200)  # the test box's markup is longer
+    monkeypatch.setattr(sidebar, "_BOXES", cache)
+    links = _sidebar("http://example.cn/news/a.html", _page("最新文章"))
+    assert len(links) == 3
+    assert cache._boxes == {}

@@ -340,8 +340,11 @@ class _BoxCache:
     would cost 2.5% more than reading without a cache.
     """
 
-    def __init__(self, size: int = 2048) -> None:
+    def __init__(self, size: int = 1024, largest: int = 16_384) -> None:
         self.size = size  # boxes kept; 0 keeps none (every box is read)
+        # A box whose markup is longer (a wrapper of bare links around half the
+        # page) is read each time: memory stays under size x largest (16 MB).
+        self.largest = largest
         self._boxes: dict[tuple[str, str, bytes], tuple[tuple[Any, ...], ...]] = {}
 
     def links(
@@ -357,7 +360,7 @@ class _BoxCache:
         cached = boxes.get(key)
         if cached is None:
             links = _box_links(container, rows, join, name)
-            if self.size > 0:
+            if self.size > 0 and len(key[2]) <= self.largest:
                 if len(boxes) >= self.size:
                     del boxes[next(iter(boxes))]
                 boxes[key] = tuple(tuple(getattr(link, f) for f in _LINK_FIELDS) for link in links)
