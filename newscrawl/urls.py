@@ -106,6 +106,16 @@ def join_url(base: str, href: str) -> str:
     return joiner(base)(href)
 
 
+def before_query(url: str) -> str:
+    """``url`` up to its query or fragment: scheme, host and path.
+
+    What a relative link on the page resolves against: a path-relative one
+    against its directory, a query-only one (``?id=5``) against the path.
+    """
+    end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    return url[:end]
+
+
 def joiner(base: str) -> Callable[[str], str]:
     """``join_url`` bound to one page URL, for resolving all of its links.
 
@@ -114,9 +124,9 @@ def joiner(base: str) -> Callable[[str], str]:
     per page. Query- and fragment-only links, network paths and bases without
     a path go to ``urljoin`` as they are.
     """
-    end = min((i for i in (base.find("?"), base.find("#")) if i >= 0), default=len(base))
-    cut = base.rfind("/", 0, end)
-    directory = base[: cut + 1] if cut > base.find("//") + 1 else None
+    path = before_query(base)
+    cut = path.rfind("/")
+    directory = path[: cut + 1] if cut > base.find("//") + 1 else None
 
     def join(href: str) -> str:
         if href.startswith(("http://", "https://")):

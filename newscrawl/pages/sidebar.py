@@ -274,7 +274,7 @@ def sidebar_links(
             rows.append(row)
     found: list[SidebarLink] = []
     join = urls.joiner(page_url)
-    page_path = _scheme_host_path(page_url)
+    page_path = urls.before_query(page_url)  # what its links resolve against
     around_body: set[Element] | None = None
     chrome: set[Element] | None = None
     # The most selective tests first: four groups in five are menus (short link
@@ -310,26 +310,16 @@ def _box_links(
     return links if _is_article_box(links) else []
 
 
-def _scheme_host_path(url: str) -> str:
-    """``url`` up to its query or fragment: what its links' absolute URLs depend on.
-
-    A relative link resolves against the page's directory, a query-only one
-    (``?id=5``) against its path; a fragment-only one (``#top``) is never a
-    sidebar link.
-    """
-    end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
-    return url[:end]
-
-
 class _BoxCache:
     """Sidebar boxes already read, by their markup: sites repeat them on every page.
 
     A site's 最新文章 / 热门文章 boxes are the same on page after page of a
     crawl, and reading a box (each row's link, title, date, the box test)
     cost about as much as the rest of the sidebar search together. A box's
-    links depend only on its own markup, its heading and the page URL's path
-    (see :func:`_scheme_host_path`), so those are the key; the heading and the
-    chrome test, which look outside the box, are worked out on every page.
+    links depend only on its own markup, its heading and the page URL up to
+    its query (``urls.before_query``; a fragment-only link is never a sidebar
+    link), so those are the key; the heading and the chrome test, which look
+    outside the box, are worked out on every page.
     A box that holds the article body is never cached (its rows depend on
     where the body is). Links are handed out as new objects each time: the
     normalizer fills in their dates. Bounded: the oldest entries go first.
