@@ -59,11 +59,44 @@ def decode_page(body: bytes, content_type: str | None = None) -> DecodedPage:
         except (UnicodeDecodeError, LookupError):
             content_type = None
         else:
-            utf8 = body if codecs.lookup(header_encoding).name == "utf-8" else None
-            return DecodedPage(text, header_encoding, utf8)
+            if _is_utf8(header_encoding):
+                return DecodedPage(text, header_encoding, body)
+            if (as_utf8 := _utf8_text(body)) is not None:
+                return DecodedPage(as_utf8, "utf-8", body)
+            return DecodedPage(text, header_encoding, None)
     # w3lib strips a BOM and replaces bad bytes: its text is not always the body's.
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    if not _is_utf8(encoding):
+        # A page declaring GB2312 whose bytes are UTF-8 (a template converted
+        # to UTF-8, its meta tag left as it was): the bytes win. Legacy
+        # Chinese text of any length is never valid UTF-8 by chance.
+        if (as_utf8 := _utf8_text(body)) is not None:
+            return DecodedPage(as_utf8, "utf-8", body)
+    elif "\ufffd" in text and (detected := _detect(body)) is not None and not _is_utf8(detected):
+        # Declared UTF-8 (meta tag) but the bytes are not: read them as what they are.
+        try:
+            return DecodedPage(body.decode(detected), detected, None)
+        except (UnicodeDecodeError, LookupError):
+            pass
     return DecodedPage(text, encoding, None)
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _utf8_text(body: bytes) -> str | None:
+    """``body`` decoded as UTF-8 when it is strictly valid UTF-8 holding non-ASCII text."""
+    if body.isascii():
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text.removeprefix("\ufeff")
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:

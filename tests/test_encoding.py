@@ -73,3 +73,29 @@ def test_decode_page_hands_over_the_bytes_only_when_they_are_the_text(
     assert (decoded.utf8 is body) is parsed_as_is
     if decoded.utf8 is not None:
         assert decoded.utf8.decode("utf-8") == decoded.text
+
+
+@pytest.mark.parametrize(
+    ("meta", "content_type"),
+    [
+        ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">', None),
+        ('<meta charset="gbk">', None),
+        ("", "text/html; charset=GB2312"),
+    ],
+    ids=["gb2312-meta", "gbk-meta", "gb2312-header"],
+)
+def test_a_legacy_charset_that_the_bytes_contradict_gives_way_to_utf8(
+    meta: str, content_type: str | None
+) -> None:
+    # A template converted to UTF-8 that still declares GB2312: read as declared,
+    # every character would be mojibake (淇冭繘…); the bytes are valid UTF-8.
+    text, encoding, _utf8 = decode_page(page(SIMPLIFIED, meta).encode("utf-8"), content_type)
+    assert SIMPLIFIED in text
+    assert encoding.replace("_", "-").lower() in ("utf-8", "utf8")
+
+
+def test_a_utf8_meta_tag_over_gbk_bytes_reads_the_bytes_as_gbk() -> None:
+    body = page(SIMPLIFIED, '<meta charset="utf-8">').encode("gbk")
+    text, encoding = decode_html(body)
+    assert SIMPLIFIED in text
+    assert encoding == "gb18030"
