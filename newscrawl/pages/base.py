@@ -38,14 +38,14 @@ from newscrawl import urls
 from newscrawl.items import Article, Section, SidebarLink, ViewsSource
 from newscrawl.normalize import clean_text
 from newscrawl.pages import labels, metadata
-from newscrawl.pages.blocks import body_blocks, body_text, densest_block, mostly_links, to_sections
+from newscrawl.pages.blocks import body_blocks, body_text, to_sections
+from newscrawl.pages.content import best_content, looks_like_list
 from newscrawl.pages.dom import (
     Element,
     collect,
     find_all,
     has_text,
     parse_html,
-    stripped_length,
     text_of,
 )
 from newscrawl.pages.families import GENERIC, Family
@@ -82,6 +82,8 @@ _ANY_BYLINE_LABEL = re.compile(
     "(?:" + "|".join((*labels.AUTHOR_LABELS, *labels.SOURCE_LABELS)) + r")\s*[：:]"
 )
 _MIN_BODY_CHARS = 20
+#: Characters of prose an article without a date line shows at least.
+_MIN_UNDATED_BODY = 120
 _COLON_SPACES = re.compile(r"\s*([：:])\s*")
 # A date that stands on its own: it names the year, or is relative (3小时前, 昨天).
 _DATED = re.compile(r"\d{4}|前|刚刚|剛剛|昨天|前天|今天")
@@ -423,36 +425,32 @@ class ArticlePage:
         hinted = self._hint(self.profile.body, min_chars=_MIN_BODY_CHARS)
         if hinted is not None:
             return hinted
-        anchor = self.date_line if self.date_line is not None else self.headline
-        for _ in range(4):
-            if anchor is None:
-                break
-            best: Element | None = None
-            best_len = _MIN_BODY_CHARS
-            for sibling in anchor.itersiblings():
-                if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "ul"):
-                    continue
-                size = stripped_length(sibling)
-                # Mostly links: the side column next to an empty article frame, not a body.
-                if size > best_len and not mostly_links(sibling, size):
-                    best, best_len = sibling, size
-            if best is not None:
-                return best
-            anchor = anchor.getparent()
-            if anchor is not None and anchor.tag == "article":
-                # The article's own frame has no body (an emptied template): none,
-                # rather than a side column or contact box found further out.
-                return None
-        return densest_block(self.root)
+        return best_content(self.root, headline=self.headline)
 
     # -- fields ------------------------------------------------------------
 
     def is_article(self) -> bool:
-        """False for soft 404s and list pages: no date line, headline or body of its own."""
+        """An article shows a headline and prose of its own; soft 404s and lists do not.
+
+        The date line is evidence, not a gate: an article whose date is shown
+        in a form nobody listed still has its headline and body (its date is
+        then null). Without a date line, the body must be prose of some length
+        (:data:`_MIN_UNDATED_BODY` characters): an emptied article frame, a
+        list of links or an error page has none.
+        """
         if self.meta_line is not None:
             return True
+        if self.headline is None and self.title() is None:
+            return False
+        body = self.body_element
+        if body is None or looks_like_list(body):
+            return False
+        sections = self.sections()
+        size = sum(len(p) for s in sections for p in s.paragraphs)
         has_date = self.date_line is not None or self._structured_date is not None
-        return self.headline is not None and has_date and bool(self.sections())
+        if has_date and self.headline is not None:
+            return size > 0
+        return size >= _MIN_UNDATED_BODY
 
     def title(self) -> str | None:
         """The headline, else og:title, else ``<title>`` without its suffix."""
@@ -569,23 +567,33 @@ class ArticlePage:
         body = self.body_element
         if body is None:
             return []
-        return to_sections(body_blocks(body))
+        return to_sections(body_blocks(body, self._not_body))
+
+    @cached_property
+    def _not_body(self) -> set[Element]:
+        """What a body element may wrap that is not article text: headline and date line."""
+        return {el for el in (self.headline, self.date_line) if el is not None}
 
     def page_urls(self) -> list[str]:
-        """Other pages of a multi-page article: body links to this article's page 2..n."""
-        body = self.body_element
-        if body is None:
-            return []
+        """Other pages of a multi-page article: links to this article's page 2..n.
+
+        Read from every link of the page, not the body's: templates put the
+        pager inside the body, after it (DedeCMS ``div.dede_pages``) or beside it.
+        Only a link to this very article with a page number counts.
+        """
         first = urls.first_page_url(self.url)
         found: set[str] = set()
         join = urls.joiner(self.url)
-        for a in body.iter("a"):
+        for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:")):
                 continue
-            absolute = join(href)
-            if urls.page_number(absolute) > 1 and urls.first_page_url(absolute) == first:
-                found.add(urls.canonical_url(absolute))
+            try:
+                absolute = join(href)
+                if urls.page_number(absolute) > 1 and urls.first_page_url(absolute) == first:
+                    found.add(urls.canonical_url(absolute))
+            except ValueError:  # a broken link (an IPv6 host that is not one): not a page
+                continue
         return sorted(found, key=urls.page_number)
 
     def sidebar(self) -> list[SidebarLink]:

@@ -11,6 +11,7 @@ them.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from lxml import etree
@@ -143,7 +144,8 @@ def is_pager(el: etree._Element) -> bool:
 class _Walker:
     """Collects blocks in document order; one instance per body."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip: Collection[etree._Element] = ()) -> None:
+        self.skip = skip
         self.blocks: list[Block] = []
         self._parts: list[tuple[str, bool]] = []
         self._heading_depth = 0
@@ -183,6 +185,9 @@ class _Walker:
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP_TAGS:  # comments and PIs have no str tag
             return
+        if self.skip and el in self.skip:
+            self.flush()
+            return
         inner_bold = bold or tag in _BOLD_TAGS
         if not len(el):  # a leaf, like most paragraphs: no link to test, no children to walk
             if tag in BLOCK_TAGS:
@@ -219,53 +224,13 @@ class _Walker:
             self._heading_depth -= 1
 
 
-_CHROME_TAGS = frozenset(("header", "nav", "footer", "aside", "li", "a", "select", "form"))
-
-
 def _link_text_len(el: etree._Element) -> int:
     return sum(len(text_of(a).strip()) for a in el.iter("a"))
 
 
-def mostly_links(el: etree._Element, text_length: int) -> bool:
-    """More than half of ``el``'s ``text_length`` characters are link text."""
-    return _has_link(el) and _link_text_len(el) * 2 > text_length
-
-
-def densest_block(root: Element) -> Element | None:
-    """The element holding the most paragraph text, for pages without a date line.
-
-    Each ``<p>`` with real text scores for its parent (and half for the
-    grandparent); a container of ``<br>``-separated text scores its own text.
-    Link text does not count, so navigation and link lists never win.
-    """
-    scores: dict[etree._Element, float] = {}
-    for el in root.iter("p", "div", "td", "font", "section", "article", "span"):
-        if any(_tag(a) in _CHROME_TAGS for a in el.iterancestors()):
-            continue
-        if _tag(el) == "p":
-            size = len(text_of(el).strip()) - _link_text_len(el)
-            if size < 10:
-                continue
-            parent = el.getparent()
-            if parent is not None:
-                scores[parent] = scores.get(parent, 0.0) + size
-                grand = parent.getparent()
-                if grand is not None:
-                    scores[grand] = scores.get(grand, 0.0) + size / 2
-        elif sum(1 for child in el if _tag(child) == "br") >= 2:
-            own = (el.text or "") + "".join(child.tail or "" for child in el)
-            size = len(own.strip())
-            if size >= 20:
-                scores[el] = scores.get(el, 0.0) + size
-    if not scores:
-        return None
-    best = max(scores, key=lambda el: scores[el])
-    return best if isinstance(best, Element) else None
-
-
-def body_blocks(el: Element) -> list[Block]:
-    """Paragraph blocks of a body element, minus pagers and prev/next lines."""
-    walker = _Walker()
+def body_blocks(el: Element, skip: Collection[Element] = ()) -> list[Block]:
+    """Paragraph blocks of a body element, minus pagers, prev/next lines and ``skip``'s subtrees."""
+    walker = _Walker(skip)
     walker.walk(el)
     walker.flush()
     return [

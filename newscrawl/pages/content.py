@@ -1,0 +1,246 @@
+"""Which element holds the article's text: scored by what its paragraphs look like.
+
+Templates differ, prose does not: an article's paragraphs are long runs of
+text with sentence punctuation (，。！？), few of their characters are link
+text, and they sit together under one container near the headline. Menus,
+related-link lists, comment boxes and footers fail one of those tests. So,
+as readability and GNE do (and with Chinese punctuation as the main signal):
+
+1. every run of text is attributed to the block element that shows it (a
+   ``<p>``, or a ``<div>``/``<td>`` whose text is split by ``<br>``: table
+   portals and old editors write whole articles that way);
+2. each such paragraph scores ``1 + punctuation + min(length / 100, 3)`` when it
+   has at least ten characters that are not link text, and gives that score to
+   its container, half to the container's parent and a third further up;
+3. a container's score is cut by the share of its text that is link text, and
+   halved when it stands wholly before the headline (a header promotion, not
+   the article); the best container wins.
+
+Subtrees that never hold article text are not read at all: scripts and
+forms, site headers, navs and footers, and elements whose class or id says
+they are comments, share bars, related lists or ads (unless it also says
+content/article/body). What counts as such a word is :data:`UNLIKELY`.
+
+Pure functions of an lxml tree; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from lxml import etree
+
+from newscrawl.pages.blocks import BLOCK_TAGS, SKIP_TAGS
+from newscrawl.pages.dom import Element, stripped_length, text_of
+
+#: class/id words of elements that never hold the article: their subtrees are not scored.
+UNLIKELY = re.compile(
+    r"comment|reply|share|shar_|bdshare|social|footer|foot\b|(?<!sub)nav|menu|sidebar|side_|"
+    r"aside|related|relate|recommend|tuijian|xiangguan|hot|rank|ad\b|ads\b|advert|banner|"
+    r"breadcrumb|crumb|position|location|copyright|login|toolbar|subscribe|qrcode|erweima|"
+    r"keyword|tags?\b|pager|pagination|page_?list|popup|modal|widget|weibo|weixin|wechat|"
+    r"gotop|backtop|float|fixed|extra|sponsor|guess|more_?news|footer|bottom|header|topbar",
+    re.IGNORECASE,
+)
+#: class/id words that keep an element in even when it also matches :data:`UNLIKELY`.
+MAYBE = re.compile(
+    r"article|body|content|main|text|detail|post|entry|story|zhengwen|zw\b|news_?con",
+    re.IGNORECASE,
+)
+# Sentence and clause punctuation of Chinese and Latin prose.
+_PUNCTUATION = re.compile(r"[，。！？；、：,.!?;“”「」]")
+_MIN_PARAGRAPH = 10
+_ROOT_TAGS = frozenset(("html", "body", "article", "main"))
+#: Elements that hold a paragraph's text (their container is their parent).
+_PARAGRAPH_TAGS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "pre"))
+_LANDMARKS = frozenset(("header", "nav", "footer", "aside"))
+
+
+def is_unlikely(el: Element) -> bool:
+    """An element whose class or id names boilerplate (comments, share bars, related lists)."""
+    tag = el.tag
+    if tag in _ROOT_TAGS:
+        return False
+    names = (el.get("class") or "") + " " + (el.get("id") or "")
+    if len(names) < 3:
+        return False
+    return UNLIKELY.search(names) is not None and MAYBE.search(names) is None
+
+
+def _is_landmark_chrome(el: Element) -> bool:
+    """A site header, nav, footer or aside that is not inside ``<article>``/``<main>``."""
+    return el.tag in _LANDMARKS and not any(
+        a.tag in ("article", "main") for a in el.iterancestors()
+    )
+
+
+class _Paragraph:
+    """Text gathered for one block element: length, link length, punctuation, ``<br>`` breaks."""
+
+    __slots__ = ("breaks", "chars", "link_chars", "punctuation")
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.link_chars = 0
+        self.punctuation = 0
+        self.breaks = 0
+
+    def add(self, text: str, in_link: bool) -> None:
+        size = len(text.strip())
+        if not size:
+            return
+        self.chars += size
+        if in_link:
+            self.link_chars += size
+        else:
+            self.punctuation += len(_PUNCTUATION.findall(text))
+
+
+def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Paragraph]:
+    """Every block element's own text (inline descendants included), read in one walk."""
+    found: dict[Element, _Paragraph] = {}
+    hosts: list[Element] = []  # the block element each open element's text belongs to
+    links = 0
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            if event == "start":
+                # A comment's tail is its parent's text.
+                tail = el.tail
+                if tail and hosts:
+                    _host_paragraph(found, hosts[-1]).add(tail, links > 0)
+            continue
+        if event == "start":
+            if (
+                tag in SKIP_TAGS
+                or el in skip
+                or (tag in _LANDMARKS and _is_landmark_chrome(el))
+                or ((el.get("class") is not None or el.get("id") is not None) and is_unlikely(el))
+            ):
+                walker.skip_subtree()  # its "end" event still comes: it pops this entry
+                hosts.append(hosts[-1] if hosts else el)
+                if tag == "a":
+                    links += 1
+                continue
+            host = el if (tag in BLOCK_TAGS or not hosts) else hosts[-1]
+            hosts.append(host)
+            if tag == "a":
+                links += 1
+            if tag == "br" and hosts:
+                _host_paragraph(found, host).breaks += 1
+            text = el.text
+            if text:
+                _host_paragraph(found, host).add(text, links > 0)
+        else:
+            hosts.pop()
+            if tag == "a":
+                links -= 1
+            tail = el.tail
+            if tail and hosts:
+                _host_paragraph(found, hosts[-1]).add(tail, links > 0)
+    return found
+
+
+def _host_paragraph(found: dict[Element, _Paragraph], host: Element) -> _Paragraph:
+    paragraph = found.get(host)
+    if paragraph is None:
+        paragraph = found[host] = _Paragraph()
+    return paragraph
+
+
+def _link_density(el: Element) -> float:
+    total = stripped_length(el)
+    if not total:
+        return 1.0
+    linked = sum(len(text_of(a).strip()) for a in el.iter("a"))
+    return min(1.0, linked / total)
+
+
+def _order(root: Element, wanted: Collection[Element]) -> dict[Element, int]:
+    """Document positions of ``wanted`` elements (one walk)."""
+    positions: dict[Element, int] = {}
+    if not wanted:
+        return positions
+    for index, el in enumerate(root.iter()):
+        if el in wanted:
+            positions[el] = index
+            if len(positions) == len(wanted):
+                break
+    return positions
+
+
+def content_scores(root: Element, *, skip: Collection[Element] = ()) -> list[tuple[float, Element]]:
+    """Containers with their scores, best first (see the module docstring)."""
+    scores: dict[Element, float] = {}
+    for host, paragraph in _paragraphs(root, skip).items():
+        own = paragraph.chars - paragraph.link_chars
+        if own < _MIN_PARAGRAPH:
+            continue
+        score = 1.0 + paragraph.punctuation + min(own / 100.0, 3.0)
+        if paragraph.breaks >= 2:
+            # Text split by <br>: each line a paragraph; the host is its own container.
+            score += min(paragraph.breaks, 30) * 0.5
+            container: Element | None = host
+        elif host.tag in _PARAGRAPH_TAGS or host.tag in ("div", "span", "font", "section"):
+            container = host.getparent()
+            if host.tag not in _PARAGRAPH_TAGS:
+                # A <div> paragraph also counts for itself: a lone text <div> may be the body.
+                scores[host] = scores.get(host, 0.0) + score
+        else:
+            container = host
+        level = 0
+        while container is not None and level < 3:
+            if container.tag in ("html",):
+                break
+            scores[container] = scores.get(container, 0.0) + score / (1, 2, 3)[level]
+            container = container.getparent()
+            level += 1
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:8]
+    return [(score * (1.0 - _link_density(el)), el) for el, score in ranked]
+
+
+def best_content(
+    root: Element, *, headline: Element | None = None, skip: Collection[Element] = ()
+) -> Element | None:
+    """The element most likely to hold the article's text, or None when no prose is found."""
+    candidates = content_scores(root, skip=skip)
+    if not candidates:
+        return None
+    if headline is not None:
+        positions = _order(root, {headline, *(el for _, el in candidates)})
+        at = positions.get(headline)
+        if at is not None:
+            around = set(headline.iterancestors())
+            adjusted = []
+            for score, el in candidates:
+                before = positions.get(el, 0) < at and el not in around
+                adjusted.append((score * 0.5 if before else score, el))
+            candidates = adjusted
+    score, best = max(candidates, key=lambda item: item[0])
+    return best if score >= 3.0 else None
+
+
+#: A link text of headline length: what a list page's items link with.
+_TITLE_LENGTH = range(6, 81)
+
+
+def looks_like_list(el: Element) -> bool:
+    """A run of headline links (a list page's items), not one article's prose.
+
+    Three or more links of headline length whose text is at least a quarter
+    of all the text: a list of articles with a line of summary each. An
+    article's own links (a source, a related title or two) are a small part
+    of its text.
+    """
+    titles = 0
+    linked = 0
+    for a in el.iter("a"):
+        size = len(text_of(a).strip())
+        if size in _TITLE_LENGTH:
+            titles += 1
+            linked += size
+    if titles < 3:
+        return False
+    return linked * 4 >= stripped_length(el)
