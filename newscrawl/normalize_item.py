@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from newscrawl.dates import parse_cn_datetime, resolve_month_day, resolve_sidebar_dates, to_iso
@@ -122,23 +122,49 @@ def resolve_sidebar_years(
 
 
 _SHOWS_TIME = re.compile(r"\d{1,2}[:：]\d{2}")
+_SHOWS_YEAR = re.compile(r"\d{4}|\d{2}年")
+_RELATIVE = re.compile(r"前|刚|剛|今天|今日|昨|前天")
+_ONE_DAY = timedelta(days=1)
+_DAYS_OR_LONGER = re.compile(r"[天日周週月年]")
 
 
-def published_time(article: Article, now: datetime, tz: str) -> datetime | None:
-    """The date as shown; a machine-readable time on the same day adds the minute.
+def _has_time(text: str) -> bool:
+    """The date text gives a time of day: ``15:38``, ``3小时前``, ``刚刚`` (not ``昨天``, ``3天前``)."""
+    if _SHOWS_TIME.search(text):
+        return True
+    return _RELATIVE.search(text) is not None and _DAYS_OR_LONGER.search(text) is None
+
+
+def published_time(article: Article, now: datetime, tz: str) -> tuple[datetime | None, bool]:
+    """The date as shown, completed from the page's machine-readable time; and whether it
+    has a time of day (False: only the day is known).
 
     ``published_at`` coming from a page object is that machine-readable hint
-    (``<time datetime>``, meta tags, JSON-LD); the text shown wins whenever
-    it has its own time or names another day.
+    (meta tags, JSON-LD, ``<time>``, a script's ``pubtime``, the URL's day).
+    The text shown wins whenever it has its own time or names another day;
+    the hint fills in what the text leaves out:
+
+    - no year (``10-08 12:00``): the year comes from the hint, never from the
+      clock (a 2022 article read in 2026 is not a 2026 article);
+    - only the day: the hint's time, when the hint falls on that day;
+    - a relative date (``3小时前``, ``昨天``) with a hint: the hint, which is exact.
     """
-    shown = parse_cn_datetime(article.published_raw, now=now, tz=tz)
+    raw = article.published_raw or ""
     hint = parse_cn_datetime(article.published_at, now=now, tz=tz) if article.published_at else None
+    hint_has_time = hint is not None and _has_time(article.published_at or "")
+    if raw and hint is not None and not _SHOWS_YEAR.search(raw):
+        if _RELATIVE.search(raw):
+            return hint, hint_has_time
+        # Read the month and day in the hint's year: the latest such day up to the hint's.
+        shown = parse_cn_datetime(raw, now=hint + _ONE_DAY, tz=tz)
+    else:
+        shown = parse_cn_datetime(raw, now=now, tz=tz) if raw else None
     if shown is None:
-        return hint
-    same_day = hint is not None and hint.date() == shown.date()
-    if same_day and not _SHOWS_TIME.search(article.published_raw or ""):
-        return hint
-    return shown
+        return hint, hint_has_time
+    shows_time = _has_time(raw)
+    if hint is not None and hint.date() == shown.date() and not shows_time:
+        return hint, hint_has_time
+    return shown, shows_time
 
 
 def normalize_article(article: Article, *, tz: str = DEFAULT_TZ) -> Article:
@@ -152,13 +178,14 @@ def normalize_article(article: Article, *, tz: str = DEFAULT_TZ) -> Article:
     with dirt put into their text).
     """
     now = fetch_time(article, tz)
-    published = published_time(article, now, tz)
+    published, has_time = published_time(article, now, tz)
     sidebar = _clean_links(article.sidebar, clean=not article.text_clean)
     resolve_sidebar_years(
         sidebar, now=now, published=published.date() if published else None, tz=tz
     )
     views = article.views if article.views is not None else parse_count(article.views_raw)
-    at = to_iso(published)
+    # A date shown to the day stays a day (the contract's YYYY-MM-DD): no invented 00:00.
+    at = to_iso(published) if has_time or published is None else published.date().isoformat()
     fetched_at = article.fetched_at or to_iso(now)
     if article.text_clean:
         return replace(

@@ -38,7 +38,15 @@ from newscrawl import urls
 from newscrawl.items import Article, Section, SidebarLink, ViewsSource
 from newscrawl.normalize import clean_text
 from newscrawl.pages import labels, metadata
-from newscrawl.pages.blocks import body_blocks, body_text, to_sections
+from newscrawl.pages.blocks import Block, body_blocks, body_text, is_boilerplate, to_sections
+from newscrawl.pages.bylines import (
+    Credits,
+    closing_name,
+    is_credit_line,
+    is_name,
+    read_credits,
+    split_names,
+)
 from newscrawl.pages.content import best_content, looks_like_list
 from newscrawl.pages.dom import (
     Element,
@@ -88,6 +96,34 @@ _COLON_SPACES = re.compile(r"\s*([：:])\s*")
 # A date that stands on its own: it names the year, or is relative (3小时前, 昨天).
 _DATED = re.compile(r"\d{4}|前|刚刚|剛剛|昨天|前天|今天")
 _MAX_META_CHARS = 300
+#: A line this short beside the date line may be a byline without a label.
+_MAX_CREDIT_LINE = 40
+#: A self-media account's name: short, no sentence marks, no digits only.
+_ACCOUNT_NAME = re.compile(r"^[\w\u4e00-\u9fff·\-]{2,16}$")
+#: Characters of text after the headline within which its date line is looked for.
+_DATE_WINDOW = 400
+#: A date line longer than this must put its date right after a date label.
+_LONG_META_LINE = 80
+_LABELLED_DATE = re.compile(
+    labels.DATE_LABEL_RE.pattern + r"\s*[\[【(（]?\s*" + labels.DATE_TEXT.pattern
+)
+
+
+def _own_text(el: Element) -> str:
+    """An element's own text: its text and its children's tails."""
+    parts = [el.text or ""]
+    parts.extend(child.tail or "" for child in el)
+    return "".join(parts).strip()
+
+
+def _following(start: Element) -> Iterator[Element]:
+    """``start``, its descendants, then every element after it, in document order."""
+    yield from start.iter()
+    node: Element | None = start
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()
 
 
 def _text(el: Element, *, skip: Element | None = None, sep: str = "") -> str:
@@ -333,38 +369,63 @@ class ArticlePage:
             text = _text(el)
             if len(text) > _MAX_META_CHARS or labels.TODAY_LINE.search(text):
                 continue
+            if len(text) > _LONG_META_LINE and not _LABELLED_DATE.search(text):
+                continue  # a sentence that says 时间 and names a day, not a date line
             if labels.DATE_TEXT.search(text):
                 return el
         return None
 
     @cached_property
     def date_line(self) -> Element | None:
-        """The labelled date line, else an unlabelled one right after the headline.
+        """The article's date line: the first date after the headline, else the labelled line.
 
-        Many portals print ``<h1>…</h1><div><span>2025-10-29 15:38</span>
-        <span>新华网</span></div>`` with no 日期/时间 label: the first short block
-        after the headline (its next siblings, or its wrapper's) that holds a
-        date with a year, or a relative one, and at most one link.
+        Portals print ``<h1>…</h1><div><span>2025-10-29 15:38</span>
+        <span>新华网</span></div>`` with or without a 日期/时间 label, so the
+        elements that follow the headline are read first, up to
+        :data:`_DATE_WINDOW` characters of text: the first that holds a date
+        with a year (or a relative one) is the line, widened to its short
+        block parent. A labelled line met on the way wins (it carries the
+        counter and bylines too). Without a headline, or with no date near
+        it, the labelled line found anywhere (:attr:`meta_line`).
         """
-        if self.meta_line is not None:
-            return self.meta_line
+        line = self.meta_line
         headline = self.headline
         if headline is None:
-            return None
-        anchor: Element | None = headline
-        for _ in range(2):
-            if anchor is None:
-                break
-            for sibling in list(anchor.itersiblings())[:3]:
-                if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style"):
-                    continue
-                text = _text(sibling, sep=" ")
-                if len(text) > 200 or sum(1 for _ in sibling.iter("a")) > 1:
-                    continue
-                if (match := labels.DATE_TEXT.search(text)) and _DATED.search(match.group(0)):
-                    return sibling
-            anchor = anchor.getparent()
+            return line
+        near = self._date_after(headline, line)
+        return near if near is not None else line
+
+    def _date_after(self, headline: Element, labelled: Element | None) -> Element | None:
+        """The first dated element from the headline on (see :attr:`date_line`)."""
+        seen = 0
+        for el in _following(headline):
+            if el is labelled:
+                return el
+            tag = el.tag
+            if not isinstance(tag, str) or tag in _NO_META_LINE or tag == "a":
+                continue
+            own = _own_text(el)
+            if not own:
+                continue
+            seen += len(own)
+            if (match := labels.DATE_TEXT.search(own)) and _DATED.search(match.group(0)):
+                return self._widen(el, headline)
+            if seen > _DATE_WINDOW:
+                return None
         return None
+
+    @staticmethod
+    def _widen(el: Element, headline: Element) -> Element:
+        """A date's element widened to its line: inline parents, then a short block parent."""
+        while True:
+            parent = el.getparent()
+            if parent is None or parent is headline or parent.tag in ("body", "html"):
+                return el
+            if headline in set(parent.iterancestors()) or parent in set(headline.iterancestors()):
+                return el
+            if len(_text(parent)) > 200 or sum(1 for _ in parent.iter("a")) > 3:
+                return el
+            el = parent
 
     @cached_property
     def meta_text(self) -> str:
@@ -476,12 +537,21 @@ class ArticlePage:
 
     @cached_property
     def _structured_date(self) -> str | None:
-        """The machine-readable date (meta, JSON-LD, ``<time>``); asked up to three times a page."""
-        return (
+        """The machine-readable date; asked up to three times a page.
+
+        In order: publication meta tags, JSON-LD ``datePublished``, ``<time>``,
+        a time a script assigns (``pubtime:'…'``), a modification meta tag,
+        the day the URL names.
+        """
+        value = (
             metadata.first_meta(self._metas, metadata.DATE_META_NAMES)
             or self._jsonld.get("datePublished")
             or metadata.time_element(self.elements["time"])
+            or metadata.script_date(self.elements["script"], self.root)
+            or metadata.first_meta(self._metas, metadata.MODIFIED_META_NAMES)
+            or metadata.url_date(self.url)
         )
+        return value if isinstance(value, str) else None
 
     def published_raw(self) -> str | None:
         """The date as shown: meta line, then meta tags, JSON-LD, ``<time>``."""
@@ -532,8 +602,6 @@ class ArticlePage:
         for text in self._byline_lines:
             if match := pattern.search(text):
                 return clean_text(match.group(1))
-        if field == "author":
-            return metadata.jsonld_author(self._jsonld)
         return None
 
     @cached_property
@@ -557,17 +625,109 @@ class ArticlePage:
             common = [a for a in common if a in ancestors]
         return common[0] if common else self.root
 
+    @cached_property
+    def _credits(self) -> Credits:
+        """Everyone the page credits, read where credits stand, nearest first.
+
+        The date line, labelled byline lines around the article, the body's
+        own credit lines (新京报记者 陆一夫, 【编辑：姚昊】), brackets in its first and
+        last paragraphs (…电（记者唐霁）), a name in brackets closing it, then
+        an element classed as the author (a self-media account's name) and
+        JSON-LD. See :mod:`newscrawl.pages.bylines` for what counts as a name.
+        """
+        found = Credits()
+        if self.meta_text:
+            found.add(read_credits(self.meta_text))
+        for line in self._lines_beside_date():
+            found.add(read_credits(line))
+        for line in self._byline_lines:
+            found.add(read_credits(line))
+        credit_blocks = self._credit_blocks
+        for block in credit_blocks:
+            found.add(read_credits(block.text))
+        dropped = {id(b) for b in credit_blocks}
+        prose = [b.text for b in self._blocks if id(b) not in dropped]
+        for text in (*prose[:2], *prose[-3:]):
+            found.add(read_credits(text, bare=False))
+        if not found.authors and prose and (name := closing_name(prose[-1])):
+            found.authors.append(name)
+        if not found.authors:
+            named = self._author_element_name()
+            if named:
+                found.authors.append(named)
+        if not found.authors and (person := metadata.jsonld_author(self._jsonld)):
+            found.authors.extend(n for n in split_names(person) if n not in found.authors)
+        return found
+
+    def _lines_beside_date(self) -> list[str]:
+        """Short lines next to the date line (``<p>澎湃新闻记者 贺梨萍</p><p>2020-06-…</p>``)."""
+        line = self.date_line
+        parent = line.getparent() if line is not None else None
+        if parent is None or line is None:
+            return []
+        return [
+            text
+            for sibling in parent
+            if sibling is not line and isinstance(sibling.tag, str)
+            if 0 < len(text := _text(sibling, sep=" ")) <= _MAX_CREDIT_LINE
+        ]
+
+    def _author_element_name(self) -> str | None:
+        """The text of a short element classed or id'd as the author's name (a self-media
+        account's name, ``<p class="author-name">``), near the headline."""
+        for el in self._article_scope().iter():
+            if not isinstance(el.tag, str):
+                continue
+            names = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+            if "author" not in names or "authori" in names:
+                continue
+            text = _text(el, sep=" ")
+            if not text or len(text) > 20:
+                continue
+            credits = read_credits(text)
+            if credits.authors:
+                return "; ".join(credits.authors)
+            if is_name(text) or _ACCOUNT_NAME.match(text):
+                return text
+        return None
+
     def author(self) -> str | None:
-        return self._byline("author")
+        """Every credited writer, ``"; "`` between names; None when the page credits none."""
+        return "; ".join(self._credits.authors) or None
+
+    def editor(self) -> str | None:
+        """The editors credited (编辑, 责任编辑, 责编), ``"; "`` between names."""
+        return "; ".join(self._credits.editors) or None
 
     def source(self) -> str | None:
-        return self._byline("source")
+        """The outlet the article comes from (来源, 出处)."""
+        return self._byline("source") or next(iter(self._credits.sources), None)
 
-    def sections(self) -> list[Section]:
+    @cached_property
+    def _blocks(self) -> list[Block]:
         body = self.body_element
         if body is None:
             return []
-        return to_sections(body_blocks(body, self._not_body))
+        return body_blocks(body, self._not_body)
+
+    @cached_property
+    def _credit_blocks(self) -> list[Block]:
+        """The body's lines that only credit people or are template lines (not article text)."""
+        blocks = self._blocks
+        edges = {id(b) for b in (*blocks[:3], *blocks[-4:])}
+        return [
+            b
+            for b in blocks
+            if is_boilerplate(b.text)
+            or (is_credit_line(b.text) and (id(b) in edges or len(b.text) <= 20))
+        ]
+
+    def sections(self) -> list[Section]:
+        if self.body_element is None:
+            return []
+        dropped = {id(b) for b in self._credit_blocks}
+        blocks = self._blocks
+        return to_sections([b for b in blocks if id(b) not in dropped] if dropped else blocks)
 
     @cached_property
     def _not_body(self) -> set[Element]:

@@ -229,13 +229,21 @@ def _link_text_len(el: etree._Element) -> int:
 
 
 def body_blocks(el: Element, skip: Collection[Element] = ()) -> list[Block]:
-    """Paragraph blocks of a body element, minus pagers, prev/next lines and ``skip``'s subtrees."""
+    """Paragraph blocks of a body element, minus pagers, prev/next lines and ``skip``'s subtrees.
+
+    Template lines (责任编辑：…, 来源：…, 版权所有) are kept here, marked by
+    :func:`is_boilerplate`: the page object reads credits from them before it
+    leaves them out of the body.
+    """
     walker = _Walker(skip)
     walker.walk(el)
     walker.flush()
-    return [
-        b for b in walker.blocks if not _PRENEXT.match(b.text) and not _BOILERPLATE.match(b.text)
-    ]
+    return [b for b in walker.blocks if not _PRENEXT.match(b.text)]
+
+
+def is_boilerplate(text: str) -> bool:
+    """A line templates and editors add to the body that is not article text."""
+    return _BOILERPLATE.match(text) is not None
 
 
 def to_sections(blocks: list[Block]) -> list[Section]:

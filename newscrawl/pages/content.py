@@ -45,11 +45,12 @@ UNLIKELY = re.compile(
 )
 #: class/id words that keep an element in even when it also matches :data:`UNLIKELY`.
 MAYBE = re.compile(
-    r"article|body|content|main|text|detail|post|entry|story|zhengwen|zw\b|news_?con",
+    r"artic|body|content|main|text|detail|post|entry|story|zhengwen|zw\b|news_?con",
     re.IGNORECASE,
 )
 # Sentence and clause punctuation of Chinese and Latin prose.
-_PUNCTUATION = re.compile(r"[，。！？；、：,.!?;“”「」]")
+# (Not colons or ASCII full stops: contact boxes and times are full of them.)
+_PUNCTUATION = re.compile(r"[，。！？；、,!?;“”「」]")
 _MIN_PARAGRAPH = 10
 _ROOT_TAGS = frozenset(("html", "body", "article", "main"))
 #: Elements that hold a paragraph's text (their container is their parent).
@@ -205,11 +206,18 @@ def best_content(
     root: Element, *, headline: Element | None = None, skip: Collection[Element] = ()
 ) -> Element | None:
     """The element most likely to hold the article's text, or None when no prose is found."""
-    candidates = content_scores(root, skip=skip)
+    scope = root
+    if headline is not None:
+        # An article frame around the headline holds its body: when its body is
+        # empty (a soft 404's frame) the page has none, not a contact box's text.
+        frame = next(headline.iterancestors("article"), None)
+        if frame is not None:
+            scope = frame
+    candidates = content_scores(scope, skip=skip)
     if not candidates:
         return None
     if headline is not None:
-        positions = _order(root, {headline, *(el for _, el in candidates)})
+        positions = _order(scope, {headline, *(el for _, el in candidates)})
         at = positions.get(headline)
         if at is not None:
             around = set(headline.iterancestors())

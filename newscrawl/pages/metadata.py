@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from newscrawl.normalize import clean_text
-from newscrawl.pages.dom import Element, text_of
+from newscrawl.pages.dom import Element, find_all, text_of
 
 #: Meta tags that carry the publication time, most specific first.
 DATE_META_NAMES = (
@@ -30,7 +30,13 @@ DATE_META_NAMES = (
     "dc.date.issued",
     "dc.date",
     "date",
+    "weibo: article:create_at",
+    "apub:time",
+    "datecreated",
 )
+#: Meta tags of a modification time: read only when no publication time is found
+#: (a page that shows its date without a year, 10-08 12:00, takes the year from it).
+MODIFIED_META_NAMES = ("article:modified_time", "datemodified", "dateupdate")
 TITLE_META_NAMES = ("og:title", "twitter:title", "title", "headline")
 #: ``<title>`` separators between headline, channel and site name.
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|\s[-–—]+\s|--|——)\s*")
@@ -148,3 +154,44 @@ def full_document_title(root: Element) -> str | None:
     """The whole ``<title>`` text, for checking a headline candidate against it."""
     el = next(root.iter("title"), None)
     return clean_text(text_of(el)) if el is not None else None
+
+
+# A publication time assigned in a page's script or data attribute:
+# ``pubtime:'2019-09-23 07:48'``, ``"publish_time": "…"``, ``data-ptime="…"``.
+_SCRIPT_DATE = re.compile(
+    r"""(?:pub_?time|publish_?time|publish_?date|pub_?date|ptime|create_?time)["']?\s*[:=]\s*["']"""
+    r"(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)",
+    re.IGNORECASE,
+)
+_MAX_SCRIPT_CHARS = 200_000
+
+
+def script_date(scripts: Iterable[Element], root: Element) -> str | None:
+    """A publication time a script or a ``data-*ptime`` attribute assigns (first one wins)."""
+    for script in scripts:
+        if script.get("src") is not None:
+            continue
+        text = script.text
+        if text and len(text) < _MAX_SCRIPT_CHARS and (match := _SCRIPT_DATE.search(text)):
+            return match.group(1)
+    for el in find_all(root, _DATA_PTIME):
+        value = el.get("data-ptime") or el.get("data-pubtime") or ""
+        if match := _DATA_DATE.match(value):
+            return match.group(0)
+    return None
+
+
+_DATA_PTIME = etree.XPath("//*[@data-ptime or @data-pubtime]")
+_DATA_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+# /2019-09-11/, /2019/0911/, /20190911/, _20190911 …: a day in the URL's path.
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})(?:[-/_]?)(0[1-9]|1[0-2])(?:[-/_]?)(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
+def url_date(url: str) -> str | None:
+    """``YYYY-MM-DD`` when the URL's path names a day (news URLs often do), else None."""
+    path = url.split("?", 1)[0]
+    match = _URL_DATE.search(path, path.find("/", path.find("//") + 2) if "//" in path else 0)
+    return "-".join(match.groups()) if match else None
