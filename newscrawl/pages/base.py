@@ -68,7 +68,7 @@ _IN_CHROME = etree.XPath(
 _INDEXED = {
     "a": ("a",),
     "base": ("base",),
-    "headings": ("h1", "h2", "h3"),
+    "headings": ("h1", "h2", "h3", "h4", "h5", "h6"),
     "landmarks": ("header", "footer"),
     "meta": ("meta",),
     "script": ("script",),
@@ -84,7 +84,7 @@ _LANDMARKS = frozenset(("header", "nav", "footer"))
 # Elements whose text is never the date line, or a byline.
 _NO_META_LINE = frozenset(("script", "style", "title", "option"))
 _NO_BYLINE = frozenset(("script", "style"))
-_HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0}
+_HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.5, "h6": 1.0}
 _META_LABEL_RE = re.compile("|".join(_META_LABELS))
 _ANY_BYLINE_LABEL = re.compile(
     "(?:" + "|".join((*labels.AUTHOR_LABELS, *labels.SOURCE_LABELS)) + r")\s*[：:]"
@@ -102,11 +102,31 @@ _MAX_CREDIT_LINE = 40
 _ACCOUNT_NAME = re.compile(r"^[\w\u4e00-\u9fff·\-]{2,16}$")
 #: Characters of text after the headline within which its date line is looked for.
 _DATE_WINDOW = 400
+#: An element's own text longer than this is a paragraph, never the date line.
+_MAX_DATE_TEXT = 120
 #: A date line longer than this must put its date right after a date label.
 _LONG_META_LINE = 80
+#: An element named as a read count, whose text is the number (not a comment count).
+_COUNT_NAME = re.compile(
+    r"view_?count|views?[-_]?num|read_?count|read[-_]?num|click_?count|hits?(?:\b|_)|pv_?count",
+    re.IGNORECASE,
+)
+#: An eye icon (font icon classes) printed before a read count.
+_EYE_ICON = re.compile(r"(?:^|[\s-])(?:fa-eye|icon-eye|eye)(?:\s|$)")
 _LABELLED_DATE = re.compile(
     labels.DATE_LABEL_RE.pattern + r"\s*[\[【(（]?\s*" + labels.DATE_TEXT.pattern
 )
+
+
+_VISIBLE_TEXT = etree.XPath(
+    "descendant::text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False
+)
+
+
+def _visible_text(el: Element) -> str:
+    """The text a reader sees in ``el``, pieces joined by spaces, scripts and styles left out."""
+    pieces = _VISIBLE_TEXT(el)
+    return clean_text(" ".join(str(p) for p in pieces) if isinstance(pieces, list) else "") or ""
 
 
 def _own_text(el: Element) -> str:
@@ -396,19 +416,33 @@ class ArticlePage:
         return near if near is not None else line
 
     def _date_after(self, headline: Element, labelled: Element | None) -> Element | None:
-        """The first dated element from the headline on (see :attr:`date_line`)."""
+        """The first dated element after the headline (see :attr:`date_line`).
+
+        The headline's own words are not read for a date (…今天成立了), nor the
+        body's: the scan ends where the body starts. A long run of text is a
+        paragraph, not a date line.
+        """
+        if labelled is not None and (labelled is headline or headline in labelled.iterancestors()):
+            return labelled  # a date line inside the headline (PHPCMS h1 > span)
+        inside = set(headline.iter())
+        body = self.body_element
         seen = 0
         for el in _following(headline):
             if el is labelled:
                 return el
+            if el in inside:
+                continue
+            if el is body:
+                return None
             tag = el.tag
-            if not isinstance(tag, str) or tag in _NO_META_LINE or tag == "a":
+            if not isinstance(tag, str) or tag in _NO_META_LINE:
                 continue
             own = _own_text(el)
-            if not own:
+            if not own or (tag == "a" and len(own) > 30):  # a link may hold the date, no title
                 continue
             seen += len(own)
-            if (match := labels.DATE_TEXT.search(own)) and _DATED.search(match.group(0)):
+            match = labels.DATE_TEXT.search(own) if len(own) <= _MAX_DATE_TEXT else None
+            if match is not None and _DATED.search(match.group(0)):
                 return self._widen(el, headline)
             if seen > _DATE_WINDOW:
                 return None
@@ -429,8 +463,9 @@ class ArticlePage:
 
     @cached_property
     def meta_text(self) -> str:
+        """The date line's visible text (a script inside it, filling a counter, is not read)."""
         line = self.date_line
-        return _text(line, sep=" ") if line is not None else ""
+        return _visible_text(line) if line is not None else ""
 
     @cached_property
     def headline(self) -> Element | None:
@@ -451,14 +486,17 @@ class ArticlePage:
             if not 4 <= len(text) <= 120:
                 continue
             score = _HEADING_WEIGHT.get(el.tag, 1.5)
-            if text in (short_title, og_title):
+            if text in (short_title, og_title) or (
+                # The whole <title> but a site name after it (one space, no separator).
+                len(text) >= 8 and full_title.startswith(text) and len(text) * 2 >= len(full_title)
+            ):
                 score += 4
             elif len(text) >= 5 and (text in full_title or (short_title and short_title in text)):
                 score += 3
             if el is before_line:
                 score += 2.5
-            elif next(el.iter("a"), None) is not None:
-                score -= 1.5  # headings that link elsewhere are box titles
+            if next(el.iter("a"), None) is not None:
+                score -= 1.5  # headings that link elsewhere are box titles and menus
             # The chrome test (an XPath) runs only for a candidate that would win.
             if score > best_score and not _IN_CHROME(el):
                 best, best_score = el, score
@@ -576,9 +614,39 @@ class ArticlePage:
         return clean_text(value) if isinstance(value, str) else None
 
     def views_raw(self) -> str | None:
-        """The counter as shown; a colon takes no spaces (``点击：<b>356</b>`` is ``点击：356``)."""
+        """The counter as shown; a colon takes no spaces (``点击：<b>356</b>`` is ``点击：356``).
+
+        In the date line; else in a labelled line near the article (阅读 <script/>539,
+        阅读数(<em>15878</em>)); else an element named as the count
+        (``<span id="viewCount">3573</span>``) or a number after an eye icon.
+        """
         match = labels.VIEWS_TEXT.search(self.meta_text)
-        return clean_text(_COLON_SPACES.sub(r"\1", match.group(0))) if match else None
+        if match:
+            return clean_text(_COLON_SPACES.sub(r"\1", match.group(0)))
+        return self._views_near_article()
+
+    @cached_property
+    def _views_lines(self) -> list[Element]:
+        scope = self._article_scope()
+        return _all_with_own_text(scope, labels.VIEWS_LABEL_ANY.search, _NO_BYLINE)
+
+    def _views_near_article(self) -> str | None:
+        for el in self._views_lines:
+            text = _visible_text(el)
+            if len(text) <= _MAX_META_CHARS and (match := labels.VIEWS_TEXT.search(text)):
+                return clean_text(_COLON_SPACES.sub(r"\1", match.group(0)))
+        for el in self._article_scope().iter():
+            if not isinstance(el.tag, str):
+                continue
+            names = (el.get("class") or "") + " " + (el.get("id") or "")
+            if len(names) < 4:
+                continue
+            if _COUNT_NAME.search(names) and (text := (el.text or "").strip()).isdigit():
+                if not len(el):
+                    return text
+            elif _EYE_ICON.search(names) and el.tail and (tail := el.tail.strip()).isdigit():
+                return tail
+        return None
 
     def counter_url(self) -> str | None:
         """The script endpoint that fills the counter (count.php, api.php?op=count, ViewClick)."""

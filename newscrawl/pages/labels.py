@@ -15,7 +15,8 @@ DATE_LABELS = (
     "發佈時間", "發表時間", "發布時間", "發佈日期", "時間",
 )  # fmt: skip
 VIEWS_LABELS = (
-    "点击次数", "浏览次数", "阅读次数", "访问量", "阅读量", "浏览量", "点击量", "人气", "点击",
+    "点击次数", "浏览次数", "阅读次数", "阅读数", "浏览数", "点击数", "访问量", "阅读量", "浏览量",
+    "点击量", "人气", "点击",
     "阅读", "浏览", "热度", "點擊次數", "瀏覽次數", "閱讀次數", "訪問量", "閱讀量", "瀏覽量",
     "點擊量", "點擊", "瀏覽", "閱讀", "人氣", "熱度",
 )  # fmt: skip
@@ -35,6 +36,7 @@ DATE_TEXT = re.compile(
     r"(?=[\d刚剛今昨前])(?:"
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
     r"|\d{1,2}月\d{1,2}日(?:\s*\d{1,2}[:：]\d{2})?"
+    r"|(?<![\d.:/-])\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(?![\d-])"
     r"|刚刚|剛剛|\d+\s*(?:秒|分钟|分鐘|小时|小時|天)前|(?:今天|昨天|前天)(?:\s*\d{1,2}[:：]\d{2})?)"
 )
 DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
@@ -42,9 +44,11 @@ DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
 _VIEWS_LABEL = "(?:" + "|".join(VIEWS_LABELS) + ")"
 # 人气：6, 点击: 1,234, 阅读 2.3万, 浏览次数：[88] ; the colon may be missing, never the label.
 VIEWS_TEXT = re.compile(
-    _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+)[\[【(（]?\s*(\d[\d,，.]*\s*[万萬亿億wW]?\+?)"
+    _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+|(?=[\[【(（]))[\[【(（]?\s*(\d[\d,，.]*\s*[万萬亿億wW]?\+?)"
 )
 VIEWS_LABEL_ONLY = re.compile(_VIEWS_LABEL + r"\s*[：:]")
+#: A views label however it is followed (the count may sit in a child element).
+VIEWS_LABEL_ANY = re.compile(_VIEWS_LABEL)
 
 _NEXT_LABEL = "(?:" + "|".join(sorted(ALL_LABELS, key=len, reverse=True)) + r")\s*[：:]"
 # A byline value: runs of non-separators, stopping before the next label; a name of
