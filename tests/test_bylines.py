@@ -40,6 +40,7 @@ def test_authors(text: str, names: list[str]) -> None:
         "他的作者身份是一位教师，文章写得好",
         "资料图：市民在雨中出行。晚报记者 汪洋 摄",
         "作者：佚名",
+        "（实习生许亮对此文亦有贡献）",
     ],
 )
 def test_no_author(text: str) -> None:

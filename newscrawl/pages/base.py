@@ -98,6 +98,11 @@ _DATED = re.compile(r"\d{4}|前|刚刚|剛剛|昨天|前天|今天")
 _MAX_META_CHARS = 300
 #: A line this short beside the date line may be a byline without a label.
 _MAX_CREDIT_LINE = 40
+#: Elements classed or id'd as the author (found by libxml2, not a Python walk).
+_AUTHOR_NAMED = etree.XPath(
+    "descendant-or-self::*[contains(@class, 'author') or contains(@id, 'author')"
+    " or contains(@class, 'Author') or contains(@id, 'Author')]"
+)
 #: A self-media account's name: short, no sentence marks, no digits only.
 _ACCOUNT_NAME = re.compile(r"^[\w\u4e00-\u9fff·\-]{2,16}$")
 #: Characters of text after the headline within which its date line is looked for.
@@ -613,7 +618,8 @@ class ArticlePage:
         value = self._structured_date
         return clean_text(value) if isinstance(value, str) else None
 
-    def views_raw(self) -> str | None:
+    @cached_property
+    def _views_raw(self) -> str | None:
         """The counter as shown; a colon takes no spaces (``点击：<b>356</b>`` is ``点击：356``).
 
         In the date line; else in a labelled line near the article (阅读 <script/>539,
@@ -625,9 +631,15 @@ class ArticlePage:
             return clean_text(_COLON_SPACES.sub(r"\1", match.group(0)))
         return self._views_near_article()
 
+    def views_raw(self) -> str | None:
+        """The counter as shown (read once: ``views_source`` asks too)."""
+        return self._views_raw
+
     @cached_property
     def _views_lines(self) -> list[Element]:
         scope = self._article_scope()
+        if labels.VIEWS_LABEL_ANY.search(text_of(scope)) is None:
+            return []  # one search of the text spares reading each element's
         return _all_with_own_text(scope, labels.VIEWS_LABEL_ANY.search, _NO_BYLINE)
 
     def _views_near_article(self) -> str | None:
@@ -635,7 +647,12 @@ class ArticlePage:
             text = _visible_text(el)
             if len(text) <= _MAX_META_CHARS and (match := labels.VIEWS_TEXT.search(text)):
                 return clean_text(_COLON_SPACES.sub(r"\1", match.group(0)))
-        for el in self._article_scope().iter():
+        # Named counts and icons are read around the headline and date line only.
+        anchor = self.date_line if self.date_line is not None else self.headline
+        near = anchor.getparent() if anchor is not None else None
+        if near is None:
+            return None
+        for el in near.iter():
             if not isinstance(el.tag, str):
                 continue
             names = (el.get("class") or "") + " " + (el.get("id") or "")
@@ -743,11 +760,9 @@ class ArticlePage:
     def _author_element_name(self) -> str | None:
         """The text of a short element classed or id'd as the author's name (a self-media
         account's name, ``<p class="author-name">``), near the headline."""
-        for el in self._article_scope().iter():
-            if not isinstance(el.tag, str):
-                continue
+        for el in find_all(self._article_scope(), _AUTHOR_NAMED):
             names = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-            if "author" not in names or "authori" in names:
+            if "authori" in names:
                 continue
             text = _text(el, sep=" ")
             if not text or len(text) > 20:

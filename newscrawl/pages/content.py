@@ -26,6 +26,7 @@ Pure functions of an lxml tree; no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 
@@ -60,12 +61,15 @@ _LANDMARKS = frozenset(("header", "nav", "footer", "aside"))
 
 def is_unlikely(el: Element) -> bool:
     """An element whose class or id names boilerplate (comments, share bars, related lists)."""
-    tag = el.tag
-    if tag in _ROOT_TAGS:
+    if el.tag in _ROOT_TAGS:
         return False
     names = (el.get("class") or "") + " " + (el.get("id") or "")
-    if len(names) < 3:
-        return False
+    return len(names) >= 3 and _unlikely_names(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unlikely_names(names: str) -> bool:
+    """Memoized: a site repeats the same few class names on every element and page."""
     return UNLIKELY.search(names) is not None and MAYBE.search(names) is None
 
 
@@ -77,15 +81,15 @@ def _is_landmark_chrome(el: Element) -> bool:
 
 
 class _Paragraph:
-    """Text gathered for one block element: length, link length, punctuation, ``<br>`` breaks."""
+    """Text gathered for one block element: length, link length, ``<br>`` breaks, its text."""
 
-    __slots__ = ("breaks", "chars", "link_chars", "punctuation")
+    __slots__ = ("breaks", "chars", "link_chars", "texts")
 
     def __init__(self) -> None:
         self.chars = 0
         self.link_chars = 0
-        self.punctuation = 0
         self.breaks = 0
+        self.texts: list[str] = []  # outside links: punctuation is counted once, at the end
 
     def add(self, text: str, in_link: bool) -> None:
         size = len(text.strip())
@@ -95,7 +99,12 @@ class _Paragraph:
         if in_link:
             self.link_chars += size
         else:
-            self.punctuation += len(_PUNCTUATION.findall(text))
+            self.texts.append(text)
+
+    @property
+    def punctuation(self) -> int:
+        texts = self.texts
+        return len(_PUNCTUATION.findall(texts[0] if len(texts) == 1 else "".join(texts)))
 
 
 def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Paragraph]:
@@ -103,52 +112,56 @@ def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Para
     found: dict[Element, _Paragraph] = {}
     hosts: list[Element] = []  # the block element each open element's text belongs to
     links = 0
+
+    def add(host: Element, text: str) -> None:
+        paragraph = found.get(host)
+        if paragraph is None:
+            paragraph = found[host] = _Paragraph()
+        paragraph.add(text, links > 0)
+
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str):
-            if event == "start":
-                # A comment's tail is its parent's text.
-                tail = el.tail
-                if tail and hosts:
-                    _host_paragraph(found, hosts[-1]).add(tail, links > 0)
-            continue
-        if event == "start":
-            if (
-                tag in SKIP_TAGS
-                or el in skip
-                or (tag in _LANDMARKS and _is_landmark_chrome(el))
-                or ((el.get("class") is not None or el.get("id") is not None) and is_unlikely(el))
-            ):
-                walker.skip_subtree()  # its "end" event still comes: it pops this entry
-                hosts.append(hosts[-1] if hosts else el)
-                if tag == "a":
-                    links += 1
+        if event == "end":
+            if not isinstance(tag, str):
                 continue
-            host = el if (tag in BLOCK_TAGS or not hosts) else hosts[-1]
-            hosts.append(host)
-            if tag == "a":
-                links += 1
-            if tag == "br" and hosts:
-                _host_paragraph(found, host).breaks += 1
-            text = el.text
-            if text:
-                _host_paragraph(found, host).add(text, links > 0)
-        else:
             hosts.pop()
             if tag == "a":
                 links -= 1
             tail = el.tail
             if tail and hosts:
-                _host_paragraph(found, hosts[-1]).add(tail, links > 0)
+                add(hosts[-1], tail)
+            continue
+        if not isinstance(tag, str):
+            # A comment's tail is its parent's text.
+            tail = el.tail
+            if tail and hosts:
+                add(hosts[-1], tail)
+            continue
+        if (
+            tag in SKIP_TAGS
+            or (skip and el in skip)
+            or (tag in _LANDMARKS and _is_landmark_chrome(el))
+            or ((el.get("class") is not None or el.get("id") is not None) and is_unlikely(el))
+        ):
+            walker.skip_subtree()  # its "end" event still comes: it pops this entry
+            hosts.append(hosts[-1] if hosts else el)
+            if tag == "a":
+                links += 1
+            continue
+        host = el if (tag in BLOCK_TAGS or not hosts) else hosts[-1]
+        hosts.append(host)
+        if tag == "a":
+            links += 1
+        elif tag == "br":
+            paragraph = found.get(host)
+            if paragraph is None:
+                paragraph = found[host] = _Paragraph()
+            paragraph.breaks += 1
+        text = el.text
+        if text:
+            add(host, text)
     return found
-
-
-def _host_paragraph(found: dict[Element, _Paragraph], host: Element) -> _Paragraph:
-    paragraph = found.get(host)
-    if paragraph is None:
-        paragraph = found[host] = _Paragraph()
-    return paragraph
 
 
 def _link_density(el: Element) -> float:
@@ -198,7 +211,8 @@ def content_scores(root: Element, *, skip: Collection[Element] = ()) -> list[tup
             scores[container] = scores.get(container, 0.0) + score / (1, 2, 3)[level]
             container = container.getparent()
             level += 1
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:8]
+    # Link density costs a read of each candidate's text: only the leaders are weighed.
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:5]
     return [(score * (1.0 - _link_density(el)), el) for el, score in ranked]
 
 

@@ -159,11 +159,14 @@ def full_document_title(root: Element) -> str | None:
 # A publication time assigned in a page's script or data attribute:
 # ``pubtime:'2019-09-23 07:48'``, ``"publish_time": "…"``, ``data-ptime="…"``.
 _SCRIPT_DATE = re.compile(
-    r"""(?:pub_?time|publish_?time|publish_?date|pub_?date|ptime|create_?time)["']?\s*[:=]\s*["']"""
-    r"(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)",
-    re.IGNORECASE,
+    r"""(?:[Pp]ub_?[Tt]ime|[Pp]ublish_?[Tt]ime|[Pp]ublish_?[Dd]ate|[Pp]ub_?[Dd]ate|ptime"""
+    r"""|[Cc]reate_?[Tt]ime)["']?\s*[:=]\s*["']"""
+    r"(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)"
 )
-_MAX_SCRIPT_CHARS = 200_000
+# Every name above holds one of these: a script without any is not searched.
+_SCRIPT_DATE_HINTS = ("ime", "ate")
+#: Larger scripts are libraries and data, not a page's settings: not searched.
+_MAX_SCRIPT_CHARS = 20_000
 
 
 def script_date(scripts: Iterable[Element], root: Element) -> str | None:
@@ -172,7 +175,9 @@ def script_date(scripts: Iterable[Element], root: Element) -> str | None:
         if script.get("src") is not None:
             continue
         text = script.text
-        if text and len(text) < _MAX_SCRIPT_CHARS and (match := _SCRIPT_DATE.search(text)):
+        if not text or len(text) >= _MAX_SCRIPT_CHARS:
+            continue
+        if any(h in text for h in _SCRIPT_DATE_HINTS) and (match := _SCRIPT_DATE.search(text)):
             return match.group(1)
     for el in find_all(root, _DATA_PTIME):
         value = el.get("data-ptime") or el.get("data-pubtime") or ""
