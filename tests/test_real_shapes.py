@@ -89,3 +89,19 @@ def test_credits_outside_the_date_line() -> None:
                         tail="<p>编辑 苗青 校对 石磊</p>"))  # fmt: skip
     assert item.author == "唐可; 钱丰"
     assert "编辑" not in item.body
+
+
+def test_a_count_before_its_label_and_a_credit_after_a_source() -> None:
+    line = "<div>发表于 2014-08-24 21:30 | 1164次阅读 | 来源 河口网 | 0 条评论 | 作者 魏然</div>"
+    item = read(article("老菜场翻修完工", line))
+    assert item.views == 1164
+    assert item.author == "魏然"
+    assert item.source == "河口网"
+
+
+def test_markup_after_the_closing_html_tag_is_read() -> None:
+    body = (
+        "<html><head><meta charset='utf-8'><title>老菜场翻修完工</title></head><body>"
+        "<div>首页</div></body></html><html><div class='content'>" + PROSE * 2 + "</div></html>"
+    ).encode()
+    assert read(body).body.count("\n") == 5

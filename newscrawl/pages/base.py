@@ -98,6 +98,22 @@ _DATED = re.compile(r"\d{4}|前|刚刚|剛剛|昨天|前天|今天")
 _MAX_META_CHARS = 300
 #: A line this short beside the date line may be a byline without a label.
 _MAX_CREDIT_LINE = 40
+#: Link texts of author boxes' buttons, never a name.
+_UI_WORDS = frozenset(
+    (
+        "相关文章",
+        "更多文章",
+        "更多",
+        "关注",
+        "已关注",
+        "订阅",
+        "作者",
+        "分享",
+        "评论",
+        "推荐",
+        "主页",
+    )
+)
 #: Elements classed or id'd as the author (found by libxml2, not a Python walk).
 _AUTHOR_NAMED = etree.XPath(
     "descendant-or-self::*[contains(@class, 'author') or contains(@id, 'author')"
@@ -629,6 +645,8 @@ class ArticlePage:
         match = labels.VIEWS_TEXT.search(self.meta_text)
         if match:
             return clean_text(_COLON_SPACES.sub(r"\1", match.group(0)))
+        if after := labels.VIEWS_BEFORE_LABEL.search(self.meta_text):
+            return clean_text(after.group(0))
         return self._views_near_article()
 
     def views_raw(self) -> str | None:
@@ -770,7 +788,7 @@ class ArticlePage:
             credits = read_credits(text)
             if credits.authors:
                 return "; ".join(credits.authors)
-            if is_name(text) or _ACCOUNT_NAME.match(text):
+            if (is_name(text) or _ACCOUNT_NAME.match(text)) and text not in _UI_WORDS:
                 return text
         return None
 

@@ -73,11 +73,14 @@ _STOP_ALT = "|".join(
 )
 _CREDIT = re.compile(
     r"(?P<role>" + _ROLE_ALT + r")(?P<sep>\s*[：:/／|丨]|\s+)?\s*"
-    r"(?P<value>(?:(?!(?:" + _STOP_ALT + r")\s*[：:/／])[^）)\]】\n。！？；;，,：:])*)"
+    r"(?P<value>(?:(?!(?:" + _STOP_ALT + r")(?:\s*[：:/／]|\s))[^）)\]】\n。！？；;，,：:])*)"
 )
 _ALL_ROLES = frozenset((*AUTHOR_ROLES, *EDITOR_ROLES, *SOURCE_ROLES, *DATE_LABELS, *VIEWS_LABELS))
 _LABEL_STARTS = tuple(sorted({*DATE_LABELS, *VIEWS_LABELS}, key=len, reverse=True))
 _REPORTER_ROLES = frozenset(r for r in AUTHOR_ROLES if r.endswith(("记者", "記者")))
+_ROLE_AT = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(AUTHOR_ROLES, key=len, reverse=True))) + ")"
+)
 _NAME_SPLIT = re.compile(r"[^\S\u00a0]+|[、，,&＆/／·|丨;；]+")
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # A department or team credited as a whole: 医技药剂党支部, 综合科, 新闻中心.
@@ -181,6 +184,10 @@ def read_credits(text: str, *, bare: bool = True) -> Credits:
         role, sep, value = match.group("role"), match.group("sep"), match.group("value")
         start = match.start()
         opened = _in_brackets(text, start)
+        if value and not value[-1].isspace() and _ROLE_AT.match(text, match.end()):
+            # "采写：晚报见习记者 邹一凡": the value's last word is glued to the next
+            # role, so it describes that person (晚报), it names nobody.
+            value = value.rsplit(None, 1)[0] if " " in value.strip() else ""
         if _PHOTO_CREDIT.search(value):
             continue  # 记者 张三 摄: who took the picture
         spaced = sep is not None and not sep.strip()

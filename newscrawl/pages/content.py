@@ -188,7 +188,14 @@ def _order(root: Element, wanted: Collection[Element]) -> dict[Element, int]:
 def content_scores(root: Element, *, skip: Collection[Element] = ()) -> list[tuple[float, Element]]:
     """Containers with their scores, best first (see the module docstring)."""
     scores: dict[Element, float] = {}
-    for host, paragraph in _paragraphs(root, skip).items():
+    found = _paragraphs(root, skip)
+    if root.getparent() is None:
+        # Markup after </html> (a second <html>, a saved page's tail) is a sibling of
+        # the root, not inside it: lxml keeps it, and readers see it.
+        for extra in root.itersiblings():
+            if isinstance(extra.tag, str):
+                found.update(_paragraphs(extra, skip))
+    for host, paragraph in found.items():
         own = paragraph.chars - paragraph.link_chars
         if own < _MIN_PARAGRAPH:
             continue

@@ -46,6 +46,11 @@ _VIEWS_LABEL = "(?:" + "|".join(VIEWS_LABELS) + ")"
 VIEWS_TEXT = re.compile(
     _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+|(?=[\[【(（]))[\[【(（]?\s*(\d[\d,，.]*\s*[万萬亿億wW]?\+?)"
 )
+#: A count printed before its label: 1164次阅读, 2.3万 浏览 (not 3 条评论).
+VIEWS_BEFORE_LABEL = re.compile(
+    r"(?<![\d.])(\d[\d,，]*(?:\.\d+)?\s*[万萬]?\+?)\s*(?:次|人次)?\s*"
+    r"(?:阅读|浏览|点击|閱讀|瀏覽|點擊)(?!量|数|次数)"
+)
 VIEWS_LABEL_ONLY = re.compile(_VIEWS_LABEL + r"\s*[：:]")
 #: A views label however it is followed (the count may sit in a child element).
 VIEWS_LABEL_ANY = re.compile(_VIEWS_LABEL)

@@ -31,7 +31,6 @@ DATE_META_NAMES = (
     "dc.date",
     "date",
     "weibo: article:create_at",
-    "apub:time",
     "datecreated",
 )
 #: Meta tags of a modification time: read only when no publication time is found
