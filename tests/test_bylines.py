@@ -22,6 +22,9 @@ AUTHORS = [
     ("作者：Li Ming", ["Li Ming"]),
     ("作者 林深 发布于 2024-01-02", ["林深"]),
     ("作者：杜若 昨天 15:30", ["杜若"]),
+    ("作者：星澜公益基金", ["星澜公益基金"]),
+    ("原创： 江枫编译 海边读书会", ["江枫"]),
+    ("原创 QingMu 2019-09-04 22:18:34", ["QingMu"]),
 ]
 
 
@@ -41,6 +44,7 @@ def test_authors(text: str, names: list[str]) -> None:
         "资料图：市民在雨中出行。晚报记者 汪洋 摄",
         "作者：佚名",
         "（实习生许亮对此文亦有贡献）",
+        "作者：网络整理 返回首页",
     ],
 )
 def test_no_author(text: str) -> None:
@@ -72,3 +76,11 @@ def test_credit_lines_and_closing_names() -> None:
 )  # fmt: skip
 def test_is_name(value: str, expected: bool) -> None:
     assert is_name(value) is expected
+
+
+def test_a_time_before_a_label_is_no_count() -> None:
+    from newscrawl.pages.labels import VIEWS_BEFORE_LABEL
+
+    assert VIEWS_BEFORE_LABEL.search("时间: 2026-01-06 14:05 点击: 次") is None
+    match = VIEWS_BEFORE_LABEL.search("1164次阅读")
+    assert match is not None and match.group(1) == "1164"

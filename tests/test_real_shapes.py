@@ -105,3 +105,23 @@ def test_markup_after_the_closing_html_tag_is_read() -> None:
         "<div>首页</div></body></html><html><div class='content'>" + PROSE * 2 + "</div></html>"
     ).encode()
     assert read(body).body.count("\n") == 5
+
+
+def test_a_badge_before_the_headline_is_not_title_and_a_self_media_account_is_the_author() -> None:
+    head = "<span>原创</span>城西老菜场翻修完工"
+    item = read(article(head, "<div><span>原创</span> <span>QingMu</span> "
+                              "<span>2019-09-04 22:18:34</span></div>"))  # fmt: skip
+    assert item.title == "城西老菜场翻修完工"
+    assert item.author == "QingMu"
+
+
+def test_an_h5_headline_right_above_the_date_line() -> None:
+    html = article("x", "").decode().replace("<h1>x</h1>", "<h5>城西老菜场翻修完工重新开门</h5>"
+                                               "<div>发布时间：2019-05-18</div>")  # fmt: skip
+    assert read(html.encode()).title == "城西老菜场翻修完工重新开门"
+
+
+def test_a_first_published_meta_tag_with_a_dash_before_the_time() -> None:
+    meta = "<meta name='firstpublishedtime' content='2007-08-20-23:59:59'>"
+    item = read(article("老菜场翻修完工", "", meta=meta))
+    assert item.published_at == "2007-08-20T23:59:59+08:00"

@@ -120,7 +120,9 @@ def test_first_anchor_equals_a_walk(path: Path | None) -> None:
         assert sidebar._first_anchor(el, with_href=True) is with_href
 
 
-_HEADING_BEFORE = etree.XPath("preceding::*[self::h1 or self::h2 or self::h3][1]")
+_HEADING_BEFORE = etree.XPath(
+    "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
+)
 
 
 @ROOTS

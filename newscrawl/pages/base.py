@@ -44,6 +44,7 @@ from newscrawl.pages.bylines import (
     closing_name,
     is_credit_line,
     is_name,
+    is_name_shaped_account,
     read_credits,
     split_names,
 )
@@ -98,22 +99,6 @@ _DATED = re.compile(r"\d{4}|前|刚刚|剛剛|昨天|前天|今天")
 _MAX_META_CHARS = 300
 #: A line this short beside the date line may be a byline without a label.
 _MAX_CREDIT_LINE = 40
-#: Link texts of author boxes' buttons, never a name.
-_UI_WORDS = frozenset(
-    (
-        "相关文章",
-        "更多文章",
-        "更多",
-        "关注",
-        "已关注",
-        "订阅",
-        "作者",
-        "分享",
-        "评论",
-        "推荐",
-        "主页",
-    )
-)
 #: Elements classed or id'd as the author (found by libxml2, not a Python walk).
 _AUTHOR_NAMED = etree.XPath(
     "descendant-or-self::*[contains(@class, 'author') or contains(@id, 'author')"
@@ -223,7 +208,7 @@ def _heading_before(line: Element) -> Element | None:
     while node is not None:
         for sibling in node.itersiblings(preceding=True):
             if isinstance(sibling.tag, str):
-                headings = list(sibling.iter("h1", "h2", "h3"))
+                headings = list(sibling.iter(*_HEADING_TAGS))
                 if headings:
                     return headings[-1]
         node = node.getparent()
@@ -574,9 +559,23 @@ class ArticlePage:
 
     def title(self) -> str | None:
         """The headline, else og:title, else ``<title>`` without its suffix."""
-        if self.headline is not None:
-            # A date line nested in the headline (PHPCMS h1 > span) is not title text.
-            return _text(self.headline, skip=self.meta_line) or None
+        headline = self.headline
+        if headline is not None:
+            # A date line nested in the headline (PHPCMS h1 > span) is not title text,
+            # nor a badge before the words (<h2><span>原创</span>标题</h2>).
+            line = self.meta_line
+            skip = line if line is not None and headline in set(line.iterancestors()) else None
+            first = headline[0] if len(headline) else None
+            if (
+                skip is None
+                and first is not None
+                and not (headline.text or "").strip()
+                and first.tag in ("span", "em", "i", "b", "label")
+                and 0 < len(badge := text_of(first).strip()) <= 3
+                and len(_text(headline)) > len(badge) + 3
+            ):
+                skip = first
+            return _text(headline, skip=skip) or None
         return metadata.first_meta(self._metas, metadata.TITLE_META_NAMES) or (
             metadata.short_title(self._document_title)
         )
@@ -788,7 +787,7 @@ class ArticlePage:
             credits = read_credits(text)
             if credits.authors:
                 return "; ".join(credits.authors)
-            if (is_name(text) or _ACCOUNT_NAME.match(text)) and text not in _UI_WORDS:
+            if is_name(text) or (_ACCOUNT_NAME.match(text) and is_name_shaped_account(text)):
                 return text
         return None
 

@@ -32,6 +32,9 @@ AUTHOR_ROLES = (
     "撰稿", "执笔", "執筆", "采写", "採寫", "文字", "通讯员", "通訊員", "文/图", "图/文", "文图",
     "图文", "文",
 )  # fmt: skip
+#: A self-media page's badge before its account's name (原创 账号名 2019-09-04 22:18);
+#: a role only at the start of a line or after a space, with a separator.
+ORIGINAL_BADGES = ("原创", "原創")
 EDITOR_ROLES = (
     "责任编辑", "責任編輯", "值班编辑", "编辑", "編輯", "责编", "責編", "主编", "审核", "校对",
 )  # fmt: skip
@@ -48,6 +51,9 @@ _PLACEHOLDERS = frozenset(
         "admin", "administrator", "管理员", "系统管理员", "系統管理員", "小编", "小編", "原创",
         "原創", "转载", "轉載", "编辑", "作者", "记者", "网友", "网络转载", "互联网", "完",
         "今天", "昨天", "前天", "刚刚", "剛剛", "今日", "昨日", "大前天",
+        # the words of buttons and links that sit beside bylines
+        "返回", "返回首页", "首页", "更多", "更多文章", "相关文章", "关注", "已关注", "订阅", "分享",
+        "打印", "关闭", "收藏", "评论", "推荐", "主页", "举报", "纠错",
     )
 )  # fmt: skip
 # "文" alone credits only after a bracket, a space or a slash (原文, 此文, 文化 are words);
@@ -60,6 +66,9 @@ _ROLE_ALT = (
         )
     )
     + r"|(?:(?<=[（(【\[　\s/|丨])|^)文"
+    + r"|(?:(?<=\s)|^)(?:"
+    + "|".join(ORIGINAL_BADGES)
+    + r")(?=\s*[：:]|\s)"
 )
 # A role and its value: "作者：张三", "记者 李四", "文/王五", "（记者唐霁）". The value runs
 # to the next role, a closing bracket, a sentence mark or the end.
@@ -143,8 +152,13 @@ def is_name(value: str) -> bool:
     return bool(_LATIN_NAME.match(value)) and not value.isdigit()
 
 
-def _names(value: str) -> list[str]:
-    """The names in a credit's value (descriptors and role words dropped)."""
+def _names(value: str, *, labelled: bool = False) -> list[str]:
+    """The names in a credit's value (descriptors and role words dropped).
+
+    ``labelled``: the value follows a role and a colon (作者：…), which names it
+    outright, so a longer name of an organisation counts too (星澜公益基金,
+    up to :data:`_MAX_LABELLED_NAME` characters with no digit or sentence mark).
+    """
     names: list[str] = []
     # A Latin name's words stay together (Li Ming); Chinese names are split at spaces.
     value = _LATIN_SPACE.sub("\u00a0", value.strip())
@@ -159,9 +173,17 @@ def _names(value: str) -> list[str]:
             token = token[: match.start()]
         if _ROLE_SUFFIX.fullmatch(token):
             continue
-        if is_name(token) and token not in names:
+        if (is_name(token) or (labelled and _labelled_name(token))) and token not in names:
             names.append(token)
     return names
+
+
+_MAX_LABELLED_NAME = 12
+_CJK_ONLY = re.compile(rf"^[\u4e00-\u9fff·]{{5,{_MAX_LABELLED_NAME}}}$")
+
+
+def _labelled_name(token: str) -> bool:
+    return bool(_CJK_ONLY.match(token)) and token not in _PLACEHOLDERS
 
 
 def _source_value(value: str) -> str | None:
@@ -191,6 +213,13 @@ def read_credits(text: str, *, bare: bool = True) -> Credits:
         if _PHOTO_CREDIT.search(value):
             continue  # 记者 张三 摄: who took the picture
         spaced = sep is not None and not sep.strip()
+        # A value a colon introduces, one word long (作者：星澜公益基金), may be a long name.
+        colon = (
+            sep is not None
+            and sep.strip() in ("：", ":")
+            and role not in ORIGINAL_BADGES
+            and len(value.split()) == 1
+        )
         if sep is None and not (opened or role in _REPORTER_ROLES):
             continue  # 作者所有, 编辑部: a word of the sentence
         if spaced and not (opened or role in _REPORTER_ROLES or role == "作者" or bare):
@@ -207,9 +236,11 @@ def read_credits(text: str, *, bare: bool = True) -> Credits:
         elif role in EDITOR_ROLES:
             if role in ("审核", "校对"):
                 continue
-            found.editors.extend(n for n in _names(value) if n not in found.editors)
+            names = _names(value, labelled=colon)
+            found.editors.extend(n for n in names if n not in found.editors)
         else:
-            found.authors.extend(n for n in _names(value) if n not in found.authors)
+            names = _names(value, labelled=colon)
+            found.authors.extend(n for n in names if n not in found.authors)
     return found
 
 
@@ -253,3 +284,8 @@ def is_credit_line(text: str) -> bool:
 def split_names(value: str) -> list[str]:
     """The names in a plain value (a JSON-LD or meta author): split, name-shaped only."""
     return _names(value)
+
+
+def is_name_shaped_account(value: str) -> bool:
+    """A self-media account's name (加拿大必读, IT之家): any short name but a placeholder."""
+    return value not in _PLACEHOLDERS and value.lower() not in _PLACEHOLDERS

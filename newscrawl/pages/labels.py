@@ -48,8 +48,9 @@ VIEWS_TEXT = re.compile(
 )
 #: A count printed before its label: 1164次阅读, 2.3万 浏览 (not 3 条评论).
 VIEWS_BEFORE_LABEL = re.compile(
-    r"(?<![\d.])(\d[\d,，]*(?:\.\d+)?\s*[万萬]?\+?)\s*(?:次|人次)?\s*"
-    r"(?:阅读|浏览|点击|閱讀|瀏覽|點擊)(?!量|数|次数)"
+    # (not the minutes of a time, 14:05 点击：…, nor a label that a colon follows)
+    r"(?<![\d.:：/-])(\d[\d,，]*(?:\.\d+)?\s*[万萬]?\+?)\s*(?:次|人次)?\s*"
+    r"(?:阅读|浏览|点击|閱讀|瀏覽|點擊)(?!量|数|次数|\s*[：:])"
 )
 VIEWS_LABEL_ONLY = re.compile(_VIEWS_LABEL + r"\s*[：:]")
 #: A views label however it is followed (the count may sit in a child element).

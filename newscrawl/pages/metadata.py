@@ -31,11 +31,12 @@ DATE_META_NAMES = (
     "dc.date",
     "date",
     "weibo: article:create_at",
+    "firstpublishedtime",
     "datecreated",
 )
 #: Meta tags of a modification time: read only when no publication time is found
 #: (a page that shows its date without a year, 10-08 12:00, takes the year from it).
-MODIFIED_META_NAMES = ("article:modified_time", "datemodified", "dateupdate")
+MODIFIED_META_NAMES = ("article:modified_time", "datemodified", "dateupdate", "lastmodifiedtime")
 TITLE_META_NAMES = ("og:title", "twitter:title", "title", "headline")
 #: ``<title>`` separators between headline, channel and site name.
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|\s[-–—]+\s|--|——)\s*")
