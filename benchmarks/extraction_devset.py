@@ -20,8 +20,10 @@ scored by the devset's own ``score.py``: the tables have its columns and
   body from the text of ``summary()``; it gives no date, author or views,
   so those columns are blank for it.
 
-The other tools get the page as str, decoded as newscrawl decodes it (BOM,
-``<meta charset>``, else UTF-8, GB18030, Big5), outside their time. They are an
+The other tools get the page as str, decoded outside their time: as UTF-8
+when its bytes are strictly UTF-8 (several pages were saved as UTF-8 and still
+declare gb2312), else as newscrawl decodes it (``<meta charset>``, else
+GB18030, Big5). newscrawl gets the bytes, as ``newscrawl extract`` does. They are an
 optional extra, never a runtime dependency: ``pip install -e '.[bench-extract]'``
 (pip 23.2 fails to resolve trafilatura's ``lxml[html_clean]`` beside
 readability-lxml's ``lxml[html-clean]``; a newer pip, ``pip install -U pip``,
@@ -168,6 +170,19 @@ TOOLS: dict[str, Callable[[], Tool]] = {
 }
 
 
+def decode_text(body: bytes) -> str:
+    """The page as str for the other tools: strict UTF-8 (a BOM dropped), else newscrawl's decoding.
+
+    Bytes in GBK or Big5 that are long enough to hold a page of Chinese are
+    practically never valid UTF-8, so a strict UTF-8 decoding that succeeds is
+    right even where the page's own ``<meta charset>`` says otherwise.
+    """
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_html(body)[0]
+
+
 def lxml_parse(html: str) -> object:
     """The floor: ``lxml.html.fromstring`` of the page (as UTF-8 bytes if it declares an encoding)."""
     try:
@@ -193,6 +208,8 @@ class Measured:
     runs: list[tuple[Tool, Run]]
     parse_ms: dict[str, float]
     decode_ms: dict[str, float]
+    #: Pages whose text from newscrawl's decoding differs from the other tools' text.
+    decoded_apart: list[str]
 
 
 def measure(pages: list[Page], tools: list[Tool], repeat: int) -> Measured:
@@ -200,14 +217,17 @@ def measure(pages: list[Page], tools: list[Tool], repeat: int) -> Measured:
     runs = [(tool, Run(tool.name, tool.fields)) for tool in tools]
     parse_ms: dict[str, float] = {}
     decode_ms: dict[str, float] = {}
+    apart: list[str] = []
     for page in pages:
         body = page.path.read_bytes()
-        html, _encoding = decode_html(body)
+        html = decode_text(body)
+        if decode_html(body)[0] != html:
+            apart.append(page.id)
         decode_ms[page.id] = _best_ms(functools.partial(decode_html, body), repeat)
         parse_ms[page.id] = _best_ms(functools.partial(lxml_parse, html), repeat)
         for tool, run in runs:
             run.record(page, functools.partial(tool.predict, page, body, html), repeat)
-    return Measured(pages, runs, parse_ms, decode_ms)
+    return Measured(pages, runs, parse_ms, decode_ms, apart)
 
 
 def _commit() -> str:
@@ -265,6 +285,11 @@ def report(folder: Path, measured: Measured, repeat: int, notes: list[str]) -> s
         for pid, message in run.errors.items()
     ]
     tail = [machine, *notes]
+    if measured.decoded_apart:
+        tail.append(
+            f"newscrawl decoded {len(measured.decoded_apart)} pages otherwise than the other "
+            f"tools got them (their bytes are strict UTF-8): {', '.join(measured.decoded_apart)}."
+        )
     if errors:
         tail += ["", "Pages a tool raised on (scored as empty):", *errors]
     out.write("\n" + "\n".join(tail) + "\n")
