@@ -21,6 +21,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newscrawl.encoding import decode_html
+from newscrawl.items import Article
 from newscrawl.normalize_item import DEFAULT_TZ, normalize_article
 from newscrawl.pages import page_class_for
 
@@ -50,6 +51,20 @@ def archive_url(db: str) -> str:
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def extract_article(
+    body: bytes, url: str, *, tz: str = DEFAULT_TZ, fetched_at: str | None = None
+) -> Article | None:
+    """``newscrawl extract`` on one saved page: bytes in (encoding detected), normalized Article out.
+
+    None when the page is not an article. The development-set harness
+    (``benchmarks/devset.py``) calls this too, so it measures what the command prints.
+    """
+    html, _encoding = decode_html(body)
+    page = page_class_for(url, html)(url, html, fetched_at=fetched_at)
+    item = page.to_item()
+    return None if item is None else normalize_article(item, tz=tz)
 
 
 @click.group()
@@ -150,15 +165,13 @@ def extract(
             click.echo(f"Error: cannot read {name}: {exc.strerror}", err=True)
             failed += 1
             continue
-        html, _encoding = decode_html(body)
-        page_url = url or path.resolve().as_uri()
-        page = page_class_for(page_url, html)(page_url, html, fetched_at=fetched_at)
-        item = page.to_item()
-        if item is None:
+        article = extract_article(
+            body, url or path.resolve().as_uri(), tz=tz, fetched_at=fetched_at
+        )
+        if article is None:
             click.echo(f"{name}: not an article (no title or date line found)", err=True)
             failed += 1
             continue
-        article = normalize_article(item, tz=tz)
         click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=indent))
     if failed:
         sys.exit(1)
