@@ -771,6 +771,8 @@ class ArticlePage:
             text
             for sibling in parent
             if sibling is not line and isinstance(sibling.tag, str)
+            # (the raw length first: a sibling may be the whole body)
+            if len(text_of(sibling)) <= 4 * _MAX_CREDIT_LINE
             if 0 < len(text := _text(sibling, sep=" ")) <= _MAX_CREDIT_LINE
         ]
 
@@ -844,9 +846,14 @@ class ArticlePage:
         first = urls.first_page_url(self.url)
         found: set[str] = set()
         join = urls.joiner(self.url)
+        # A link to this article's page 2 names its id (613_2.html, ?id=613&page=2):
+        # the others are not joined and parsed at all.
+        ident = urls.article_id(self.url)
         for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:")):
+                continue
+            if ident is not None and ident not in href:
                 continue
             try:
                 absolute = join(href)
