@@ -100,3 +100,29 @@ def test_unlikely_names_keep_content_words() -> None:
     share, content = root.find("body")
     assert is_unlikely(share)
     assert not is_unlikely(content)
+
+
+def test_a_page_wrapped_in_a_form_still_has_a_body() -> None:
+    # Government CMSs (ASP.NET, VSB) put the whole page, article included, in one <form>.
+    html = (
+        "<html><head><title>秋收记</title></head><body><form name='page'><table><tr><td>"
+        "<h1>秋收记</h1><div id='vsb_content'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div></td></tr></table></form>"
+        "<div>主办单位：河口镇人民政府 版权所有 地址：政府路1号</div></body></html>"
+    )
+    item = ArticlePage("http://example.test/a/3.html", html).to_item()
+    assert item is not None
+    assert item.body.splitlines() == PARAGRAPHS
+
+
+def test_provenance_and_breadcrumb_lines_are_not_body() -> None:
+    html = (
+        "<html><head><title>秋收记</title></head><body><h1>秋收记</h1><div class='text'>"
+        "<p>您所在的位置： 首页 > 乡镇 > 新闻</p><p>（原标题：河口镇秋收见闻）</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "<p>原标题是编辑后来改的，这一句是正文。</p></div></body></html>"
+    )
+    item = ArticlePage("http://example.test/a/4.html", html).to_item()
+    assert item is not None
+    assert item.body.splitlines() == [*PARAGRAPHS, "原标题是编辑后来改的，这一句是正文。"]

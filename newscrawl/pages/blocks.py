@@ -93,7 +93,8 @@ _PRENEXT = re.compile(r"^\s*(?:←|→)?\s*(?:上一篇|下一篇|上一条|下�
 # Lines editors and templates put in the body that are not article text.
 _BOILERPLATE = re.compile(
     r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|作者|来源|文章来源|本文来源|稿件来源|分享到|版权所有|"
-    r"Copyright|©|转载请注明|声明：|免责声明|点击数|阅读数|关键词|标签|Tags?)\s*[：:]?",
+    r"Copyright|©|转载请注明|声明：|免责声明|点击数|阅读数|关键词|标签|Tags?|原标题[：:]|"
+    r"您(?:现在)?(?:所在|的)?的?位置[：:]|当前位置[：:]|分享[：:]?$)\s*[：:]?",
     re.IGNORECASE,
 )
 

@@ -57,6 +57,9 @@ _ROOT_TAGS = frozenset(("html", "body", "article", "main"))
 #: Elements that hold a paragraph's text (their container is their parent).
 _PARAGRAPH_TAGS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "pre"))
 _LANDMARKS = frozenset(("header", "nav", "footer", "aside"))
+# Not read for prose: scripts, styles, form controls. A <form> is read: government
+# CMSs (ASP.NET, VSB) wrap the whole page, article included, in one.
+_UNREAD_TAGS = SKIP_TAGS - {"form"}
 
 
 def is_unlikely(el: Element) -> bool:
@@ -139,7 +142,7 @@ def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Para
                 add(hosts[-1], tail)
             continue
         if (
-            tag in SKIP_TAGS
+            tag in _UNREAD_TAGS
             or (skip and el in skip)
             or (tag in _LANDMARKS and _is_landmark_chrome(el))
             or ((el.get("class") is not None or el.get("id") is not None) and is_unlikely(el))
