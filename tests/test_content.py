@@ -126,3 +126,21 @@ def test_provenance_and_breadcrumb_lines_are_not_body() -> None:
     item = ArticlePage("http://example.test/a/4.html", html).to_item()
     assert item is not None
     assert item.body.splitlines() == [*PARAGRAPHS, "原标题是编辑后来改的，这一句是正文。"]
+
+
+def test_error_pages_and_forum_indexes_are_no_articles() -> None:
+    error = (
+        "<html><head><title>404 页面不存在</title></head><body><h1>抱歉，您访问的页面不存在</h1>"
+        "<p>可能已被删除或地址有误。</p><a href='/'>返回首页</a></body></html>"
+    )
+    assert ArticlePage("http://example.test/a/404.html", error).to_item() is None
+    rows = "".join(
+        f"<tr><td><a href='/t/{i}.html'>河口镇第{i}个讨论帖子的标题在这里</a></td>"
+        f"<td>网友{i}</td><td>{i * 3}</td><td>2024-05-0{i % 9 + 1}</td></tr>"
+        for i in range(20)
+    )
+    forum = (
+        "<html><head><title>河口论坛</title></head><body><h1>河口论坛</h1>"
+        f"<table>{rows}</table></body></html>"
+    )
+    assert ArticlePage("http://example.test/forum/1.html", forum).to_item() is None
