@@ -60,6 +60,8 @@ class Article(Base):
     published_raw: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
+    # Revision 0010: 编辑 / 责任编辑, a credit apart from the author.
+    editor: Mapped[str | None] = mapped_column(Text)
     views: Mapped[int | None] = mapped_column(BigInteger)  # counts past 21亿 (2**31) fit
     views_raw: Mapped[str | None] = mapped_column(Text)
     views_source: Mapped[str | None] = mapped_column(String(16))

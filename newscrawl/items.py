@@ -24,6 +24,7 @@ ARTICLE_KEYS: tuple[str, ...] = (
     "published_raw",
     "author",
     "source",
+    "editor",
     "views",
     "views_raw",
     "views_source",
@@ -114,6 +115,8 @@ class Article(PickledByArguments):
     published_raw: str | None = None
     author: str | None = None
     source: str | None = None
+    #: 编辑 / 责任编辑: who edited the page, a credit apart from its author.
+    editor: str | None = None
     views: int | None = None
     views_raw: str | None = None
     views_source: ViewsSource | None = None
@@ -147,6 +150,7 @@ class Article(PickledByArguments):
             "published_raw": self.published_raw,
             "author": self.author,
             "source": self.source,
+            "editor": self.editor,
             "views": self.views,
             "views_raw": self.views_raw,
             "views_source": self.views_source,

@@ -55,6 +55,7 @@ def item(number: int, **overrides: Any) -> dict[str, Any]:
         "published_raw": "2026-01-08 09:30:00",
         "author": "李明",
         "source": "本站原创",
+        "editor": "赵磊",
         "views": 6,
         "views_raw": "人气：6",
         "views_source": "page",
@@ -135,12 +136,21 @@ def test_new_then_unchanged_then_updated(factory: sessionmaker[Session]) -> None
 def test_none_never_replaces_a_stored_value(factory: sessionmaker[Session]) -> None:
     store(factory, item(1))
     blanks = dict.fromkeys(
-        ("cms_id", "channel", "title", "published_at", "published_raw", "author", "source"),
+        (
+            "cms_id",
+            "channel",
+            "title",
+            "published_at",
+            "published_raw",
+            "author",
+            "source",
+            "editor",
+        ),
     )
     blanks |= {"views": None, "views_raw": None, "views_source": None, "fetched_at": None}
     store(factory, item(1, **blanks))
     stored = fetch(factory, item(1)["url"])
-    for key in ("cms_id", "title", "published_at", "author", "source", "views", "views_raw"):
+    for key in ("cms_id", "title", "published_at", "author", "source", "editor", "views"):
         assert stored[key] == item(1)[key], key
 
 
