@@ -61,6 +61,7 @@ from sqlalchemy.orm import Session
 
 from archive.body_spans import Span, paragraphs_of, span_text, spans
 from archive.contract import SCALAR_KEYS
+from archive.identity import page_key
 from archive.links import LINK_COLUMNS, archived_dates, link_rows, local_date, settle_links_to
 from archive.models import Article, Link, Observation, Section
 from archive.versions import insert_versions, snapshot
@@ -436,15 +437,20 @@ class _Row:
         self.sidebar: Sequence[Mapping[str, Any]] | None = None
 
 
+def _item_key(item: Mapping[str, Any]) -> str:
+    cms_id = item.get("cms_id")
+    return page_key(item["url"], None if cms_id is None else str(cms_id))
+
+
 def _load_existing(session: Session, items: Sequence[Mapping[str, Any]]) -> list[_Row]:
     """One SELECT for every article the batch may match (columns only, no children)."""
     conditions: list[ColumnElement[bool]] = [_ARTICLES.c.url.in_({item["url"] for item in items})]
-    ids_by_site: dict[str, set[str]] = {}
+    keys_by_site: dict[str, set[str]] = {}
     for item in items:
         if item.get("cms_id") is not None:
-            ids_by_site.setdefault(item["site"], set()).add(str(item["cms_id"]))
-    for site, ids in ids_by_site.items():
-        conditions.append(and_(_ARTICLES.c.site == site, _ARTICLES.c.cms_id.in_(ids)))
+            keys_by_site.setdefault(item["site"], set()).add(_item_key(item))
+    for site, keys in keys_by_site.items():
+        conditions.append(and_(_ARTICLES.c.site == site, _ARTICLES.c.page_key.in_(keys)))
     stmt = select(_ARTICLES).where(or_(*conditions)).order_by(_ARTICLES.c.id)
     return [_Row(dict(row._mapping), stored=True) for row in session.execute(stmt)]
 
@@ -472,28 +478,31 @@ def _stored_sections(session: Session, ids: Sequence[int]) -> dict[int, list[dic
 
 
 class _Index:
-    """The batch's view of matching articles, kept current as items are stored."""
+    """The batch's view of matching articles, kept current as items are stored.
+
+    Keyed as the archive is: by URL, and by ``(site, page_key)``
+    (:func:`archive.identity.page_key`), so an item of this batch finds the
+    row an earlier item of it created.
+    """
 
     def __init__(self, rows: list[_Row]) -> None:
         self.by_url = {r.values["url"]: r for r in rows}
         self.by_key = {
-            (r.values["site"], r.values["cms_id"]): r
+            (r.values["site"], r.values["page_key"]): r
             for r in rows
-            if r.values["cms_id"] is not None
+            if r.values["page_key"] is not None
         }
 
     def match(self, item: Mapping[str, Any]) -> _Row | None:
-        cms_id = item.get("cms_id")
-        if cms_id is not None:
-            found = self.by_key.get((item["site"], str(cms_id)))
+        if item.get("cms_id") is not None:
+            found = self.by_key.get((item["site"], _item_key(item)))
             if found is not None:
                 return found
         return self.by_url.get(item["url"])
 
     def add(self, row: _Row) -> None:
         self.by_url[row.values["url"]] = row
-        if row.values["cms_id"] is not None:
-            self.by_key[(row.values["site"], row.values["cms_id"])] = row
+        self.by_key[(row.values["site"], row.values["page_key"])] = row
 
     def move_url(self, row: _Row, url: str) -> None:
         """Follow a changed canonical URL, unless another article holds it."""
@@ -503,28 +512,38 @@ class _Index:
         row.values["url"] = url
         self.by_url[url] = row
 
-    def set_cms_id(self, row: _Row, cms_id: str) -> None:
-        site, old = row.values["site"], row.values["cms_id"]
-        key = (site, cms_id)
-        if cms_id == old or key in self.by_key:
+    def rekey(self, row: _Row, cms_id: str | None) -> None:
+        """Give ``row`` the key of its URL and ``cms_id`` (None: the stored id).
+
+        Unless another article holds that key: then the row keeps its id
+        and key, as a URL another article holds is not taken either.
+        """
+        values = row.values
+        cms_id = values["cms_id"] if cms_id is None else cms_id
+        key = page_key(values["url"], cms_id)
+        if key == values["page_key"]:
+            values["cms_id"] = cms_id
             return
-        if old is not None:
-            self.by_key.pop((site, old), None)
-        row.values["cms_id"] = cms_id
-        self.by_key[key] = row
+        site = values["site"]
+        if (site, key) in self.by_key:
+            return
+        self.by_key.pop((site, values["page_key"]), None)
+        values["cms_id"], values["page_key"] = cms_id, key
+        self.by_key[(site, key)] = row
 
 
 def _new_row(item: Mapping[str, Any]) -> _Row:
     values: dict[str, Any] = dict.fromkeys(_ARTICLE_COLUMNS)
     values.update(url=item["url"], site=item["site"], body="", content_hash="")
+    values["page_key"] = _item_key(item)
     return _Row(values, stored=False)
 
 
 def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> None:
     """Apply one item to ``row``: nulls and empties never erase stored values."""
     index.move_url(row, item["url"])
-    if item.get("cms_id") is not None:
-        index.set_cms_id(row, str(item["cms_id"]))
+    cms_id = item.get("cms_id")
+    index.rekey(row, None if cms_id is None else str(cms_id))
     values = row.values
     for key in SCALAR_KEYS:
         value = item.get(key)
@@ -795,8 +814,10 @@ def _expire_stale(session: Session, changes: _Changes) -> None:
 def store_articles(session: Session, items: Sequence[Mapping[str, Any]]) -> StoreResult:
     """Upsert Article-contract dicts; one observation per item; no commit.
 
-    An item matches a stored article by ``(site, cms_id)`` when it has a CMS
-    id, else by URL (and by URL when the id is not archived yet). The same
+    An item matches a stored article by ``(site, page_key)`` when it has a
+    CMS id (the page: its URL template with the id, see
+    :mod:`archive.identity`), else by URL (and by URL when the key is not
+    archived yet). The same
     article twice in ``items`` is stored in order: the later item's values
     win and each leaves its observation. Raises ValueError for an item
     without ``url`` or ``site``, before writing any.

@@ -119,3 +119,12 @@ def test_unknown_id_and_bad_date_are_one_line(crawled: str) -> None:
     assert missing.stderr.strip() == "Error: no article with id or URL '999999'"
     bad = archive(crawled, "top", "--since", "someday")
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+
+
+def test_revision_0011_splits_mixed_rows_on_postgresql(postgres_server: Server) -> None:
+    """The identity migration on a real server: the same rows, the same split."""
+    from tests.test_schema import check_mixed_rows_split, mixed_revision_0010_archive
+
+    url = create_database(postgres_server, "newscrawl_identity_0011")
+    mixed_revision_0010_archive(url)
+    check_mixed_rows_split(url)
