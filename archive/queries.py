@@ -22,9 +22,10 @@ from archive.contract import article_to_dict
 from archive.export import iter_export
 from archive.filters import ArticleFilters
 from archive.models import Article, ArticleVersion, CrawlRun, Link, Observation, Section
+from archive.published import DAY_ZONE, period_conditions
 
 #: Zone of a period bound given without an offset (the sites' own zone).
-PERIOD_TZ = "Asia/Shanghai"
+PERIOD_TZ = DAY_ZONE
 #: The fields whose fill rate :func:`archive_stats` reports, in display order.
 FILL_FIELDS = (
     "title", "published_at", "author", "source", "views", "body", "sections", "sidebar",
@@ -414,10 +415,7 @@ def top_articles(
     )
     if site is not None:
         inner = inner.where(Article.site == site)
-    if since is not None:
-        inner = inner.where(Article.published_utc >= since)
-    if until is not None:
-        inner = inner.where(Article.published_utc < until)
+    inner = inner.where(*period_conditions(since, until))
     ranked = inner.subquery("ranked")
     c = ranked.c
     stmt = (

@@ -64,6 +64,7 @@ from archive.contract import SCALAR_KEYS
 from archive.identity import page_key
 from archive.links import LINK_COLUMNS, archived_dates, link_rows, local_date, settle_links_to
 from archive.models import Article, Link, Observation, Section
+from archive.published import to_utc
 from archive.versions import insert_versions, snapshot
 
 #: Items per internal batch; keeps every IN list well under bind-parameter limits.
@@ -115,23 +116,6 @@ def _chunks(seq: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def to_utc(published_at: str | None) -> datetime | None:
-    """Naive UTC for ordering; None when the string is not ISO 8601.
-
-    A string without an offset is taken as already UTC: the contract always
-    carries an offset, so this only keeps odd input from failing the batch.
-    """
-    if not published_at:
-        return None
-    try:
-        parsed = datetime.fromisoformat(published_at)
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
 
 
 def _json_text(value: str | None) -> str:

@@ -158,7 +158,7 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     with sessions() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
     sessions.kw["bind"].dispose()
-    assert revision_of(path) == "0011" == head_revision()
+    assert revision_of(path) == "0012" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
     }  # fmt: skip
@@ -502,3 +502,35 @@ def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: 
         moved = get_article(session, other_news)
     sessions.kw["bind"].dispose()
     assert moved is not None and (moved["id"], moved["title"]) == (6, "新闻：育苗")
+
+
+def test_revision_0012_gives_back_days_stored_as_midnights(tmp_path: Path) -> None:
+    """A midnight whose raw text shows only the day becomes the day; a real time,
+    a raw text with a time and a relative one stay as they were."""
+    url = f"sqlite:///{tmp_path / 'days.sqlite'}"
+    engine = create_engine(url)
+    cases = {
+        1: ("2019-05-22T00:00:00+08:00", "2019-05-22", "2019-05-22"),
+        2: ("2013-11-01T00:00:00+08:00", "日期:[2013年11月01日]", "2013-11-01"),
+        3: ("2019-05-22T00:00:00+08:00", "2019-05-22 00:00", "2019-05-22T00:00:00+08:00"),
+        4: ("2019-05-22T14:30:00+08:00", "2019-05-22", "2019-05-22T14:30:00+08:00"),
+        5: ("2019-05-22T00:00:00+08:00", "3小时前", "2019-05-22T00:00:00+08:00"),
+        6: ("2019-05-22T00:00:00+08:00", None, "2019-05-22T00:00:00+08:00"),
+    }
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0011")
+        for number, (at, raw, _) in cases.items():
+            conn.execute(
+                text(
+                    "insert into articles (id, site, url, page_key, published_at, published_raw,"
+                    " body, content_hash) values (:id, 'a.cn', :url, :url, :at, :raw, '', '0')"
+                ),
+                {"id": number, "url": f"http://a.cn/{number}", "at": at, "raw": raw},
+            )
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0012")
+        stored = dict(conn.execute(text("select id, published_at from articles")).all())
+        day_utc = conn.execute(text("select published_utc from articles where id = 1")).scalar()
+    engine.dispose()
+    assert stored == {number: want for number, (_, _, want) in cases.items()}
+    assert str(day_utc).startswith("2019-05-21 16:00:00")
