@@ -62,7 +62,7 @@ from sqlalchemy.orm import Session
 from archive.body_spans import Span, paragraphs_of, span_text, spans
 from archive.contract import SCALAR_KEYS
 from archive.identity import page_key
-from archive.links import LINK_COLUMNS, archived_dates, link_rows, local_date, settle_links_to
+from archive.links import LINK_COLUMNS, archived_targets, link_rows, settle_links_to, target_of
 from archive.models import Article, Link, Observation, Section
 from archive.published import to_utc
 from archive.versions import insert_versions, snapshot
@@ -704,21 +704,21 @@ def _store_chunk(
         )
         touched[row] = None
     # Articles of this batch settle links of this batch too, whatever the order;
-    # other dated links look their target up among archived articles (read
-    # before this batch writes anything).
+    # other links look their target up among archived articles (read before
+    # this batch writes anything): its day, and its title for cut link titles.
     targets = {
-        row.values["url"]: day
+        row.values["url"]: target
         for row in touched
-        if (day := local_date(row.values["published_at"])) is not None
+        if (target := target_of(row.values["published_at"], row.values["title"])) != (None, None)
     }
     link_urls = {
         entry["url"]
         for row in touched
         for entry in row.sidebar or ()
-        if entry.get("date_raw") and entry["url"] not in targets
+        if entry["url"] not in targets
     }
-    dates = archived_dates(session, link_urls) if link_urls else {}
-    dates.update(targets)
+    known = archived_targets(session, link_urls) if link_urls else {}
+    known.update(targets)
     replaced, stored_sections = _hash_and_count(session, jobs, result)
     # A new body under the stored sections: they may be spans of the old
     # body, so they are written again, from the text they had.
@@ -761,7 +761,7 @@ def _store_chunk(
         [
             link
             for row in sidebar_rows
-            for link in link_rows(cast(int, row.id), row.sidebar or (), dates)
+            for link in link_rows(cast(int, row.id), row.sidebar or (), known)
         ],
     )
     writer.insert(

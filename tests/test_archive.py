@@ -849,3 +849,45 @@ def test_a_row_another_tool_inserted_gets_its_key_on_the_next_fetch(
     with factory.begin() as session:
         keys = session.execute(select(Article.page_key).order_by(Article.id)).scalars().all()
     assert keys == ["/show.php?cid={n}&id={id=1}", None]
+
+
+def sidebar_of(factory: sessionmaker[Session], url: str) -> list[tuple[str, bool]]:
+    return [(entry["title"], entry["truncated"]) for entry in fetch(factory, url)["sidebar"]]
+
+
+FULL = "北塘镇博物馆推广稻渔综合种养模式"
+
+
+def cut_links() -> list[dict[str, Any]]:
+    """DedeCMS cuts sidebar titles with no marker; other boxes mark the cut."""
+    return [
+        {**link(2), "title": "北塘镇博物馆推广稻渔综", "truncated": False},  # no marker
+        {**link(2), "title": "北塘镇博物馆推广...", "truncated": True},  # marked, no a/@title
+        {**link(2), "title": FULL, "truncated": False},  # the whole title
+        {**link(2), "title": "北塘镇新闻", "truncated": False},  # another text: left alone
+    ]
+
+
+EXPECTED_CUT = [(FULL, True), (FULL, True), (FULL, False), ("北塘镇新闻", False)]
+
+
+def test_a_title_cut_without_a_marker_is_completed_by_its_archived_target(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(2, title=FULL))
+    store(factory, item(1, sidebar=cut_links()))
+    assert sidebar_of(factory, item(1)["url"]) == EXPECTED_CUT
+
+
+def test_cut_titles_stored_before_their_target_are_completed_later(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(1, sidebar=cut_links()), item(3, sidebar=cut_links()[:1]))
+    assert sidebar_of(factory, item(1)["url"])[0] == ("北塘镇博物馆推广稻渔综", False)
+    store(factory, item(2, title=FULL))
+    assert sidebar_of(factory, item(1)["url"]) == EXPECTED_CUT
+    assert sidebar_of(factory, item(3)["url"]) == EXPECTED_CUT[:1]
+    # In one batch, the target after the link, as well.
+    cut = {**link(7), "title": "秋收时节的", "truncated": False}
+    store(factory, item(6, sidebar=[cut]), item(7, title="秋收时节的田野"))
+    assert sidebar_of(factory, item(6)["url"]) == [("秋收时节的田野", True)]
