@@ -158,7 +158,7 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     with sessions() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
     sessions.kw["bind"].dispose()
-    assert revision_of(path) == "0012" == head_revision()
+    assert revision_of(path) == "0013" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
     }  # fmt: skip
@@ -534,3 +534,45 @@ def test_revision_0012_gives_back_days_stored_as_midnights(tmp_path: Path) -> No
     engine.dispose()
     assert stored == {number: want for number, (_, _, want) in cases.items()}
     assert str(day_utc).startswith("2019-05-21 16:00:00")
+
+
+def test_revision_0013_completes_cut_titles_of_links_already_archived(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'links.sqlite'}"
+    engine = create_engine(url)
+    full = "北塘镇博物馆推广稻渔综合种养模式"
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0012")
+        for number, title in ((1, "镇里的新鲜事"), (2, full)):
+            conn.execute(
+                text(
+                    "insert into articles (id, site, url, page_key, title, body, content_hash)"
+                    " values (:id, 'a.cn', :url, :url, :title, '', '0')"
+                ),
+                {"id": number, "url": f"http://a.cn/{number}.html", "title": title},
+            )
+        for position, (title, truncated, target) in enumerate(
+            [
+                ("北塘镇博物馆推广稻渔综", False, 2),
+                ("北塘镇博物馆推广…", True, 2),
+                (full, False, 2),
+                ("北塘镇博物馆", False, 9),  # not archived: nothing to compare with
+            ]
+        ):
+            conn.execute(
+                text(
+                    "insert into links (article_id, position, title, url, truncated,"
+                    " date_settled) values (1, :position, :title, :url, :truncated, :no)"
+                ),
+                {"position": position, "title": title, "truncated": truncated,
+                 "url": f"http://a.cn/{target}.html", "no": False},
+            )  # fmt: skip
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0013")
+        links = conn.execute(text("select title, truncated from links order by position")).all()
+    engine.dispose()
+    assert [(title, bool(cut)) for title, cut in links] == [
+        (full, True),
+        (full, True),
+        (full, False),
+        ("北塘镇博物馆", False),
+    ]
