@@ -221,7 +221,9 @@ def _show_version(
         raise click.ClickException(f"article {article['id']} has {have}, no version {number}")
     version = versions[number - 1]
     if as_json:
-        click.echo(dumps({"id": article["id"], "url": article["url"], **asdict(version)}))
+        # The version's own URL, where it recorded one (schema 0011 on).
+        shown = {**asdict(version), "url": version.url or article["url"]}
+        click.echo(dumps({"id": article["id"], "url": shown.pop("url"), **shown}))
         return
     about = (
         f"version: {number} of {len(versions)} earlier "

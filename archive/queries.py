@@ -117,7 +117,8 @@ class ObservationRow:
 class VersionRow:
     """An earlier content of an article (version 1 is the first stored content).
 
-    ``stored_at`` is when it was replaced, ``fetched_at`` when it had been fetched.
+    ``stored_at`` is when it was replaced, ``fetched_at`` when it had been fetched,
+    ``url`` where from (None for versions stored before schema 0011).
     """
 
     version: int
@@ -130,6 +131,7 @@ class VersionRow:
     body: str
     sections: list[dict[str, Any]]
     content_hash: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def article_versions(session: Session, article_id: int) -> list[VersionRow]:
     stmt = (
         select(
             v.version, v.stored_at, v.fetched_at, v.title, v.published_at, v.author, v.source,
-            v.body, v.sections, v.content_hash,
+            v.body, v.sections, v.content_hash, v.url,
         )
         .where(v.article_id == article_id)
         .order_by(v.version)

@@ -51,6 +51,7 @@ def as_version(article: dict[str, Any], version: VersionRow) -> dict[str, Any]:
         "body": version.body,
         "sidebar": [],
         "fetched_at": version.fetched_at,
+        "url": version.url or article["url"],
     }
 
 
