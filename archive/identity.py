@@ -14,6 +14,9 @@ template with the id in its place:
 - query arguments are sorted, page arguments (``page pageno p pn``) dropped,
   the id's value is ``{id=…}`` and other numbers ``{n}``; words stay
   (``m=content&c=index&a=show`` is part of the template);
+- PHPMyWind's rewrite rule is undone: ``newsshow-4-55-1.html`` is
+  ``newsshow.php?cid=4&id=55&page=1`` on the same site, so both have the key
+  ``/newsshow.php?cid={n}&id={id=55}``;
 - scheme and host are left out: the key is unique within its site.
 
 So ``show.php?cid=29&id=613`` and ``show.php?id=613&cid=29&page=2`` are one
@@ -38,6 +41,10 @@ ID_PARAMS = ("id", "aid", "contentid", "articleid", "newsid", "itemid")
 _DIGITS = re.compile(r"\d+")
 # newsshow-4-55-1.html: channel, id, page (PHPMyWind rewrite rules).
 _REWRITE_SHOW = re.compile(r"-(\d+)-(\d+)(?:-(\d+))?\.\w+$")
+# PHPMyWind's 伪静态 rule: newsshow-4-55-1.html is newsshow.php?cid=4&id=55&page=1.
+_PHPMYWIND_REWRITE = re.compile(
+    r"^(?P<dir>.*/)(?P<script>[A-Za-z]\w*?)-\d+-(?P<id>\d+)(?:-\d+)?\.html?$"
+)
 # 613.html, 613_2.html, /2019/0113/1.html (DedeCMS, PHPCMS static pages).
 _STATIC = re.compile(r"(?:^|[/_-])(\d+)(_\d+)?(?:\.\w+)?/?$")
 
@@ -103,6 +110,17 @@ def page_key(url: str, cms_id: str | None) -> str:
     if query and "=" not in query:  # a query route: /?company/4.html (PbootCMS)
         route = _in_path(query, cms_id)
         return f"{path}?{route}" if route is not None else url
+    rewrite = _PHPMYWIND_REWRITE.match(path)
+    if rewrite is not None and rewrite.group("id") == cms_id:
+        # The same page as its query form: one key for both.
+        pairs = [("cid", "{n}"), ("id", "{id=" + cms_id + "}")]
+        pairs += [
+            (name, _DIGITS.sub("{n}", value))
+            for name, value in parse_qsl(query, keep_blank_values=True)
+            if name.lower() not in PAGE_PARAMS
+        ]
+        script = f"{_DIGITS.sub('{n}', rewrite.group('dir'))}{rewrite.group('script')}.php"
+        return script + "?" + "&".join(f"{name}={value}" for name, value in sorted(pairs))
     if query and (args := _in_query(query, cms_id)) is not None:
         return f"{_DIGITS.sub('{n}', path)}?{args}"
     if (template := _in_path(path, cms_id)) is not None:

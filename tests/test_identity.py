@@ -17,6 +17,9 @@ SAME_PAGE = [
     ((f"{H}/newsshow-4-55-1.html", "55"), (f"{H}/newsshow-4-55-2.html", "55")),
     ((f"{H}/a/news/2019/0113/1.html", "1"), (f"{H}/a/news/2019/0113/1_2.html", "1")),
     ((f"{H}/?company/4.html", "4"), (f"{H}/?company/4_2.html", "4")),
+    # PHPMyWind's rewrite rule and the query it stands for
+    ((f"{H}/show-1-101-1.html", "101"), (f"{H}/show.php?id=101&cid=1", "101")),
+    ((f"{H}/newsshow-4-55-1.html", "55"), (f"{H}/newsshow.php?cid=4&id=55&page=2", "55")),
     ((f"{H}/613.html", "613"), ("https://www.example-shop.cn/613_3.html", "613")),
 ]
 OTHER_PAGES = [
@@ -50,8 +53,8 @@ def test_two_pages_have_two_keys(
 @pytest.mark.parametrize(
     ("url", "cms_id", "key"),
     [
-        (f"{H}/newsshow-4-55-1.html", "55", "/newsshow-{n}-{id=55}-{n}.html"),
-        (f"{H}/newsshow-4-4-4.html", "4", "/newsshow-{n}-{id=4}-{n}.html"),
+        (f"{H}/newsshow-4-55-1.html", "55", "/newsshow.php?cid={n}&id={id=55}"),
+        (f"{H}/newsshow-4-4-4.html", "4", "/newsshow.php?cid={n}&id={id=4}"),
         (f"{H}/newsshow.php?cid=4&id=55", "55", "/newsshow.php?cid={n}&id={id=55}"),
         (f"{H}/?company/4.html", "4", "/?company/{id=4}.html"),
         (f"{H}/a/news/2019/0113/1.html", "1", "/a/news/{n}/{n}/{id=1}.html"),

@@ -419,10 +419,10 @@ def check_mixed_rows_split(url: str) -> None:
     assert (product["id"], product["title"]) == (1, PRODUCT_TITLE)
     assert found == {4}
     assert keys == {
-        1: "/productshow-{n}-{id=1}-{n}.html",
-        2: "/newsshow-{n}-{id=2}-{n}.html",
-        3: "/productshow-{n}-{id=3}-{n}.html",
-        4: "/newsshow-{n}-{id=1}-{n}.html",
+        1: "/productshow.php?cid={n}&id={id=1}",
+        2: "/newsshow.php?cid={n}&id={id=2}",
+        3: "/productshow.php?cid={n}&id={id=3}",
+        4: "/newsshow.php?cid={n}&id={id=1}",
     }
     # Each row's versions are its own page's, numbered again from 1; article 3
     # keeps its version: no evidence says where it came from.
@@ -476,10 +476,10 @@ def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: 
             "id": 3,
             "site": SHOP,
             "url": f"http://{SHOP}/productshow-7-3-1.html",
-            "key": "/productshow-{n}-{id=3}-{n}.html",
+            "key": "/productshow.php?cid={n}&id={id=3}",
             "other_pages": [
                 {
-                    "key": "/newsshow-{n}-{id=3}-{n}.html",
+                    "key": "/newsshow.php?cid={n}&id={id=3}",
                     "url": other_news,
                     "versions": [1],
                     "evidence": ["link title"],
