@@ -1,5 +1,5 @@
 """``newsarchive``: read the archive from a shell (search, list, show, top, history,
-export, stats, runs; upgrade and reindex maintain it).
+export, stats, runs; upgrade, reindex and identity maintain it).
 
 A thin layer over :mod:`archive.queries`; the CLI owns the session and its
 transaction. Reading commands never create an archive, and every error a user
@@ -30,6 +30,7 @@ from archive._display import display_width, one_line, pad, sparkline, truncate
 from archive.db import ArchiveError, error_line, make_engine, mask_url, open_archive, sqlite_file
 from archive.export import FORMATS, write_export
 from archive.filters import ArticleFilters
+from archive.identity_repair import MixedRow, find_mixed, repair
 from archive.queries import (
     FILL_FIELDS,
     VersionRow,
@@ -220,7 +221,9 @@ def _show_version(
         raise click.ClickException(f"article {article['id']} has {have}, no version {number}")
     version = versions[number - 1]
     if as_json:
-        click.echo(dumps({"id": article["id"], "url": article["url"], **asdict(version)}))
+        # The version's own URL, where it recorded one (schema 0011 on).
+        shown = {**asdict(version), "url": version.url or article["url"]}
+        click.echo(dumps({"id": article["id"], "url": shown.pop("url"), **shown}))
         return
     about = (
         f"version: {number} of {len(versions)} earlier "
@@ -543,6 +546,61 @@ def reindex_command(db: str) -> None:
             return
         count = fts.rebuild(connection)
     click.echo(f"indexed {count} articles")
+
+
+def _mixed_json(mixed: MixedRow, targets: dict[str, int]) -> dict[str, Any]:
+    pages = []
+    for key, strays in sorted(mixed.pages().items()):
+        pages.append(
+            {
+                "key": key,
+                "url": strays[-1].url,
+                "versions": [stray.version for stray in strays],
+                "evidence": sorted({stray.evidence for stray in strays}),
+                "moved_to": targets.get(key),
+            }
+        )
+    return {"id": mixed.article_id, "site": mixed.site, "url": mixed.url, "key": mixed.key,
+            "other_pages": pages}  # fmt: skip
+
+
+@main.command("identity")
+@click.option("--site", help="Only articles of this site (host).")
+@click.option("--repair", "fix", is_flag=True, help="Split each row found: one row per page.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_obj
+def identity_command(db: str, site: str | None, fix: bool, as_json: bool) -> None:
+    """Find article rows that mix two pages; --repair gives each page its row.
+
+    Archives written before schema 0011 keyed articles by CMS id alone, so two
+    pages with one id (news 1 and product 1) could share a row as versions of
+    each other. The upgrade splits what the archive shows; this finds what
+    later crawls' sidebar links reveal.
+    """
+    with _reading(db, doing="repair" if fix else "read") as session:
+        connection = session.connection()
+        if fix:
+            found = repair(connection, site=site)
+        else:
+            found = [(mixed, {}) for mixed in find_mixed(connection, site=site)]
+    if as_json:
+        click.echo(dumps([_mixed_json(mixed, targets) for mixed, targets in found]))
+        return
+    for mixed, targets in found:
+        click.echo(f"{mixed.article_id}  {mixed.url}")
+        for entry in _mixed_json(mixed, targets)["other_pages"]:
+            versions = ", ".join(str(number) for number in entry["versions"])
+            moved = f" -> article {entry['moved_to']}" if entry["moved_to"] is not None else ""
+            click.echo(
+                f"  versions {versions} from {entry['url']} ({', '.join(entry['evidence'])}){moved}"
+            )
+    if not found:
+        click.echo("no article mixes two pages")
+    elif fix:
+        click.echo(f"split {len(found)} article{'s' if len(found) != 1 else ''}")
+    else:
+        plural = "s mix" if len(found) != 1 else " mixes"
+        click.echo(f"{len(found)} article{plural} two pages (--repair splits them)")
 
 
 if __name__ == "__main__":  # pragma: no cover

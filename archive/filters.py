@@ -12,11 +12,13 @@ from datetime import datetime
 from sqlalchemy import ColumnElement
 
 from archive.models import Article
+from archive.published import period_conditions
 
 
 @dataclass(frozen=True)
 class ArticleFilters:
-    """Conditions on articles; ``since``/``until`` are naive UTC (``since <= t < until``)."""
+    """Conditions on articles; ``since``/``until`` are naive UTC (``since <= t < until``;
+    a day-only date is in when its day overlaps, see :mod:`archive.published`)."""
 
     site: str | None = None
     channel: str | None = None
@@ -33,8 +35,5 @@ class ArticleFilters:
             found.append(Article.channel == self.channel)
         if self.author is not None:
             found.append(Article.author == self.author)
-        if self.since is not None:
-            found.append(Article.published_utc >= self.since)
-        if self.until is not None:
-            found.append(Article.published_utc < self.until)
+        found.extend(period_conditions(self.since, self.until))
         return found

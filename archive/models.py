@@ -38,6 +38,13 @@ from sqlalchemy.orm import (
 )
 
 from archive.body_spans import section_paragraphs
+from archive.identity import page_key
+
+
+def _page_key_default(context: Any) -> str:
+    """``page_key`` for a row inserted without one (through the ORM, say)."""
+    values = context.get_current_parameters()
+    return page_key(values["url"], values.get("cms_id"))
 
 
 class Base(DeclarativeBase):
@@ -45,7 +52,12 @@ class Base(DeclarativeBase):
 
 
 class Article(Base):
-    """One article, keyed by its canonical URL and, when known, its CMS id."""
+    """One page: keyed by its canonical URL, and by its ``page_key`` within the site.
+
+    ``page_key`` (revision 0011, :func:`archive.identity.page_key`) is the
+    URL template with the CMS id in it: a CMS id alone names a page only
+    within its content type, so it is kept as data, not as the key.
+    """
 
     __tablename__ = "articles"
 
@@ -53,6 +65,9 @@ class Article(Base):
     site: Mapped[str] = mapped_column(String(255), index=True)
     cms_id: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str] = mapped_column(Text, unique=True)
+    # NULL only in a row another tool inserted (the store always writes it, and
+    # fills it on the row's next fetch); NULLs never collide in the index.
+    page_key: Mapped[str | None] = mapped_column(Text, default=_page_key_default)
     channel: Mapped[str | None] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[str | None] = mapped_column(String(64))
@@ -60,6 +75,8 @@ class Article(Base):
     published_raw: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
+    # Revision 0010: 编辑 / 责任编辑, a credit apart from the author.
+    editor: Mapped[str | None] = mapped_column(Text)
     views: Mapped[int | None] = mapped_column(BigInteger)  # counts past 21亿 (2**31) fit
     views_raw: Mapped[str | None] = mapped_column(Text)
     views_source: Mapped[str | None] = mapped_column(String(16))
@@ -100,16 +117,9 @@ class Article(Base):
     )
 
 
-# Partial unique index: several articles may lack a CMS id, but a site's id
-# names one article. Declared after the class so it can use real columns.
-Index(
-    "uq_articles_site_cms_id",
-    Article.site,
-    Article.cms_id,
-    unique=True,
-    sqlite_where=Article.cms_id.is_not(None),
-    postgresql_where=Article.cms_id.is_not(None),
-)
+# One row per page of a site (revision 0011). Declared after the class so it
+# can use real columns.
+Index("uq_articles_site_page_key", Article.site, Article.page_key, unique=True)
 
 
 class Section(Base):
@@ -203,6 +213,9 @@ class ArticleVersion(Base):
     )
     version: Mapped[int]
     stored_at: Mapped[str] = mapped_column(String(64))
+    # Revision 0011: the URL this content was fetched from (NULL before 0011),
+    # so a row that mixed two pages can be told apart (archive.identity_repair).
+    url: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[str | None] = mapped_column(String(64))

@@ -22,9 +22,10 @@ from archive.contract import article_to_dict
 from archive.export import iter_export
 from archive.filters import ArticleFilters
 from archive.models import Article, ArticleVersion, CrawlRun, Link, Observation, Section
+from archive.published import DAY_ZONE, period_conditions
 
 #: Zone of a period bound given without an offset (the sites' own zone).
-PERIOD_TZ = "Asia/Shanghai"
+PERIOD_TZ = DAY_ZONE
 #: The fields whose fill rate :func:`archive_stats` reports, in display order.
 FILL_FIELDS = (
     "title", "published_at", "author", "source", "views", "body", "sections", "sidebar",
@@ -116,7 +117,8 @@ class ObservationRow:
 class VersionRow:
     """An earlier content of an article (version 1 is the first stored content).
 
-    ``stored_at`` is when it was replaced, ``fetched_at`` when it had been fetched.
+    ``stored_at`` is when it was replaced, ``fetched_at`` when it had been fetched,
+    ``url`` where from (None for versions stored before schema 0011).
     """
 
     version: int
@@ -129,6 +131,7 @@ class VersionRow:
     body: str
     sections: list[dict[str, Any]]
     content_hash: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ def article_versions(session: Session, article_id: int) -> list[VersionRow]:
     stmt = (
         select(
             v.version, v.stored_at, v.fetched_at, v.title, v.published_at, v.author, v.source,
-            v.body, v.sections, v.content_hash,
+            v.body, v.sections, v.content_hash, v.url,
         )
         .where(v.article_id == article_id)
         .order_by(v.version)
@@ -414,10 +417,7 @@ def top_articles(
     )
     if site is not None:
         inner = inner.where(Article.site == site)
-    if since is not None:
-        inner = inner.where(Article.published_utc >= since)
-    if until is not None:
-        inner = inner.where(Article.published_utc < until)
+    inner = inner.where(*period_conditions(since, until))
     ranked = inner.subquery("ranked")
     c = ranked.c
     stmt = (

@@ -43,6 +43,7 @@ def as_version(article: dict[str, Any], version: VersionRow) -> dict[str, Any]:
         "published_raw": None,
         "author": version.author,
         "source": version.source,
+        "editor": None,
         "views": None,
         "views_raw": None,
         "views_source": None,
@@ -50,6 +51,7 @@ def as_version(article: dict[str, Any], version: VersionRow) -> dict[str, Any]:
         "body": version.body,
         "sidebar": [],
         "fetched_at": version.fetched_at,
+        "url": version.url or article["url"],
     }
 
 
@@ -65,6 +67,7 @@ def field_lines(article: dict[str, Any]) -> Iterator[str]:
         ("date", date),
         ("author", article["author"] or "-"),
         ("source", article["source"] or "-"),
+        ("editor", article["editor"] or "-"),
         ("views", views),
         ("url", article["url"]),
         ("id", f"{article['id']} ({article['site']}, cms id {article['cms_id'] or '-'})"),

@@ -61,8 +61,10 @@ from sqlalchemy.orm import Session
 
 from archive.body_spans import Span, paragraphs_of, span_text, spans
 from archive.contract import SCALAR_KEYS
-from archive.links import LINK_COLUMNS, archived_dates, link_rows, local_date, settle_links_to
+from archive.identity import page_key
+from archive.links import LINK_COLUMNS, archived_targets, link_rows, settle_links_to, target_of
 from archive.models import Article, Link, Observation, Section
+from archive.published import to_utc
 from archive.versions import insert_versions, snapshot
 
 #: Items per internal batch; keeps every IN list well under bind-parameter limits.
@@ -114,23 +116,6 @@ def _chunks(seq: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def to_utc(published_at: str | None) -> datetime | None:
-    """Naive UTC for ordering; None when the string is not ISO 8601.
-
-    A string without an offset is taken as already UTC: the contract always
-    carries an offset, so this only keeps odd input from failing the batch.
-    """
-    if not published_at:
-        return None
-    try:
-        parsed = datetime.fromisoformat(published_at)
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
 
 
 def _json_text(value: str | None) -> str:
@@ -436,15 +421,20 @@ class _Row:
         self.sidebar: Sequence[Mapping[str, Any]] | None = None
 
 
+def _item_key(item: Mapping[str, Any]) -> str:
+    cms_id = item.get("cms_id")
+    return page_key(item["url"], None if cms_id is None else str(cms_id))
+
+
 def _load_existing(session: Session, items: Sequence[Mapping[str, Any]]) -> list[_Row]:
     """One SELECT for every article the batch may match (columns only, no children)."""
     conditions: list[ColumnElement[bool]] = [_ARTICLES.c.url.in_({item["url"] for item in items})]
-    ids_by_site: dict[str, set[str]] = {}
+    keys_by_site: dict[str, set[str]] = {}
     for item in items:
         if item.get("cms_id") is not None:
-            ids_by_site.setdefault(item["site"], set()).add(str(item["cms_id"]))
-    for site, ids in ids_by_site.items():
-        conditions.append(and_(_ARTICLES.c.site == site, _ARTICLES.c.cms_id.in_(ids)))
+            keys_by_site.setdefault(item["site"], set()).add(_item_key(item))
+    for site, keys in keys_by_site.items():
+        conditions.append(and_(_ARTICLES.c.site == site, _ARTICLES.c.page_key.in_(keys)))
     stmt = select(_ARTICLES).where(or_(*conditions)).order_by(_ARTICLES.c.id)
     return [_Row(dict(row._mapping), stored=True) for row in session.execute(stmt)]
 
@@ -472,28 +462,31 @@ def _stored_sections(session: Session, ids: Sequence[int]) -> dict[int, list[dic
 
 
 class _Index:
-    """The batch's view of matching articles, kept current as items are stored."""
+    """The batch's view of matching articles, kept current as items are stored.
+
+    Keyed as the archive is: by URL, and by ``(site, page_key)``
+    (:func:`archive.identity.page_key`), so an item of this batch finds the
+    row an earlier item of it created.
+    """
 
     def __init__(self, rows: list[_Row]) -> None:
         self.by_url = {r.values["url"]: r for r in rows}
         self.by_key = {
-            (r.values["site"], r.values["cms_id"]): r
+            (r.values["site"], r.values["page_key"]): r
             for r in rows
-            if r.values["cms_id"] is not None
+            if r.values["page_key"] is not None
         }
 
     def match(self, item: Mapping[str, Any]) -> _Row | None:
-        cms_id = item.get("cms_id")
-        if cms_id is not None:
-            found = self.by_key.get((item["site"], str(cms_id)))
+        if item.get("cms_id") is not None:
+            found = self.by_key.get((item["site"], _item_key(item)))
             if found is not None:
                 return found
         return self.by_url.get(item["url"])
 
     def add(self, row: _Row) -> None:
         self.by_url[row.values["url"]] = row
-        if row.values["cms_id"] is not None:
-            self.by_key[(row.values["site"], row.values["cms_id"])] = row
+        self.by_key[(row.values["site"], row.values["page_key"])] = row
 
     def move_url(self, row: _Row, url: str) -> None:
         """Follow a changed canonical URL, unless another article holds it."""
@@ -503,28 +496,38 @@ class _Index:
         row.values["url"] = url
         self.by_url[url] = row
 
-    def set_cms_id(self, row: _Row, cms_id: str) -> None:
-        site, old = row.values["site"], row.values["cms_id"]
-        key = (site, cms_id)
-        if cms_id == old or key in self.by_key:
+    def rekey(self, row: _Row, cms_id: str | None) -> None:
+        """Give ``row`` the key of its URL and ``cms_id`` (None: the stored id).
+
+        Unless another article holds that key: then the row keeps its id
+        and key, as a URL another article holds is not taken either.
+        """
+        values = row.values
+        cms_id = values["cms_id"] if cms_id is None else cms_id
+        key = page_key(values["url"], cms_id)
+        if key == values["page_key"]:
+            values["cms_id"] = cms_id
             return
-        if old is not None:
-            self.by_key.pop((site, old), None)
-        row.values["cms_id"] = cms_id
-        self.by_key[key] = row
+        site = values["site"]
+        if (site, key) in self.by_key:
+            return
+        self.by_key.pop((site, values["page_key"]), None)
+        values["cms_id"], values["page_key"] = cms_id, key
+        self.by_key[(site, key)] = row
 
 
 def _new_row(item: Mapping[str, Any]) -> _Row:
     values: dict[str, Any] = dict.fromkeys(_ARTICLE_COLUMNS)
     values.update(url=item["url"], site=item["site"], body="", content_hash="")
+    values["page_key"] = _item_key(item)
     return _Row(values, stored=False)
 
 
 def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> None:
     """Apply one item to ``row``: nulls and empties never erase stored values."""
     index.move_url(row, item["url"])
-    if item.get("cms_id") is not None:
-        index.set_cms_id(row, str(item["cms_id"]))
+    cms_id = item.get("cms_id")
+    index.rekey(row, None if cms_id is None else str(cms_id))
     values = row.values
     for key in SCALAR_KEYS:
         value = item.get(key)
@@ -701,21 +704,21 @@ def _store_chunk(
         )
         touched[row] = None
     # Articles of this batch settle links of this batch too, whatever the order;
-    # other dated links look their target up among archived articles (read
-    # before this batch writes anything).
+    # other links look their target up among archived articles (read before
+    # this batch writes anything): its day, and its title for cut link titles.
     targets = {
-        row.values["url"]: day
+        row.values["url"]: target
         for row in touched
-        if (day := local_date(row.values["published_at"])) is not None
+        if (target := target_of(row.values["published_at"], row.values["title"])) != (None, None)
     }
     link_urls = {
         entry["url"]
         for row in touched
         for entry in row.sidebar or ()
-        if entry.get("date_raw") and entry["url"] not in targets
+        if entry["url"] not in targets
     }
-    dates = archived_dates(session, link_urls) if link_urls else {}
-    dates.update(targets)
+    known = archived_targets(session, link_urls) if link_urls else {}
+    known.update(targets)
     replaced, stored_sections = _hash_and_count(session, jobs, result)
     # A new body under the stored sections: they may be spans of the old
     # body, so they are written again, from the text they had.
@@ -758,7 +761,7 @@ def _store_chunk(
         [
             link
             for row in sidebar_rows
-            for link in link_rows(cast(int, row.id), row.sidebar or (), dates)
+            for link in link_rows(cast(int, row.id), row.sidebar or (), known)
         ],
     )
     writer.insert(
@@ -795,8 +798,10 @@ def _expire_stale(session: Session, changes: _Changes) -> None:
 def store_articles(session: Session, items: Sequence[Mapping[str, Any]]) -> StoreResult:
     """Upsert Article-contract dicts; one observation per item; no commit.
 
-    An item matches a stored article by ``(site, cms_id)`` when it has a CMS
-    id, else by URL (and by URL when the id is not archived yet). The same
+    An item matches a stored article by ``(site, page_key)`` when it has a
+    CMS id (the page: its URL template with the id, see
+    :mod:`archive.identity`), else by URL (and by URL when the key is not
+    archived yet). The same
     article twice in ``items`` is stored in order: the later item's values
     win and each leaves its observation. Raises ValueError for an item
     without ``url`` or ``site``, before writing any.

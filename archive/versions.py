@@ -2,7 +2,8 @@
 
 When a fetch brings an article whose content hash differs from the stored
 one, :mod:`archive.store` first copies the stored content (title, published
-date, author, source, body, sections, content hash and when it was fetched)
+date, author, source, body, sections, content hash, when it was fetched and
+from which URL)
 into ``article_versions``, then updates the article. Version 1 is the first
 stored content; the article row always holds the newest. Unchanged content
 adds no version.
@@ -31,8 +32,18 @@ _T = TypeVar("_T")
 _ARTICLES = cast(Table, Article.__table__)
 _VERSIONS = cast(Table, ArticleVersion.__table__)
 
-#: Article columns a version keeps besides ``sections`` and ``content_hash``.
-VERSION_KEYS: tuple[str, ...] = ("title", "published_at", "author", "source", "body", "fetched_at")
+#: Article columns a version keeps besides ``sections`` and ``content_hash``; ``url``
+#: is the page the content came from (revision 0011), which tells a row that mixed
+#: two pages apart (:mod:`archive.identity_repair`).
+VERSION_KEYS: tuple[str, ...] = (
+    "title",
+    "published_at",
+    "author",
+    "source",
+    "body",
+    "fetched_at",
+    "url",
+)
 
 #: Items per statement in IN lists (as :data:`archive.store.CHUNK`).
 _CHUNK = 500
@@ -73,6 +84,7 @@ def insert_versions(session: Session, versions: Sequence[tuple[int, Mapping[str,
             "article_id": article_id,
             "stored_at": content["stored_at"],
             "fetched_at": content["fetched_at"],
+            "url": content.get("url"),
             "title": content["title"],
             "published_at": content["published_at"],
             "author": content["author"],

@@ -4,6 +4,13 @@ archive, exports and tests.
 Key names are fixed (see DESIGN.md, "The Article item"). Items are plain
 dataclasses so that Scrapy, itemadapter and ``dataclasses.asdict`` all handle
 them, and so that mypy checks every producer and consumer.
+
+``published_at`` keeps the precision the page shows, so that nobody reads a
+time the site never published: an ISO 8601 datetime with offset when the
+page shows a time (``2019-05-22T14:30:00+08:00``), a plain ISO date
+``YYYY-MM-DD`` when it shows only the day (``2019-05-22``, never
+``2019-05-22T00:00:00+08:00``), None when it shows none. ``editor`` is the
+编辑 / 责任编辑 credit, kept apart from ``author``.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ ARTICLE_KEYS: tuple[str, ...] = (
     "published_raw",
     "author",
     "source",
+    "editor",
     "views",
     "views_raw",
     "views_source",
@@ -114,6 +122,8 @@ class Article(PickledByArguments):
     published_raw: str | None = None
     author: str | None = None
     source: str | None = None
+    #: 编辑 / 责任编辑: who edited the page, a credit apart from its author.
+    editor: str | None = None
     views: int | None = None
     views_raw: str | None = None
     views_source: ViewsSource | None = None
@@ -147,6 +157,7 @@ class Article(PickledByArguments):
             "published_raw": self.published_raw,
             "author": self.author,
             "source": self.source,
+            "editor": self.editor,
             "views": self.views,
             "views_raw": self.views_raw,
             "views_source": self.views_source,

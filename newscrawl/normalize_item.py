@@ -199,6 +199,7 @@ def normalize_article(article: Article, *, tz: str = DEFAULT_TZ) -> Article:
         published_raw=clean_text(article.published_raw),
         author=clean_text(article.author),
         source=clean_text(article.source),
+        editor=clean_text(article.editor),
         views=views,
         views_raw=clean_text(article.views_raw),
         sections=sections,

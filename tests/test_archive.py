@@ -55,6 +55,7 @@ def item(number: int, **overrides: Any) -> dict[str, Any]:
         "published_raw": "2026-01-08 09:30:00",
         "author": "李明",
         "source": "本站原创",
+        "editor": "赵磊",
         "views": 6,
         "views_raw": "人气：6",
         "views_source": "page",
@@ -135,12 +136,21 @@ def test_new_then_unchanged_then_updated(factory: sessionmaker[Session]) -> None
 def test_none_never_replaces_a_stored_value(factory: sessionmaker[Session]) -> None:
     store(factory, item(1))
     blanks = dict.fromkeys(
-        ("cms_id", "channel", "title", "published_at", "published_raw", "author", "source"),
+        (
+            "cms_id",
+            "channel",
+            "title",
+            "published_at",
+            "published_raw",
+            "author",
+            "source",
+            "editor",
+        ),
     )
     blanks |= {"views": None, "views_raw": None, "views_source": None, "fetched_at": None}
     store(factory, item(1, **blanks))
     stored = fetch(factory, item(1)["url"])
-    for key in ("cms_id", "title", "published_at", "author", "source", "views", "views_raw"):
+    for key in ("cms_id", "title", "published_at", "author", "source", "editor", "views"):
         assert stored[key] == item(1)[key], key
 
 
@@ -179,17 +189,42 @@ def test_one_observation_per_store_even_without_views(factory: sessionmaker[Sess
     ]
 
 
-def test_matches_by_site_and_cms_id_even_when_the_url_differs(
-    factory: sessionmaker[Session],
-) -> None:
+def test_one_page_under_several_urls_is_one_row(factory: sessionmaker[Session]) -> None:
+    """The same id under the same URL template is one page, whatever the channel,
+    argument order or page number; the row follows the newest URL."""
     store(factory, item(613))
-    rewritten = f"http://{SITE}/news/613.html"
-    assert store(factory, item(613, url=rewritten)) == (0, 0, 1)
-    other_site = item(613, site="news.other.cn", url="http://news.other.cn/613.html")
+    same_page = [
+        f"http://{SITE}/show.php?id=613&cid=29&page=2",
+        f"http://{SITE}/show.php?cid=30&id=613",
+    ]
+    for url in same_page:
+        assert store(factory, item(613, url=url)) == (0, 0, 1)
+    other_site = item(613, site="news.other.cn", url="http://news.other.cn/show.php?cid=29&id=613")
     assert store(factory, other_site) == (1, 0, 0)
     with factory.begin() as session:
         assert count_articles(session) == 2
-    assert fetch(factory, rewritten)["cms_id"] == "613"
+    assert fetch(factory, same_page[-1])["cms_id"] == "613"
+
+
+def test_two_pages_with_one_cms_id_are_two_rows(factory: sessionmaker[Session]) -> None:
+    """PHPMyWind numbers news and products each from 1: two pages, two rows, in
+    either fetch order, and neither becomes a version of the other."""
+    news = item(1, url=f"http://{SITE}/newsshow-4-1-1.html", title="新闻：春耕开始")
+    product = item(1, url=f"http://{SITE}/productshow-7-1-1.html", title="产品：育秧盘")
+    static = item(1, url=f"http://{SITE}/a/news/2019/0113/1.html", title="动态：插秧")
+    assert store(factory, news, product) == (2, 0, 0)
+    assert store(factory, product, news, static) == (1, 0, 2)
+    assert store(factory, item(1, url=f"http://{SITE}/newsshow-5-1-1.html")) == (0, 1, 0)
+    with factory.begin() as session:
+        rows = session.execute(select(Article.url, Article.title).order_by(Article.id)).all()
+        versions = session.execute(select(ArticleVersion.article_id, ArticleVersion.url)).all()
+    assert [tuple(row) for row in rows] == [
+        (f"http://{SITE}/newsshow-5-1-1.html", item(1)["title"]),
+        (product["url"], "产品：育秧盘"),
+        (static["url"], "动态：插秧"),
+    ]
+    # The version keeps the URL its content came from.
+    assert [tuple(row) for row in versions] == [(1, news["url"])]
 
 
 def test_without_cms_id_matches_by_url(factory: sessionmaker[Session]) -> None:
@@ -467,10 +502,14 @@ def test_a_new_article_may_take_the_url_another_moved_away_from(
     factory: sessionmaker[Session],
 ) -> None:
     store(factory, item(1))
-    moved = f"http://{SITE}/news/1.html"
-    assert store(factory, item(1, url=moved), item(2, url=item(1)["url"])) == (1, 0, 1)
+    moved = f"http://{SITE}/show.php?cid=30&id=1"
+    assert store(factory, item(1, url=moved), item(2, url=item(1)["url"], cms_id=None)) == (
+        1,
+        0,
+        1,
+    )
     assert fetch(factory, moved)["cms_id"] == "1"
-    assert fetch(factory, item(1)["url"])["cms_id"] == "2"
+    assert fetch(factory, item(1)["url"])["cms_id"] is None
 
 
 def test_orm_objects_in_the_session_see_what_was_stored(factory: sessionmaker[Session]) -> None:
@@ -789,3 +828,66 @@ def test_versions_go_with_their_article(factory: sessionmaker[Session]) -> None:
     with factory.begin() as session:
         session.execute(text("delete from articles"))
         assert session.scalar(select(func.count()).select_from(ArticleVersion)) == 0
+
+
+def test_a_row_another_tool_inserted_gets_its_key_on_the_next_fetch(
+    factory: sessionmaker[Session],
+) -> None:
+    """Rows written in plain SQL have no page key (NULL never collides); the
+    next fetch of the page finds the row by URL and gives it one."""
+    with factory.begin() as session:
+        for number in (1, 2):
+            session.execute(
+                text(
+                    "INSERT INTO articles (site, url, body, content_hash)"
+                    " VALUES (:site, :url, '', '0')"
+                ),
+                {"site": SITE, "url": item(number)["url"]},
+            )
+    assert store(factory, item(1)) == (0, 1, 0)
+    assert store(factory, item(1, url=f"http://{SITE}/show.php?id=1&cid=29&page=2")) == (0, 0, 1)
+    with factory.begin() as session:
+        keys = session.execute(select(Article.page_key).order_by(Article.id)).scalars().all()
+    assert keys == ["/show.php?cid={n}&id={id=1}", None]
+
+
+def sidebar_of(factory: sessionmaker[Session], url: str) -> list[tuple[str, bool]]:
+    return [(entry["title"], entry["truncated"]) for entry in fetch(factory, url)["sidebar"]]
+
+
+FULL = "北塘镇博物馆推广稻渔综合种养模式"
+
+
+def cut_links() -> list[dict[str, Any]]:
+    """DedeCMS cuts sidebar titles with no marker; other boxes mark the cut."""
+    return [
+        {**link(2), "title": "北塘镇博物馆推广稻渔综", "truncated": False},  # no marker
+        {**link(2), "title": "北塘镇博物馆推广...", "truncated": True},  # marked, no a/@title
+        {**link(2), "title": FULL, "truncated": False},  # the whole title
+        {**link(2), "title": "北塘镇新闻", "truncated": False},  # another text: left alone
+    ]
+
+
+EXPECTED_CUT = [(FULL, True), (FULL, True), (FULL, False), ("北塘镇新闻", False)]
+
+
+def test_a_title_cut_without_a_marker_is_completed_by_its_archived_target(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(2, title=FULL))
+    store(factory, item(1, sidebar=cut_links()))
+    assert sidebar_of(factory, item(1)["url"]) == EXPECTED_CUT
+
+
+def test_cut_titles_stored_before_their_target_are_completed_later(
+    factory: sessionmaker[Session],
+) -> None:
+    store(factory, item(1, sidebar=cut_links()), item(3, sidebar=cut_links()[:1]))
+    assert sidebar_of(factory, item(1)["url"])[0] == ("北塘镇博物馆推广稻渔综", False)
+    store(factory, item(2, title=FULL))
+    assert sidebar_of(factory, item(1)["url"]) == EXPECTED_CUT
+    assert sidebar_of(factory, item(3)["url"]) == EXPECTED_CUT[:1]
+    # In one batch, the target after the link, as well.
+    cut = {**link(7), "title": "秋收时节的", "truncated": False}
+    store(factory, item(6, sidebar=[cut]), item(7, title="秋收时节的田野"))
+    assert sidebar_of(factory, item(6)["url"]) == [("秋收时节的田野", True)]

@@ -33,6 +33,7 @@ def article(number: int, **overrides: Any) -> dict[str, Any]:
         "published_raw": f"2026-02-{number:02d} 08:15:00",
         "author": "王芳",
         "source": "城市晚报",
+        "editor": "张伟",
         "views": 100 + number,
         "views_raw": f"点击：{100 + number}",
         "views_source": "page",
@@ -122,6 +123,7 @@ def test_show_renders_facts_sections_and_sidebar(db: str) -> None:
         "date:   2026-02-01T08:15:00+08:00 (2026-02-01 08:15:00)",
         "author: 王芳",
         "source: 城市晚报",
+        "editor: 张伟",
         "views:  101 (点击：101, page)",
         f"url:    {ITEMS[0]['url']}",
         "  从下周一起，社区图书馆每晚开放到九点。",
@@ -271,3 +273,18 @@ def test_export_into_a_missing_folder_is_one_line(db: str, tmp_path: Path) -> No
     result = run("--db", db, "export", "--output", str(tmp_path / "no" / "such" / "x.jsonl"))
     assert result.exit_code != 0
     assert result.output.count("\n") == 1 and "Error" in result.output
+
+
+def test_show_version_gives_the_url_its_content_came_from(tmp_path: Path) -> None:
+    db = str(tmp_path / "moved.sqlite")
+    sessions = open_archive(db)
+    moved = f"http://{SITE}/show.php?cid=8&id=1"  # the same page under another channel
+    with sessions.begin() as session:
+        store_articles(session, [ITEMS[0]])
+        store_articles(session, [{**ITEMS[0], "url": moved, "title": "社区图书馆改为全天开放"}])
+    sessions.kw["bind"].dispose()
+    shown = run("--db", db, "show", moved, "--version", "1")
+    assert f"url:    {ITEMS[0]['url']}\n" in shown.stdout
+    as_json = json.loads(run("--db", db, "show", moved, "--version", "1", "--json").stdout)
+    assert (as_json["url"], as_json["title"]) == (ITEMS[0]["url"], ITEMS[0]["title"])
+    assert list(as_json)[:3] == ["id", "url", "version"]

@@ -35,6 +35,7 @@ def _article(number: int, **fields: Any) -> dict[str, Any]:
         "published_raw": f"2026-04-{number:02d} 08:00",
         "author": "陈思远" if number % 2 else None,
         "source": "区融媒体中心",
+        "editor": "林晓" if number % 3 else None,
         "views": number * 10,
         "views_raw": f"人气：{number * 10}",
         "views_source": "page",

@@ -119,3 +119,31 @@ def test_unknown_id_and_bad_date_are_one_line(crawled: str) -> None:
     assert missing.stderr.strip() == "Error: no article with id or URL '999999'"
     bad = archive(crawled, "top", "--since", "someday")
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+
+
+def test_revision_0011_splits_mixed_rows_on_postgresql(postgres_server: Server) -> None:
+    """The identity migration on a real server: the same rows, the same split."""
+    from tests.test_schema import check_mixed_rows_split, mixed_revision_0010_archive
+
+    url = create_database(postgres_server, "newscrawl_identity_0011")
+    mixed_revision_0010_archive(url)
+    check_mixed_rows_split(url)
+
+
+def test_identity_cut_titles_and_days_on_postgresql(postgres_url: str) -> None:
+    """The store's page keys, cut-title completion and day-only dates on a real server."""
+    from archive import list_articles, open_archive
+    from archive.filters import ArticleFilters
+    from archive.queries import period_bound
+    from tests.test_archive import EXPECTED_CUT, FULL, cut_links, item, sidebar_of, store
+
+    sessions = open_archive(postgres_url)
+    news = item(1, url="http://www.example-news.cn/newsshow-4-1-1.html", sidebar=cut_links())
+    product = item(1, url="http://www.example-news.cn/productshow-7-1-1.html")
+    assert store(sessions, news, product) == (2, 0, 0)
+    assert store(sessions, item(2, title=FULL, published_at="2026-01-08")) == (1, 0, 0)
+    assert sidebar_of(sessions, news["url"]) == EXPECTED_CUT
+    day = ArticleFilters(since=period_bound("2026-01-08T10:00"))
+    with sessions() as session:
+        assert [row.id for row in list_articles(session, filters=day)] == [3]
+    sessions.kw["bind"].dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import JSON, Connection, bindparam, create_engine, text
 
 from archive import ArchiveError, count_articles, get_article, open_archive, store_articles
 from archive.cli import main as newsarchive
 from archive.models import Base
-from archive.schema import FIRST_REVISION, _config, head_revision, include_name
+from archive.schema import FIRST_REVISION, _config, current_revision, head_revision, include_name
 from archive.search import search_articles
 
 
@@ -157,7 +158,7 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     with sessions() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
     sessions.kw["bind"].dispose()
-    assert revision_of(path) == "0009" == head_revision()
+    assert revision_of(path) == "0013" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
     }  # fmt: skip
@@ -300,3 +301,278 @@ def test_revision_0009_indexes_the_same_tokens_with_the_ascii_tokenizer(tmp_path
     assert "tokenize='ascii'" in _fts_sql(path)
     assert _index_tokens(path) == before
     assert found == {"cafe": {2}, "上市": {2}, "河水": {1}}
+
+
+SHOP = "www.example-shop.cn"
+NEWS_URL = f"http://{SHOP}/newsshow-4-1-1.html"
+PRODUCT_URL = f"http://{SHOP}/productshow-7-1-1.html"
+NEWS_TITLE, PRODUCT_TITLE = "新闻：春耕开始", "产品：育秧盘"
+
+
+def _insert_article_0010(
+    conn: Connection, article_id: int, cms_id: str, url: str, title: str
+) -> None:
+    conn.execute(
+        text(
+            "insert into articles (id, site, cms_id, url, title, published_at, body,"
+            " first_seen_at, fetched_at, content_hash) values (:id, :site, :cms_id, :url,"
+            " :title, '2025-06-01T08:00:00+08:00', :body, '2025-06-01T01:00:00+00:00',"
+            " '2025-06-04T01:00:00+00:00', :hash)"
+        ),
+        {"id": article_id, "site": SHOP, "cms_id": cms_id, "url": url, "title": title,
+         "body": f"{title}的正文。", "hash": f"{article_id:040x}"},
+    )  # fmt: skip
+
+
+def _insert_version_0010(
+    conn: Connection, article_id: int, version: int, title: str, day: int
+) -> None:
+    """Version ``version``: fetched on June ``day``, replaced the next day at 01:00 UTC."""
+    statement = text(
+        "insert into article_versions (article_id, version, stored_at, fetched_at, title,"
+        " published_at, body, sections, content_hash) values (:article_id, :version,"
+        " :stored_at, :fetched_at, :title, '2025-06-01T08:00:00+08:00', :body, :sections,"
+        " :hash)"
+    ).bindparams(bindparam("sections", type_=JSON()))
+    conn.execute(
+        statement,
+        {"article_id": article_id, "version": version,
+         "stored_at": f"2025-06-{day + 1:02d}T01:00:00+00:00",
+         "fetched_at": f"2025-06-{day:02d}T01:00:00+00:00", "title": title,
+         "body": f"{title}的正文。",
+         "sections": [{"heading": None, "paragraphs": [f"{title}的正文。"]}],
+         "hash": f"{version:040x}"},
+    )  # fmt: skip
+
+
+def mixed_revision_0010_archive(url: str) -> None:
+    """An archive at 0010 where PHPMyWind's news 1 and product 1 share row 1.
+
+    Fetched alternately on June 1-4 (news, product, news, product), each fetch
+    stored the other page's content as a version: versions 1 and 3 are the
+    news page, 2 the product page, whose URL and content the row holds now.
+    Article 2's sidebar links to the news page under its full title: the
+    evidence. Article 3 also mixes two pages, but nothing in the archive says
+    where its version came from. ``url``: an empty SQLite file or PostgreSQL
+    database.
+    """
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0010")
+        _insert_article_0010(conn, 1, "1", PRODUCT_URL, PRODUCT_TITLE)
+        for version, title in enumerate((NEWS_TITLE, PRODUCT_TITLE, NEWS_TITLE), 1):
+            _insert_version_0010(conn, 1, version, title, day=version)
+        for day, views in enumerate((10, 20, 11, 21), 1):
+            conn.execute(
+                text(
+                    "insert into observations (article_id, observed_at, views, views_raw,"
+                    " source) values (1, :at, :views, :raw, 'page')"
+                ),
+                {
+                    "at": f"2025-06-{day:02d}T01:00:00+00:00",
+                    "views": views,
+                    "raw": f"人气：{views}",
+                },
+            )
+        _insert_article_0010(conn, 2, "2", f"http://{SHOP}/newsshow-4-2-1.html", "新闻：插秧")
+        conn.execute(
+            text(
+                "insert into links (article_id, position, box, title, url, date, date_raw,"
+                " truncated, date_settled) values (2, 0, '新闻资讯', :title, :url,"
+                " '2025-06-01', '06-01', :no, :no)"
+            ),
+            {"title": NEWS_TITLE, "url": NEWS_URL, "no": False},
+        )
+        _insert_article_0010(conn, 3, "3", f"http://{SHOP}/productshow-7-3-1.html", "产品：秧苗")
+        _insert_version_0010(conn, 3, 1, "新闻：育苗", day=1)
+        if conn.dialect.name == "postgresql":  # rows inserted with their ids: move the sequence on
+            conn.execute(text("select setval('articles_id_seq', 3)"))
+    engine.dispose()
+
+
+def check_mixed_rows_split(url: str) -> None:
+    """What revision 0011 made of :func:`mixed_revision_0010_archive`'s rows."""
+    sessions = open_archive(url, create=False)
+    with sessions() as session:
+        news = get_article(session, NEWS_URL)
+        product = get_article(session, PRODUCT_URL)
+        found = {h.id for h in search_articles(session, "春耕").hits}
+        conn = session.connection()
+        revision = current_revision(conn)
+        keys = {row[0]: row[1] for row in conn.execute(text("select id, page_key from articles"))}
+        versions = conn.execute(
+            text(
+                "select article_id, version, title, stored_at from article_versions"
+                " order by article_id, version"
+            )
+        ).all()
+        views = conn.execute(
+            text("select article_id, views from observations order by observed_at")
+        ).all()
+        first_seen = conn.execute(text("select first_seen_at from articles where id = 4")).one()
+    sessions.kw["bind"].dispose()
+    assert revision == head_revision()
+    assert news is not None and product is not None
+    assert (news["id"], news["cms_id"], news["title"]) == (4, "1", NEWS_TITLE)
+    assert news["sections"] == [{"heading": None, "paragraphs": [f"{NEWS_TITLE}的正文。"]}]
+    assert news["views"] == 11  # its own last fetch (June 3)
+    assert (product["id"], product["title"]) == (1, PRODUCT_TITLE)
+    assert found == {4}
+    assert keys == {
+        1: "/productshow.php?cid={n}&id={id=1}",
+        2: "/newsshow.php?cid={n}&id={id=2}",
+        3: "/productshow.php?cid={n}&id={id=3}",
+        4: "/newsshow.php?cid={n}&id={id=1}",
+    }
+    # Each row's versions are its own page's, numbered again from 1; article 3
+    # keeps its version: no evidence says where it came from.
+    assert [tuple(row) for row in versions] == [
+        (1, 1, PRODUCT_TITLE, "2025-06-03T01:00:00+00:00"),
+        (3, 1, "新闻：育苗", "2025-06-02T01:00:00+00:00"),
+        (4, 1, NEWS_TITLE, "2025-06-02T01:00:00+00:00"),
+    ]
+    # Each fetch's observation went with the page it fetched.
+    assert [tuple(row) for row in views] == [(4, 10), (1, 20), (4, 11), (1, 21)]
+    assert tuple(first_seen) == ("2025-06-01T01:00:00+00:00",)
+
+
+def test_revision_0011_splits_rows_that_mixed_two_pages(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'mixed.sqlite'}"
+    mixed_revision_0010_archive(url)
+    check_mixed_rows_split(url)
+
+
+def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.sqlite"
+    mixed_revision_0010_archive(f"sqlite:///{path}")
+    db = ["--db", str(path)]
+    clean = CliRunner().invoke(newsarchive, [*db, "identity"])  # upgrades (0011 splits row 1)
+    assert clean.exit_code == 0, clean.output
+    assert clean.output == "no article mixes two pages\n"
+    # A later crawl archives a page whose sidebar names article 3's news page.
+    other_news = f"http://{SHOP}/newsshow-4-3-1.html"
+    sessions = open_archive(str(path))
+    with sessions.begin() as session:
+        store_articles(
+            session,
+            [
+                {
+                    **article(9),
+                    "url": f"http://{SHOP}/newsshow-4-9-1.html",
+                    "site": SHOP,
+                    "cms_id": "9",
+                    "sidebar": [
+                        {"box": "新闻资讯", "title": "新闻：育苗", "url": other_news,
+                         "date": None, "date_raw": None, "truncated": False}
+                    ],
+                }
+            ],
+        )  # fmt: skip
+    sessions.kw["bind"].dispose()
+    report = CliRunner().invoke(newsarchive, [*db, "identity", "--json"])
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.output) == [
+        {
+            "id": 3,
+            "site": SHOP,
+            "url": f"http://{SHOP}/productshow-7-3-1.html",
+            "key": "/productshow.php?cid={n}&id={id=3}",
+            "other_pages": [
+                {
+                    "key": "/newsshow.php?cid={n}&id={id=3}",
+                    "url": other_news,
+                    "versions": [1],
+                    "evidence": ["link title"],
+                    "moved_to": None,
+                }
+            ],
+        }
+    ]
+    fixed = CliRunner().invoke(newsarchive, [*db, "identity", "--repair"])
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.output.splitlines() == [
+        f"3  http://{SHOP}/productshow-7-3-1.html",
+        f"  versions 1 from {other_news} (link title) -> article 6",
+        "split 1 article",
+    ]
+    again = CliRunner().invoke(newsarchive, [*db, "identity"])
+    assert again.output == "no article mixes two pages\n"
+    sessions = open_archive(str(path), create=False)
+    with sessions() as session:
+        moved = get_article(session, other_news)
+    sessions.kw["bind"].dispose()
+    assert moved is not None and (moved["id"], moved["title"]) == (6, "新闻：育苗")
+
+
+def test_revision_0012_gives_back_days_stored_as_midnights(tmp_path: Path) -> None:
+    """A midnight whose raw text shows only the day becomes the day; a real time,
+    a raw text with a time and a relative one stay as they were."""
+    url = f"sqlite:///{tmp_path / 'days.sqlite'}"
+    engine = create_engine(url)
+    cases = {
+        1: ("2019-05-22T00:00:00+08:00", "2019-05-22", "2019-05-22"),
+        2: ("2013-11-01T00:00:00+08:00", "日期:[2013年11月01日]", "2013-11-01"),
+        3: ("2019-05-22T00:00:00+08:00", "2019-05-22 00:00", "2019-05-22T00:00:00+08:00"),
+        4: ("2019-05-22T14:30:00+08:00", "2019-05-22", "2019-05-22T14:30:00+08:00"),
+        5: ("2019-05-22T00:00:00+08:00", "3小时前", "2019-05-22T00:00:00+08:00"),
+        6: ("2019-05-22T00:00:00+08:00", None, "2019-05-22T00:00:00+08:00"),
+    }
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0011")
+        for number, (at, raw, _) in cases.items():
+            conn.execute(
+                text(
+                    "insert into articles (id, site, url, page_key, published_at, published_raw,"
+                    " body, content_hash) values (:id, 'a.cn', :url, :url, :at, :raw, '', '0')"
+                ),
+                {"id": number, "url": f"http://a.cn/{number}", "at": at, "raw": raw},
+            )
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0012")
+        stored = dict(conn.execute(text("select id, published_at from articles")).all())
+        day_utc = conn.execute(text("select published_utc from articles where id = 1")).scalar()
+    engine.dispose()
+    assert stored == {number: want for number, (_, _, want) in cases.items()}
+    assert str(day_utc).startswith("2019-05-21 16:00:00")
+
+
+def test_revision_0013_completes_cut_titles_of_links_already_archived(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'links.sqlite'}"
+    engine = create_engine(url)
+    full = "北塘镇博物馆推广稻渔综合种养模式"
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0012")
+        for number, title in ((1, "镇里的新鲜事"), (2, full)):
+            conn.execute(
+                text(
+                    "insert into articles (id, site, url, page_key, title, body, content_hash)"
+                    " values (:id, 'a.cn', :url, :url, :title, '', '0')"
+                ),
+                {"id": number, "url": f"http://a.cn/{number}.html", "title": title},
+            )
+        for position, (title, truncated, target) in enumerate(
+            [
+                ("北塘镇博物馆推广稻渔综", False, 2),
+                ("北塘镇博物馆推广…", True, 2),
+                (full, False, 2),
+                ("北塘镇博物馆", False, 9),  # not archived: nothing to compare with
+            ]
+        ):
+            conn.execute(
+                text(
+                    "insert into links (article_id, position, title, url, truncated,"
+                    " date_settled) values (1, :position, :title, :url, :truncated, :no)"
+                ),
+                {"position": position, "title": title, "truncated": truncated,
+                 "url": f"http://a.cn/{target}.html", "no": False},
+            )  # fmt: skip
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), "0013")
+        links = conn.execute(text("select title, truncated from links order by position")).all()
+    engine.dispose()
+    assert [(title, bool(cut)) for title, cut in links] == [
+        (full, True),
+        (full, True),
+        (full, False),
+        ("北塘镇博物馆", False),
+    ]

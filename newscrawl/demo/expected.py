@@ -132,6 +132,7 @@ def expected_article(
         "published_raw": article.published,
         "author": article.author,
         "source": None,
+        "editor": None,
         "views": views,
         "views_raw": f"人气{article.colon_char}{views}",
         "views_source": "page",
