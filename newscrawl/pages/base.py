@@ -890,6 +890,7 @@ class ArticlePage:
             published_raw=self.published_raw(),
             author=self.author(),
             source=self.source(),
+            editor=self.editor(),
             views_raw=self.views_raw(),
             views_source=self.views_source(),
             sections=sections,

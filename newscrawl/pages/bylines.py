@@ -152,12 +152,14 @@ def is_name(value: str) -> bool:
     return bool(_LATIN_NAME.match(value)) and not value.isdigit()
 
 
-def _names(value: str, *, labelled: bool = False) -> list[str]:
+def _names(value: str, *, labelled: bool = False, editor: bool = False) -> list[str]:
     """The names in a credit's value (descriptors and role words dropped).
 
     ``labelled``: the value follows a role and a colon (作者：…), which names it
     outright, so a longer name of an organisation counts too (星澜公益基金,
     up to :data:`_MAX_LABELLED_NAME` characters with no digit or sentence mark).
+    ``editor``: a CMS account credited as editor (编辑：admin) is kept: it is
+    what the page says, and it names nobody only as an author would.
     """
     names: list[str] = []
     # A Latin name's words stay together (Li Ming); Chinese names are split at spaces.
@@ -173,11 +175,17 @@ def _names(value: str, *, labelled: bool = False) -> list[str]:
             token = token[: match.start()]
         if _ROLE_SUFFIX.fullmatch(token):
             continue
-        if (is_name(token) or (labelled and _labelled_name(token))) and token not in names:
+        if (
+            is_name(token)
+            or (labelled and _labelled_name(token))
+            or (editor and token.lower() in _CMS_ACCOUNTS)
+        ) and token not in names:
             names.append(token)
     return names
 
 
+#: The accounts CMSs credit as editor when nobody typed a name.
+_CMS_ACCOUNTS = frozenset(("admin", "administrator", "管理员", "系统管理员", "系統管理員"))
 _MAX_LABELLED_NAME = 12
 _CJK_ONLY = re.compile(rf"^[\u4e00-\u9fff·]{{5,{_MAX_LABELLED_NAME}}}$")
 
@@ -236,7 +244,7 @@ def read_credits(text: str, *, bare: bool = True) -> Credits:
         elif role in EDITOR_ROLES:
             if role in ("审核", "校对"):
                 continue
-            names = _names(value, labelled=colon)
+            names = _names(value, labelled=colon, editor=True)
             found.editors.extend(n for n in names if n not in found.editors)
         else:
             names = _names(value, labelled=colon)
