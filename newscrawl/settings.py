@@ -38,6 +38,10 @@ RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+    # Same cookies, but the Public Suffix List is the bundled one: no download from
+    # public hosts (newscrawl.crawl.offline).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "newscrawl.crawl.offline.OfflineCookiesMiddleware": 700,
 }
 NEWSCRAWL_RETRY_BACKOFF = 0.5  # seconds before the first retry of a 5xx/429 without Retry-After
 NEWSCRAWL_RETRY_AFTER_MAX = 60.0  # the longest wait before a retry, whatever Retry-After says

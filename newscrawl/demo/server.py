@@ -52,6 +52,8 @@ DEDE_ENCODING = "gb18030"
 PIXEL = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
 )
+#: The session id PHP themes set (one for everyone: the demo keeps no sessions).
+SESSION_ID = "5f0c1e2d3b4a69788776a5b4c3d2e1f0"
 _ASSET_TYPES = {".css": "text/css", ".js": "application/javascript"}
 
 
@@ -67,12 +69,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         demo: DemoServer = self.server.demo  # type: ignore[attr-defined]
-        demo._record(self.path)
+        demo._record(self.path, self.headers.get("Cookie"))
         status, content_type, body = demo.respond(self.path)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Powered-By", "PHP/5.6.40")
+        if demo.sends_session_cookie:
+            # PHP sites start a session on every page: a crawler's cookie handling
+            # (and Scrapy's public-suffix check of the cookie's domain) runs on them.
+            self.send_header("Set-Cookie", f"PHPSESSID={SESSION_ID}; path=/")
         self.end_headers()
         self.wfile.write(body)
 
@@ -108,6 +114,8 @@ class DemoServer:
         self.host = host
         self.port = port
         self.fetch_counts: dict[str, int] = Counter()
+        #: Requests that sent a cookie back (the crawler kept the session cookie).
+        self.cookie_requests = 0
         self._views = {a.id: a.base_views for a in self.site.articles}
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -172,9 +180,16 @@ class DemoServer:
         with self._lock:
             return self._views[article_id]
 
-    def _record(self, path: str) -> None:
+    @property
+    def sends_session_cookie(self) -> bool:
+        """PHP themes answer with a ``PHPSESSID`` cookie; static DedeCMS files do not."""
+        return self.theme_name != "dedecms"
+
+    def _record(self, path: str, cookie: str | None = None) -> None:
         with self._lock:
             self.fetch_counts[path] = self.fetch_counts.get(path, 0) + 1
+            if cookie:
+                self.cookie_requests += 1
 
     def _hit(self, article_id: int) -> int:
         with self._lock:
