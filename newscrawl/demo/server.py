@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from newscrawl.demo.content import DemoSite, load_site
-from newscrawl.demo.routes import THEMES, DedeUrls, Route, url_scheme
+from newscrawl.demo.routes import ALL_THEMES, DedeUrls, Route, UrlScheme, url_scheme
 from newscrawl.demo.theme_dedecms import DedeCmsTheme
 from newscrawl.demo.theme_phpmywind import PhpMyWindTheme
 from newscrawl.demo.theme_rewrite import RewriteTheme
@@ -101,15 +101,9 @@ class DemoServer:
         self.theme_name = theme
         self.urls = url_scheme(theme)
         self.site: DemoSite = load_site()
-        self.theme: PhpMyWindTheme | DedeCmsTheme
-        if isinstance(self.urls, DedeUrls):
-            self.theme = DedeCmsTheme(self.site, self.urls)
-        else:
-            self.theme = (RewriteTheme if theme == "rewrite" else PhpMyWindTheme)(
-                self.site, self.urls
-            )
-        if robots_disallow_counter and theme != "dedecms":
-            raise ValueError("robots_disallow_counter applies to the dedecms theme only")
+        self.theme = make_theme(theme, self.site, self.urls)
+        if robots_disallow_counter and not isinstance(self.theme, DedeCmsTheme):
+            raise ValueError("robots_disallow_counter applies to the dedecms themes only")
         self.robots_disallow_counter = robots_disallow_counter
         self.host = host
         self.port = port
@@ -168,7 +162,7 @@ class DemoServer:
     @property
     def robots_txt(self) -> str:
         """The robots.txt this server answers with."""
-        if self.theme_name != "dedecms":
+        if not isinstance(self.theme, DedeCmsTheme):
             return ROBOTS_TXT
         return DEDE_ROBOTS_TXT_NO_COUNTER if self.robots_disallow_counter else DEDE_ROBOTS_TXT
 
@@ -183,7 +177,7 @@ class DemoServer:
     @property
     def sends_session_cookie(self) -> bool:
         """PHP themes answer with a ``PHPSESSID`` cookie; static DedeCMS files do not."""
-        return self.theme_name != "dedecms"
+        return not isinstance(self.theme, DedeCmsTheme)
 
     def _record(self, path: str, cookie: str | None = None) -> None:
         with self._lock:
@@ -286,6 +280,22 @@ class DemoServer:
         return 404, "text/html; charset=utf-8", _not_found().encode("utf-8")
 
 
+def make_theme(name: str, site: DemoSite, urls: UrlScheme) -> PhpMyWindTheme | DedeCmsTheme:
+    """The renderer of theme ``name`` over its URL scheme ``urls``."""
+    from newscrawl.demo.theme_dedecms57 import Dede57Theme
+    from newscrawl.demo.theme_pbootcms import PbootTheme
+    from newscrawl.demo.theme_phpmywind56 import Phpmywind56Theme
+
+    if isinstance(urls, DedeUrls):
+        return (Dede57Theme if name == "dedecms57" else DedeCmsTheme)(site, urls)
+    themes: dict[str, type[PhpMyWindTheme]] = {
+        "rewrite": RewriteTheme,
+        "phpmywind56": Phpmywind56Theme,
+        "pbootcms": PbootTheme,
+    }
+    return themes.get(name, PhpMyWindTheme)(site, urls)
+
+
 def _not_found() -> str:
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8" /><title>404 Not Found</title></head>'
@@ -296,7 +306,7 @@ def _not_found() -> str:
 def main(argv: list[str] | None = None) -> None:
     """``python -m newscrawl.demo.server [--theme dedecms] [--port 8000]``: serve until Ctrl-C."""
     parser = argparse.ArgumentParser(description="Serve the newscrawl offline demo site.")
-    parser.add_argument("--theme", choices=THEMES, default="phpmywind")
+    parser.add_argument("--theme", choices=ALL_THEMES, default="phpmywind")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
