@@ -32,8 +32,9 @@ _PAGE_PARAMS = ("page", "pageno", "p", "pn")
 _REWRITE_SHOW = re.compile(
     r"/[a-z]*(?:show|view|detail|article|content)-(\d+)-(\d+)(?:-(\d+))?\.html?$"
 )
-# 613_2.html, /2025/1029/613.html, detail_33812.html (DedeCMS / PHPCMS static pages)
-_STATIC_ARTICLE = re.compile(r"[/_-](\d{2,})(?:_(\d+))?\.s?html?$")
+# 613_2.html, /2025/1029/613.html, /2019/0113/1.html, detail_33812.html (static pages, ids
+# of any length: DedeCMS and PbootCMS number articles from 1)
+_STATIC_ARTICLE = re.compile(r"[/_-](\d+)(?:_(\d+))?\.s?html?$")
 # list-29-2.html, list_3_2.html, news-3-1.html (PHPMyWind rewrite: channel, page)
 _REWRITE_LISTS = (
     re.compile(r"/[a-z]*list[-_](?P<channel>\d+)(?:[-_](?P<page>\d+))?\.html?$"),

@@ -49,6 +49,7 @@ from newscrawl.pages.dom import (
     text_of,
 )
 from newscrawl.pages.families import GENERIC, Family
+from newscrawl.pages.pager import later_pages
 from newscrawl.pages.sidebar import sidebar_links
 
 # Page chrome: a <header> inside <article> or <main> is the article's own header.
@@ -572,21 +573,10 @@ class ArticlePage:
         return to_sections(body_blocks(body))
 
     def page_urls(self) -> list[str]:
-        """Other pages of a multi-page article: body links to this article's page 2..n."""
-        body = self.body_element
-        if body is None:
-            return []
-        first = urls.first_page_url(self.url)
-        found: set[str] = set()
+        """Other pages of a multi-page article: links anywhere on the page to its page 2..n."""
         join = urls.joiner(self.url)
-        for a in body.iter("a"):
-            href = (a.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            absolute = join(href)
-            if urls.page_number(absolute) > 1 and urls.first_page_url(absolute) == first:
-                found.add(urls.canonical_url(absolute))
-        return sorted(found, key=urls.page_number)
+        hrefs = ((a.get("href") or "").strip() for a in self.elements["a"])
+        return later_pages(self.url, (join(h) for h in hrefs if h and not h.startswith("#")))
 
     def sidebar(self) -> list[SidebarLink]:
         elements = self.elements
