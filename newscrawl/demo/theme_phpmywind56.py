@@ -57,6 +57,11 @@ class Phpmywind56Urls(UrlScheme):
         base = f"{stem}show.php?cid={type_cid}&id={self.local_id.get(article_id, article_id)}"
         return base if page is None else f"{base}&page={page}"
 
+    def content_page_url(self, cid: int, article_id: int, page: int) -> str:
+        """The in-body pager's query-only links, in the content type's ids."""
+        _stem, type_cid = CONTENT_TYPES[cid]
+        return f"?cid={type_cid}&id={self.local_id.get(article_id, article_id)}&page={page}"
+
     def canonical_article(self, base_url: str, cid: int, article_id: int) -> str:
         return f"{base_url}/{self.show_url(cid, article_id)}"
 
