@@ -50,3 +50,10 @@ def test_pinned_callbacks_still_serialize_by_name() -> None:
     restored = request_from_dict(data, spider=spider)
     assert restored.callback == spider.parse
     assert restored.errback == spider.on_more_error
+
+
+def test_revisits_and_article_start_urls_expect_an_article() -> None:
+    """A known article read again is judged as an article (a short headline stays one)."""
+    article = f"{START}show.php?cid=2&id=7"
+    spider = CmsSpider(start_urls=f"{START},{article}")
+    assert spider._revisit(article).cb_kwargs == {"hint": "article"}

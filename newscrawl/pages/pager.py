@@ -29,6 +29,8 @@ PAGE_PARAMS = frozenset(("page", "pageno", "p", "pn", "pg", "paged"))
 #: ``stem_N.ext`` / ``stem-N.ext``: the page marker before the extension.
 _MARKED = re.compile(r"^(?P<stem>.*?)(?P<sep>[_-])(?P<page>\d+)(?P<ext>\.[a-z]+)?$", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
+#: Whether a URL's query may hold a page parameter (a quick test before parsing it).
+_HAS_PAGE_PARAM = re.compile(r"[?&](?:page|pageno|p|pn|pg|paged)=\d", re.IGNORECASE).search
 _EXTENSION = re.compile(r"^(?P<stem>.*?)(?P<ext>\.[a-z]+)?$", re.IGNORECASE)
 
 
@@ -105,11 +107,14 @@ def later_pages(url: str, links: Iterable[str]) -> list[str]:
     first = urls.first_page_url(url)
     plain = urls.canonical_url(url)
     prefix = min(_prefix(first), _prefix(plain), key=len)
+    by_query = "=" in first.partition("?")[2]
     found: dict[str, int] = {}
     for link in links:
-        # Most links of a page (menus, sidebars) share no prefix with the article's
-        # URL: one string test each, before anything is parsed.
-        if not link.startswith(prefix) or not urls.is_followable(link):
+        # Most links of a page (menus, sidebars, the neighbours: show.php?id=…) are
+        # no page N: one or two string tests each, before anything is parsed.
+        if not link.startswith(prefix) or (by_query and not _HAS_PAGE_PARAM(link)):
+            continue
+        if not urls.is_followable(link):
             continue
         candidate = urls.canonical_url(link)
         if candidate in found or candidate in (first, plain):

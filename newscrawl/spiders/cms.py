@@ -304,7 +304,12 @@ class CmsSpider(scrapy.Spider):
         for url in self.start_urls:
             self._requested.add(urls.canonical_url(url))
             if urls.looks_like_article(url):
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.on_error,
+                    cb_kwargs={"hint": "article"},
+                )
             else:
                 yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
         # Due articles straight from the archive's list (known URLs, never enumerated
@@ -505,6 +510,7 @@ class CmsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_error,
             meta={"handle_httpstatus_list": [404, 410]},
+            cb_kwargs={"hint": "article"},
         )
 
     def parse(
@@ -614,7 +620,12 @@ class CmsSpider(scrapy.Spider):
             return
         self._count(f"family/{result.family}")
         item = result.item
-        if item is not None and hint != "article" and not headline_like(item.title or ""):
+        if (
+            item is not None
+            and hint != "article"
+            and not headline_like(item.title or "")
+            and self.templates.hint(response.url) != "article"
+        ):
             # Reached by a menu or pager link, with a "headline" as short as a menu
             # label: a channel page whose list items carry date lines (DedeCMS
             # lists show 日期：), read as an article. A list, not an article.
