@@ -152,3 +152,18 @@ def test_listing_reports_unknown_shapes_by_their_link_text() -> None:
         f"{H}/newsshow.php?cid=4&id=7",
     ]
     assert links.listings == [f"{H}/news.php?cid=4", f"{H}/news.php?cid=4&page=2"]
+
+
+def test_memory_file_is_json_one_template_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite.site.discovery.json"
+    templates = Templates()
+    templates.record(f"{H}/a/news/2019/0113/1.html", "article")
+    templates.record(f"{H}/a/news/", "list")
+    templates.record(f'{H}/?"quoted"/1.html', "other")
+    save_templates(path, templates)
+    lines = [line.rstrip(",") for line in path.read_text("utf-8").splitlines()]
+    assert '  "/a/news/{n}/{n}/{n}.html": [1, 0, 0]' in lines
+    assert len(lines) == 5  # the opening line, three templates, the closing one
+    assert load_templates(path).counts == templates.counts
+    save_templates(path, Templates())
+    assert load_templates(path).counts == {}

@@ -261,12 +261,17 @@ def load_templates(path: Path) -> Templates:
 
 def save_templates(path: Path, templates: Templates) -> None:
     """Write the templates for the next harvest (atomically: a temp file renamed)."""
-    data = {"version": 1, "templates": templates.to_json()}
+    # One template a line, so that a person can read (and diff) what was learned.
+    rows = ",\n".join(
+        f"  {json.dumps(template, ensure_ascii=False)}: {json.dumps(counts)}"
+        for template, counts in templates.to_json().items()
+    )
+    text = f'{{"version": 1, "templates": {{\n{rows}\n}}}}\n'
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=0)
+            out.write(text)
         os.replace(temp, path)
     except OSError as exc:
         logger.warning("discovery memory not saved (%s): %s", exc, path)
