@@ -49,7 +49,7 @@ MIN_EVIDENCE = 3
 #: Share of a template's pages that must have one role for the template to have it.
 DOMINANT_SHARE = 0.8
 #: "other" pages of a template (and no article, no list) before its links are skipped.
-SKIP_OTHER_AFTER = 8
+SKIP_OTHER_AFTER = 20
 #: Counts per template are scaled down past this total, so that a site that
 #: changes its template is relearned within a few harvests.
 MAX_COUNT = 200

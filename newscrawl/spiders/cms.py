@@ -657,7 +657,9 @@ class CmsSpider(scrapy.Spider):
         if gone is not None or (expected and not has_pager):
             self._count("soft_404")
             self.logger.info("soft 404 (HTTP 200 without an article): %s", url)
-            self.templates.record(url, "other")
+            # Not recorded: an empty id says nothing about its template (a harvest
+            # revisiting 50 deleted articles first must not make their template
+            # look like one that never holds an article).
             yield from self._follow(links)
             if gone is not None:
                 yield gone
