@@ -42,6 +42,10 @@ _REWRITE_LISTS = (
 )
 
 
+#: PbootCMS's list pages in a query route: ``/?article_2/`` is page 2 of ``/?article/``.
+_ROUTE_LIST_PAGE = re.compile(r"/[a-z][a-z0-9]*_(\d+)/$", re.IGNORECASE)
+
+
 def _rewrite_list(path: str) -> re.Match[str] | None:
     """A rewritten list page (``list-29-2.html``, ``list_3_2.html``, ``news-3-1.html``)."""
     for pattern in _REWRITE_LISTS:
@@ -228,6 +232,8 @@ def page_number(url: str) -> int:
     for pattern in (_REWRITE_SHOW, _STATIC_ARTICLE):
         if (m := pattern.search(path)) and m.group(pattern.groups):
             return max(int(m.group(pattern.groups)), 1)
+    if path != urlsplit(url).path and (m := _ROUTE_LIST_PAGE.search(path)):
+        return max(int(m.group(1)), 1)  # a query route's list page: /?article_2/
     return 1
 
 

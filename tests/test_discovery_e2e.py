@@ -4,7 +4,8 @@ Each site-shape theme of the demo (PHPMyWind 5.6 stock script URLs, PbootCMS
 query routes with short ids, DedeCMS channel directories with the article
 pager after the body) is served over real HTTP and crawled by the real
 ``scrapy crawl cms`` from its home page alone. Every article must come out,
-each page fetched once, with nothing robots.txt forbids.
+each page fetched once, with nothing robots.txt forbids, and a list page past
+the end (given as a second start URL) recognized as the trap it is.
 
 What the crawl yields is read from its feed (one JSON line per item), so a
 row the archive merges cannot hide a missing page; the archive is checked too.
@@ -29,6 +30,13 @@ from newscrawl.demo.server import DemoServer
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parent.parent
+#: A list page number past the end, also given as a start URL: PHPMyWind and
+#: PbootCMS serve page 1 there (the crawler trap); DedeCMS's static lists answer 404.
+TRAP_PATHS = {
+    "phpmywind56": "/news.php?cid=4&page=99",
+    "pbootcms": "/?article_99/",
+    "dedecms57": "/a/news/list_1_99.html",
+}
 
 
 @dataclass
@@ -50,7 +58,7 @@ def crawl(theme: str, tmp: Path) -> Crawl:
         proc = subprocess.run(
             [
                 sys.executable, "-m", "scrapy", "crawl", "cms",
-                "-a", f"start_urls={server.base_url}/",
+                "-a", f"start_urls={server.base_url}/,{server.base_url}{TRAP_PATHS[theme]}",
                 "-s", f"ARCHIVE_URL=sqlite:///{db}",
                 "-s", "DOWNLOAD_DELAY=0",
                 "-s", "AUTOTHROTTLE_ENABLED=0",
@@ -113,6 +121,16 @@ def test_multi_page_article_complete(theme: str, crawl_dir: Path) -> None:
     item = next(i for i in result.items if i["url"] == url)
     last = clean_text((two_page.continuation or two_page.page2_sections[-1].paragraphs)[-1])
     assert last in item["body"]
+
+
+@pytest.mark.parametrize("theme", SHAPE_THEMES)
+def test_past_the_end_list_page_is_recognized(theme: str, crawl_dir: Path) -> None:
+    result = crawl(theme, crawl_dir)
+    assert result.fetch_counts[TRAP_PATHS[theme]] == 1
+    if theme != "dedecms57":  # a 404 there, no trap
+        assert result.stats.get("newscrawl/list_trap", 0) >= 1
+    past_end = [p for p in result.fetch_counts if "99" in p and p != TRAP_PATHS[theme]]
+    assert [p for p in past_end if "100" in p] == []
 
 
 @pytest.mark.parametrize("theme", SHAPE_THEMES)
