@@ -41,6 +41,7 @@ def test_page_of_a_later_page(first: str, link: str, page: int) -> None:
         (f"{H}/newsshow-4-55-1.html", f"{H}/newsshow-4-56-1.html"),  # the next article
         (f"{H}/?company/4.html", f"{H}/?company_2/"),  # the channel's page 2
         (f"{H}/a/news/1.html", "http://example.com/a/news/1_2.html"),  # another host
+        (f"{H}/", f"{H}/?p=7"),  # a post by id, not page 7 of the home page
     ],
 )
 def test_other_links_are_no_later_page(first: str, link: str) -> None:
@@ -72,3 +73,8 @@ def test_article_pager_after_the_body_is_found() -> None:
     page = ArticlePage(f"{H}/a/news/2026/0108/7.html", html, fetched_at="2026-01-20T00:00:00Z")
     assert page.is_article()
     assert page.page_urls() == [f"{H}/a/news/2026/0108/7_2.html"]
+
+
+def test_posts_by_query_id_are_no_pages_of_each_other() -> None:
+    """``/?p=5`` and ``/?p=7`` (WordPress-style ids) are two articles, not pages."""
+    assert later_pages(f"{H}/?p=5", [f"{H}/?p=7", f"{H}/?p=5&page=2"]) == [f"{H}/?p=5&page=2"]

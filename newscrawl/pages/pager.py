@@ -61,7 +61,13 @@ def page_of(first: str, url: str) -> int | None:
 
 
 def _query_page(query: str, other: str) -> int | None:
-    """Page N when ``other`` is ``query`` plus one page parameter (N >= 2)."""
+    """Page N when ``other`` is ``query`` plus one page parameter (N >= 2).
+
+    Only for an article whose query names it (``?cid=4&id=55``): on ``/``
+    itself, ``?p=7`` is another page (a WordPress post), not page 7.
+    """
+    if not query:
+        return None
     mine = parse_qsl(query, keep_blank_values=True)
     theirs = parse_qsl(other, keep_blank_values=True)
     extra = [(k, v) for k, v in theirs if (k, v) not in mine]
@@ -122,13 +128,6 @@ def later_pages(url: str, links: Iterable[str]) -> list[str]:
         page = page_of(first, candidate)
         if page is None and plain != first:
             page = page_of(plain, candidate)
-        # A shape newscrawl.urls knows (show-29-620-2.html from show-29-620-1.html).
-        if (
-            page is None
-            and urls.page_number(candidate) > 1
-            and urls.first_page_url(candidate) == first
-        ):
-            page = urls.page_number(candidate)
         if page is not None:
             found[candidate] = page
     return sorted(found, key=found.__getitem__)
