@@ -14,18 +14,21 @@ row the archive merges cannot hide a missing page; the archive is checked too.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from archive import iter_articles, list_runs, open_archive
-from newscrawl.demo.routes import SHAPE_THEMES, article_urls
+from newscrawl.demo.routes import SHAPE_THEMES, Route, UrlScheme, article_urls
 from newscrawl.demo.server import DemoServer
+from newscrawl.demo.theme_rewrite import RewriteTheme
 
 pytestmark = pytest.mark.e2e
 
@@ -182,3 +185,71 @@ def test_learned_templates_kept_for_the_next_harvest(tmp_path: Path) -> None:
     assert articles >= 3 and lists == 0
     assert "URL templates known from earlier harvests" not in logs[0]
     assert "URL templates known from earlier harvests" in logs[1]
+
+
+class UnlistedUrls(UrlScheme):
+    """A URL scheme no list of shapes names: ``/column/yule/more/2``, ``/story/1d265z``.
+
+    Ids in hex and letters (no ``.html``, no ``id=``), lists by channel name,
+    the article's page 2 as ``?page=2``. Only content can tell these apart.
+    """
+
+    name = "unlisted"
+    NAMES: ClassVar[dict[int, str]] = {29: "xinwen", 30: "hangye", 31: "yule"}
+    _LIST = re.compile(r"^/column/([a-z]+)/(?:more/(\d+))?$")
+    _SHOW = re.compile(r"^/story/([0-9a-f]{2})([0-9a-f]+)z$")
+
+    def list_url(self, cid: int, page: int | None = None) -> str:
+        base = f"/column/{self.NAMES[cid]}/"
+        return base if page is None or page == 1 else f"{base}more/{page}"
+
+    def show_url(self, cid: int, article_id: int, page: int | None = None) -> str:
+        base = f"/story/{cid:02x}{article_id:x}z"
+        return base if page is None or page == 1 else f"{base}?page={page}"
+
+    def content_page_url(self, cid: int, article_id: int, page: int) -> str:
+        return self.show_url(cid, article_id, page)
+
+    def canonical_article(self, base_url: str, cid: int, article_id: int) -> str:
+        return f"{base_url}{self.show_url(cid, article_id)}"
+
+    def parse(self, path_qs: str) -> Route:
+        parts = urlsplit(path_qs)
+        page = int(parse_qs(parts.query).get("page", ["1"])[-1] or 1)
+        if m := self._LIST.match(parts.path):
+            cids = {name: cid for cid, name in self.NAMES.items()}
+            return Route("list", cid=cids.get(m.group(1)), page=int(m.group(2) or 1))
+        if m := self._SHOW.match(parts.path):
+            cid, article_id = int(m.group(1), 16), int(m.group(2), 16)
+            return Route("show", cid=cid, article_id=article_id, page=page)
+        return super().parse(path_qs)
+
+
+def test_a_shape_nobody_listed_is_crawled_whole(tmp_path: Path) -> None:
+    """Every article of a site whose URLs no list names, from its home page alone."""
+    feed = tmp_path / "unlisted.jsonl"
+    server = DemoServer(theme="rewrite")
+    scheme = UnlistedUrls()
+    server.urls, server.theme = scheme, RewriteTheme(server.site, scheme)
+    with server:
+        proc = subprocess.run(
+            [
+                sys.executable, "-m", "scrapy", "crawl", "cms",
+                "-a", f"start_urls={server.base_url}/",
+                "-s", f"ARCHIVE_URL=sqlite:///{tmp_path / 'a.sqlite'}",
+                "-s", "DOWNLOAD_DELAY=0",
+                "-s", "AUTOTHROTTLE_ENABLED=0",
+                "-O", f"{feed}:jsonlines",
+            ],
+            cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        counts = dict(server.fetch_counts)
+        expected = [
+            scheme.canonical_article(server.base_url, a.cid, a.id) for a in server.site.articles
+        ]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    items = [json.loads(line) for line in feed.read_text("utf-8").splitlines() if line.strip()]
+    assert sorted(item["url"] for item in items) == sorted(expected)
+    assert {path: n for path, n in counts.items() if n > 1} == {}
+    two_page = next(a for a in server.site.articles if a.page_count > 1)
+    assert counts[scheme.show_url(two_page.cid, two_page.id, 2)] == 1

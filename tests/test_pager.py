@@ -17,6 +17,7 @@ H = "http://127.0.0.1:8000"
         (f"{H}/show.php?cid=29&id=620", f"{H}/show.php?cid=29&id=620&page=2", 2),
         (f"{H}/newsshow.php?cid=4&id=5", f"{H}/newsshow.php?cid=4&id=5&page=3", 3),
         (f"{H}/view.php?aid=5", f"{H}/view.php?aid=5&pageno=2", 2),
+        (f"{H}/detail/a1b2c", f"{H}/detail/a1b2c?page=2", 2),  # a path of its own
         # A marker inserted before the extension (DedeCMS, one-digit ids too).
         (f"{H}/a/news/613.html", f"{H}/a/news/613_2.html", 2),
         (f"{H}/a/news/2019/0113/1.html", f"{H}/a/news/2019/0113/1_2.html", 2),

@@ -6,7 +6,8 @@ further down; so links are taken from the whole page, and told apart from
 other links by their URL alone: a link to page N (N >= 2) of this article is
 this article's page-1 URL with a page marker, and nothing else changed:
 
-- a page parameter added to the query: ``?cid=4&id=55&page=2``, ``pageno=2``;
+- a page parameter added to the query: ``?cid=4&id=55&page=2``, ``pageno=2``,
+  ``/detail/abc?page=2`` (not on the site's root: ``/?p=7`` is a post by id);
 - a ``_N`` or ``-N`` inserted before the extension: ``613.html`` -> ``613_2.html``,
   ``/?company/4.html`` -> ``/?company/4_2.html``, ``1.html`` -> ``1-2.html``;
 - a page-1 marker at the end replaced: ``newsshow-4-55-1.html`` -> ``newsshow-4-55-2.html``.
@@ -54,20 +55,15 @@ def page_of(first: str, url: str) -> int | None:
     if host != other_host:
         return None
     if path == other_path:
-        return _query_page(query, other_query)
+        # On the site's root, ?p=7 is a post by id (WordPress), not a page of "/".
+        return _query_page(query, other_query) if query or path != "/" else None
     if query != other_query:
         return None
     return _path_page(path, other_path)
 
 
 def _query_page(query: str, other: str) -> int | None:
-    """Page N when ``other`` is ``query`` plus one page parameter (N >= 2).
-
-    Only for an article whose query names it (``?cid=4&id=55``): on ``/``
-    itself, ``?p=7`` is another page (a WordPress post), not page 7.
-    """
-    if not query:
-        return None
+    """Page N when ``other`` is ``query`` plus one page parameter (N >= 2)."""
     mine = parse_qsl(query, keep_blank_values=True)
     theirs = parse_qsl(other, keep_blank_values=True)
     extra = [(k, v) for k, v in theirs if (k, v) not in mine]
