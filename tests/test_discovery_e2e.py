@@ -253,3 +253,25 @@ def test_a_shape_nobody_listed_is_crawled_whole(tmp_path: Path) -> None:
     assert {path: n for path, n in counts.items() if n > 1} == {}
     two_page = next(a for a in server.site.articles if a.page_count > 1)
     assert counts[scheme.show_url(two_page.cid, two_page.id, 2)] == 1
+
+
+def test_crawl_started_at_an_article_of_an_unlisted_shape(tmp_path: Path) -> None:
+    """A start URL no shape names is read for what it is: here an article, archived."""
+    feed = tmp_path / "start.jsonl"
+    with DemoServer(theme="phpmywind56") as server:
+        expected = article_urls(server.base_url, "phpmywind56")
+        start = next(u for u in expected if u.endswith("/newsshow.php?cid=4&id=1"))
+        proc = subprocess.run(
+            [
+                sys.executable, "-m", "scrapy", "crawl", "cms",
+                "-a", f"start_urls={start}",
+                "-s", f"ARCHIVE_URL=sqlite:///{tmp_path / 'a.sqlite'}",
+                "-s", "DOWNLOAD_DELAY=0",
+                "-s", "AUTOTHROTTLE_ENABLED=0",
+                "-O", f"{feed}:jsonlines",
+            ],
+            cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    items = [json.loads(line) for line in feed.read_text("utf-8").splitlines() if line.strip()]
+    assert sorted(item["url"] for item in items) == sorted(expected)

@@ -57,3 +57,21 @@ def test_revisits_and_article_start_urls_expect_an_article() -> None:
     article = f"{START}show.php?cid=2&id=7"
     spider = CmsSpider(start_urls=f"{START},{article}")
     assert spider._revisit(article).cb_kwargs == {"hint": "article"}
+
+
+@pytest.mark.parametrize(
+    ("url", "home"),
+    [
+        ("http://h/", True),
+        ("http://h", True),
+        ("http://h/index.php", True),
+        ("http://h/Default.aspx", True),
+        ("http://h/?article/", False),
+        ("http://h/newsshow.php?cid=4&id=1", False),
+        ("http://h/a/news/", False),
+    ],
+)
+def test_home_pages_among_start_urls(url: str, home: bool) -> None:
+    from newscrawl.spiders.cms import _is_home
+
+    assert _is_home(url) is home

@@ -47,6 +47,7 @@ a :class:`~newscrawl.items.Gone` item: the archive marks the article gone.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +126,17 @@ def _allowed_ports(start_urls: list[str]) -> frozenset[int | None]:
     if ports & {80, 443}:
         ports |= {80, 443}
     return frozenset(ports)
+
+
+_HOME_PATHS = re.compile(
+    r"/(?:(?:index|default|home)\.(?:php|html?|aspx?|jsp|shtml))?", re.IGNORECASE
+)
+
+
+def _is_home(url: str) -> bool:
+    """Is ``url`` a site's home page (``/``, ``/index.php``, ``/default.aspx``, no query)?"""
+    parts = urlsplit(url)
+    return not parts.query and _HOME_PATHS.fullmatch(parts.path or "/") is not None
 
 
 def _same_chain(url: str, page: str) -> bool:
@@ -303,15 +315,18 @@ class CmsSpider(scrapy.Spider):
                 )
         for url in self.start_urls:
             self._requested.add(urls.canonical_url(url))
-            if urls.looks_like_article(url):
+            if _is_home(url) or urls.looks_like_listing(url):
+                yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            else:
+                # Any other start page may be an article of a shape no list names
+                # (newsshow.php?cid=4&id=55): its content decides.
+                hint: Role | None = "article" if urls.looks_like_article(url) else None
                 yield scrapy.Request(
                     url,
                     callback=self.parse_article,
                     errback=self.on_error,
-                    cb_kwargs={"hint": "article"},
+                    cb_kwargs={"hint": hint},
                 )
-            else:
-                yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
         # Due articles straight from the archive's list (known URLs, never enumerated
         # ids), read back from disk as Scrapy has room: Scrapy drains start() into
         # its scheduler as fast as it yields, so a weekly harvest of a big archive
