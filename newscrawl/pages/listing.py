@@ -37,9 +37,17 @@ _has_title_mark = re.compile("|".join(map(re.escape, TITLE_MARKS))).search
 
 @dataclass
 class Links:
-    """Followable links of one page, canonical and without duplicates, in page order."""
+    """Followable links of one page, canonical and without duplicates, in page order.
 
+    Both lists are hints, not verdicts: ``articles`` are article candidates
+    (an article's URL shape, or a headline-wide link text), ``listings``
+    everything else worth following (lists, menus, pagers, pages of unknown
+    role); the fetched page's content says what each one was.
+    """
+
+    #: Article candidates (an article's first-page URL when the shape is known).
     articles: list[str] = field(default_factory=list)
+    #: Every other followed link: channel lists, pagers, menus, pages of unknown role.
     listings: list[str] = field(default_factory=list)
     next_page: str | None = None
     #: True when the pager says this is the last page (下一页 -> javascript:; 已是最后一页).
