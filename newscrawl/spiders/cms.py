@@ -638,12 +638,9 @@ class CmsSpider(scrapy.Spider):
         if (
             item is not None
             and hint != "article"
-            and not headline_like(item.title or "")
             and self.templates.hint(response.url) != "article"
+            and self._list_read_as_article(item, result.links, result.page_urls)
         ):
-            # Reached by a menu or pager link, with a "headline" as short as a menu
-            # label: a channel page whose list items carry date lines (DedeCMS
-            # lists show 日期：), read as an article. A list, not an article.
             item = None
         if item is None:
             for other in self._not_an_article(response, result.links, quiet, barren, hint):
@@ -660,6 +657,19 @@ class CmsSpider(scrapy.Spider):
             return
         for output in self._complete(item, result.page_urls, result.counter_url):
             yield output
+
+    @staticmethod
+    def _list_read_as_article(item: Article, links: Links, page_urls: list[str]) -> bool:
+        """Is this "article", reached by a menu or pager link, a list page after all?
+
+        A channel page whose items carry date lines (DedeCMS lists show
+        日期：) can pass for an article. It is a list when its "headline" is as
+        short as a menu label (the channel's name), or when it has a list's
+        pager: a 下一页 link that is not to one of its own pages 2..n.
+        """
+        if not headline_like(item.title or ""):
+            return True
+        return links.next_page is not None and links.next_page not in page_urls
 
     def _not_an_article(
         self, response: Response, links: Links, quiet: int, barren: int, hint: Role | None
