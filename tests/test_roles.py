@@ -57,6 +57,10 @@ def test_url_template(url: str, template: str) -> None:
         f"{H}/download/report.pdf",
         f"{H}/member/index_do.php?fmdo=user&dopost=regnew",
         f"{H}/?search/",
+        f"{H}/?tag=%E7%9F%AD%E5%89%A7",
+        f"{H}/plus/diy.php?action=post&diyid=1",
+        f"{H}/plus/stow.php?aid=5",
+        f"{H}/print.php?id=613",
     ],
 )
 def test_non_content_links_are_excluded(url: str) -> None:

@@ -77,12 +77,15 @@ _EXCLUDED_NAMES = frozenset((
     "so", "guestbook", "gbook", "message", "feedback", "comment", "comments", "vote", "feed",
     "feeds", "rss", "atom", "tag", "tags", "tagcloud", "calendar", "cart", "basket", "order",
     "checkout", "wp-admin", "wp-login",
+    # DedeCMS's /plus/ forms and a printer view (the article again, under another URL).
+    "diy", "flink", "flink_add", "stow", "recommend", "print", "share", "jubao", "favorite",
 ))  # fmt: skip
 #: Query keys that make a page a search or an account action. Not ``date``: a
 #: channel filtered by day is content, and a calendar trap of them (each day
 #: linking the next, forever) ends at the spider's barren-page bound.
 _EXCLUDED_KEYS = frozenset((
     "kw", "keyword", "keywords", "q", "wd", "searchword", "search", "calendar", "dopost", "fmdo",
+    "tag", "tags",
 ))  # fmt: skip
 
 
