@@ -20,6 +20,7 @@ import click
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from newscrawl.demo.routes import ALL_THEMES
 from newscrawl.encoding import decode_html
 from newscrawl.items import Article
 from newscrawl.normalize_item import DEFAULT_TZ, normalize_article
@@ -77,7 +78,7 @@ def main() -> None:
 @click.option("--db", default="archive.sqlite", show_default=True, help="Archive path or URL.")
 @click.option(
     "--theme",
-    type=click.Choice(["phpmywind", "rewrite", "dedecms"]),
+    type=click.Choice(ALL_THEMES),
     default="phpmywind",
     show_default=True,
     help="Template of the demo site (the same articles, other markup and URLs).",

@@ -16,6 +16,7 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``NEWSCRAWL_INCREMENTAL``: request known articles only when due, stop paging at known ones.
 - ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES``: list pages in a row with nothing new before paging stops.
 - ``NEWSCRAWL_REVISIT``: the revisit schedule by article age.
+- ``NEWSCRAWL_DISCOVERY_MEMORY``: keep the URL templates a crawl learned for the next harvest.
 - ``NEWSCRAWL_RETRY_BACKOFF``, ``NEWSCRAWL_RETRY_AFTER_MAX``: waits before retries.
 """
 
@@ -38,6 +39,10 @@ RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+    # Same cookies, but the Public Suffix List is the bundled one: no download from
+    # public hosts (newscrawl.crawl.offline).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "newscrawl.crawl.offline.OfflineCookiesMiddleware": 700,
 }
 NEWSCRAWL_RETRY_BACKOFF = 0.5  # seconds before the first retry of a 5xx/429 without Retry-After
 NEWSCRAWL_RETRY_AFTER_MAX = 60.0  # the longest wait before a retry, whatever Retry-After says
@@ -92,6 +97,9 @@ NEWSCRAWL_STOP_AFTER_KNOWN_PAGES = 1
 # Revisit schedule, AGE=INTERVAL youngest first: younger than a day every run, than
 # a week when last fetched 6 h ago or more, than 30 days daily, older weekly.
 NEWSCRAWL_REVISIT = "1d=0,7d=6h,30d=1d,*=7d"
+# Keep what a crawl learned about the site's URL templates (which turned out to be
+# articles, lists, nothing) for its next harvest, in a JSON file beside the archive.
+NEWSCRAWL_DISCOVERY_MEMORY = True
 
 # Progress: a live line on a terminal, log lines under cron (auto|line|log|off).
 NEWSCRAWL_PROGRESS = "auto"

@@ -32,13 +32,18 @@ _PAGE_PARAMS = ("page", "pageno", "p", "pn")
 _REWRITE_SHOW = re.compile(
     r"/[a-z]*(?:show|view|detail|article|content)-(\d+)-(\d+)(?:-(\d+))?\.html?$"
 )
-# 613_2.html, /2025/1029/613.html, detail_33812.html (DedeCMS / PHPCMS static pages)
-_STATIC_ARTICLE = re.compile(r"[/_-](\d{2,})(?:_(\d+))?\.s?html?$")
+# 613_2.html, /2025/1029/613.html, /2019/0113/1.html, detail_33812.html (static pages, ids
+# of any length: DedeCMS and PbootCMS number articles from 1)
+_STATIC_ARTICLE = re.compile(r"[/_-](\d+)(?:_(\d+))?\.s?html?$")
 # list-29-2.html, list_3_2.html, news-3-1.html (PHPMyWind rewrite: channel, page)
 _REWRITE_LISTS = (
     re.compile(r"/[a-z]*list[-_](?P<channel>\d+)(?:[-_](?P<page>\d+))?\.html?$"),
     re.compile(r"/[a-z]+-(?P<channel>\d+)-(?P<page>\d+)\.html?$"),
 )
+
+
+#: PbootCMS's list pages in a query route: ``/?article_2/`` is page 2 of ``/?article/``.
+_ROUTE_LIST_PAGE = re.compile(r"/[a-z][a-z0-9]*_(\d+)/$", re.IGNORECASE)
 
 
 def _rewrite_list(path: str) -> re.Match[str] | None:
@@ -227,6 +232,8 @@ def page_number(url: str) -> int:
     for pattern in (_REWRITE_SHOW, _STATIC_ARTICLE):
         if (m := pattern.search(path)) and m.group(pattern.groups):
             return max(int(m.group(pattern.groups)), 1)
+    if path != urlsplit(url).path and (m := _ROUTE_LIST_PAGE.search(path)):
+        return max(int(m.group(1)), 1)  # a query route's list page: /?article_2/
     return 1
 
 

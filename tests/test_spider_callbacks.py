@@ -50,3 +50,45 @@ def test_pinned_callbacks_still_serialize_by_name() -> None:
     restored = request_from_dict(data, spider=spider)
     assert restored.callback == spider.parse
     assert restored.errback == spider.on_more_error
+
+
+def test_revisits_and_article_start_urls_expect_an_article() -> None:
+    """A known article read again is judged as an article (a short headline stays one)."""
+    article = f"{START}show.php?cid=2&id=7"
+    spider = CmsSpider(start_urls=f"{START},{article}")
+    assert spider._revisit(article).cb_kwargs == {"hint": "article"}
+
+
+@pytest.mark.parametrize(
+    ("url", "home"),
+    [
+        ("http://h/", True),
+        ("http://h", True),
+        ("http://h/index.php", True),
+        ("http://h/Default.aspx", True),
+        ("http://h/?article/", False),
+        ("http://h/newsshow.php?cid=4&id=1", False),
+        ("http://h/a/news/", False),
+    ],
+)
+def test_home_pages_among_start_urls(url: str, home: bool) -> None:
+    from newscrawl.spiders.cms import _is_home
+
+    assert _is_home(url) is home
+
+
+def test_list_pages_read_as_articles_are_told_apart() -> None:
+    """A 'headline' as short as a menu label, or a list's pager, makes a page a list."""
+    from newscrawl.demo.expected import expected_articles
+    from newscrawl.items import Article
+    from newscrawl.pages.listing import Links
+
+    data = expected_articles("http://h", "phpmywind")[0]
+    article = Article.from_dict(data)
+    page2 = "http://h/show.php?cid=29&id=620&page=2"
+    judge = CmsSpider._list_read_as_article
+    assert not judge(article, Links(), [])
+    assert judge(article, Links(next_page="http://h/list.php?cid=29&page=2"), [])
+    assert not judge(article, Links(next_page=page2), [page2])  # its own page 2
+    short = Article.from_dict({**data, "title": "新闻资讯"})
+    assert judge(short, Links(), [])

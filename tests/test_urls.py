@@ -134,3 +134,13 @@ _SEGMENT = st.text(alphabet="abc./?#=&-_0123456789", max_size=12)
 )
 def test_join_url_is_urljoin(base: str, href: str) -> None:
     assert urls.join_url(base, href) == urljoin(base, href)
+
+
+def test_page_number_of_a_query_route_list_page() -> None:
+    """PbootCMS: ``/?article_2/`` is page 2 of ``/?article/`` (a pager, and past the end a trap)."""
+    from newscrawl.urls import page_number
+
+    assert page_number("http://h/?article_2/") == 2
+    assert page_number("http://h/?article/") == 1
+    assert page_number("http://h/?article/12.html") == 1
+    assert page_number("http://h/news_2/") == 1  # a directory, not a query route

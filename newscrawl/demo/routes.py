@@ -29,6 +29,11 @@ RouteKind = Literal[
     "counter", "view", "adjs",
 ]  # fmt: skip
 THEMES = ("phpmywind", "rewrite", "dedecms")
+#: Themes of site shapes found on real installations (issue 25): the same articles
+#: under URLs no list of shapes names. Checked end to end by the pages archived, not
+#: field by field (they have no ``expected/<theme>.json``).
+SHAPE_THEMES = ("phpmywind56", "pbootcms", "dedecms57")
+ALL_THEMES = THEMES + SHAPE_THEMES
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,15 @@ class DedeUrls(UrlScheme):
     def list_url(self, cid: int, page: int | None = None) -> str:
         """``/a/news/`` (the channel's index.html) or ``/a/news/list_29_2.html``."""
         base = self.channel_dir(cid)
-        return base if page is None else f"{base}{list_file(cid, page)}"
+        return base if page is None else f"{base}{self.list_file(cid, page)}"
+
+    def cms_id(self, article_id: int) -> int:
+        """The id DedeCMS gives the demo article (``aid`` of its scripts): the same here."""
+        return article_id
+
+    def list_file(self, cid: int, page: int) -> str:
+        """The list file of a channel's page, relative to its directory (typeid = cid)."""
+        return list_file(cid, page)
 
     def _article_stem(self, article_id: int) -> str:
         article = self.site.article(article_id)
@@ -257,11 +270,34 @@ def article_file(article_id: int, page: int) -> str:
 
 
 def url_scheme(theme: str) -> UrlScheme:
-    """The URL scheme of ``theme`` ("phpmywind", "rewrite" or "dedecms")."""
+    """The URL scheme of ``theme`` (one of :data:`ALL_THEMES`)."""
     if theme == "phpmywind":
         return UrlScheme()
     if theme == "rewrite":
         return RewriteUrls()
     if theme == "dedecms":
         return DedeUrls(load_site())
-    raise ValueError(f"unknown demo theme {theme!r}; choose one of {', '.join(THEMES)}")
+    # The shape themes' modules import this one: imported here, when asked for.
+    if theme == "phpmywind56":
+        from newscrawl.demo.theme_phpmywind56 import Phpmywind56Urls
+
+        return Phpmywind56Urls(load_site())
+    if theme == "pbootcms":
+        from newscrawl.demo.theme_pbootcms import PbootUrls
+
+        return PbootUrls(load_site())
+    if theme == "dedecms57":
+        from newscrawl.demo.theme_dedecms57 import Dede57Urls
+
+        return Dede57Urls(load_site())
+    raise ValueError(f"unknown demo theme {theme!r}; choose one of {', '.join(ALL_THEMES)}")
+
+
+def article_urls(base_url: str, theme: str) -> list[str]:
+    """Page-1 URLs of every article of the demo site under ``theme``, newest first.
+
+    What a crawl of the theme must archive (as canonical URLs), for every theme.
+    """
+    urls = url_scheme(theme)
+    base = base_url.rstrip("/")
+    return [urls.canonical_article(base, a.cid, a.id) for a in load_site().articles]

@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from newscrawl.demo.content import DemoSite, load_site
-from newscrawl.demo.routes import THEMES, DedeUrls, Route, url_scheme
+from newscrawl.demo.routes import ALL_THEMES, DedeUrls, Route, UrlScheme, url_scheme
 from newscrawl.demo.theme_dedecms import DedeCmsTheme
 from newscrawl.demo.theme_phpmywind import PhpMyWindTheme
 from newscrawl.demo.theme_rewrite import RewriteTheme
@@ -52,6 +52,8 @@ DEDE_ENCODING = "gb18030"
 PIXEL = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
 )
+#: The session id PHP themes set (one for everyone: the demo keeps no sessions).
+SESSION_ID = "5f0c1e2d3b4a69788776a5b4c3d2e1f0"
 _ASSET_TYPES = {".css": "text/css", ".js": "application/javascript"}
 
 
@@ -67,12 +69,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         demo: DemoServer = self.server.demo  # type: ignore[attr-defined]
-        demo._record(self.path)
+        demo._record(self.path, self.headers.get("Cookie"))
         status, content_type, body = demo.respond(self.path)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Powered-By", "PHP/5.6.40")
+        if demo.sends_session_cookie:
+            # PHP sites start a session on every page: a crawler's cookie handling
+            # (and Scrapy's public-suffix check of the cookie's domain) runs on them.
+            self.send_header("Set-Cookie", f"PHPSESSID={SESSION_ID}; path=/")
         self.end_headers()
         self.wfile.write(body)
 
@@ -95,19 +101,15 @@ class DemoServer:
         self.theme_name = theme
         self.urls = url_scheme(theme)
         self.site: DemoSite = load_site()
-        self.theme: PhpMyWindTheme | DedeCmsTheme
-        if isinstance(self.urls, DedeUrls):
-            self.theme = DedeCmsTheme(self.site, self.urls)
-        else:
-            self.theme = (RewriteTheme if theme == "rewrite" else PhpMyWindTheme)(
-                self.site, self.urls
-            )
-        if robots_disallow_counter and theme != "dedecms":
-            raise ValueError("robots_disallow_counter applies to the dedecms theme only")
+        self.theme = make_theme(theme, self.site, self.urls)
+        if robots_disallow_counter and not isinstance(self.theme, DedeCmsTheme):
+            raise ValueError("robots_disallow_counter applies to the dedecms themes only")
         self.robots_disallow_counter = robots_disallow_counter
         self.host = host
         self.port = port
         self.fetch_counts: dict[str, int] = Counter()
+        #: Requests that sent a cookie back (the crawler kept the session cookie).
+        self.cookie_requests = 0
         self._views = {a.id: a.base_views for a in self.site.articles}
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -160,7 +162,7 @@ class DemoServer:
     @property
     def robots_txt(self) -> str:
         """The robots.txt this server answers with."""
-        if self.theme_name != "dedecms":
+        if not isinstance(self.theme, DedeCmsTheme):
             return ROBOTS_TXT
         return DEDE_ROBOTS_TXT_NO_COUNTER if self.robots_disallow_counter else DEDE_ROBOTS_TXT
 
@@ -172,9 +174,16 @@ class DemoServer:
         with self._lock:
             return self._views[article_id]
 
-    def _record(self, path: str) -> None:
+    @property
+    def sends_session_cookie(self) -> bool:
+        """PHP themes answer with a ``PHPSESSID`` cookie; static DedeCMS files do not."""
+        return not isinstance(self.theme, DedeCmsTheme)
+
+    def _record(self, path: str, cookie: str | None = None) -> None:
         with self._lock:
             self.fetch_counts[path] = self.fetch_counts.get(path, 0) + 1
+            if cookie:
+                self.cookie_requests += 1
 
     def _hit(self, article_id: int) -> int:
         with self._lock:
@@ -271,6 +280,22 @@ class DemoServer:
         return 404, "text/html; charset=utf-8", _not_found().encode("utf-8")
 
 
+def make_theme(name: str, site: DemoSite, urls: UrlScheme) -> PhpMyWindTheme | DedeCmsTheme:
+    """The renderer of theme ``name`` over its URL scheme ``urls``."""
+    from newscrawl.demo.theme_dedecms57 import Dede57Theme
+    from newscrawl.demo.theme_pbootcms import PbootTheme
+    from newscrawl.demo.theme_phpmywind56 import Phpmywind56Theme
+
+    if isinstance(urls, DedeUrls):
+        return (Dede57Theme if name == "dedecms57" else DedeCmsTheme)(site, urls)
+    themes: dict[str, type[PhpMyWindTheme]] = {
+        "rewrite": RewriteTheme,
+        "phpmywind56": Phpmywind56Theme,
+        "pbootcms": PbootTheme,
+    }
+    return themes.get(name, PhpMyWindTheme)(site, urls)
+
+
 def _not_found() -> str:
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8" /><title>404 Not Found</title></head>'
@@ -281,7 +306,7 @@ def _not_found() -> str:
 def main(argv: list[str] | None = None) -> None:
     """``python -m newscrawl.demo.server [--theme dedecms] [--port 8000]``: serve until Ctrl-C."""
     parser = argparse.ArgumentParser(description="Serve the newscrawl offline demo site.")
-    parser.add_argument("--theme", choices=THEMES, default="phpmywind")
+    parser.add_argument("--theme", choices=ALL_THEMES, default="phpmywind")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(

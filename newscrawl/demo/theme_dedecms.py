@@ -37,7 +37,7 @@ from newscrawl.demo.chrome_dedecms import (
 )
 from newscrawl.demo.content import DemoArticle, DemoSite, truncate_title
 from newscrawl.demo.render import IDEOGRAPHIC_INDENT, NBSP_INDENT, attr, esc
-from newscrawl.demo.routes import DedeUrls, list_file
+from newscrawl.demo.routes import DedeUrls
 
 #: The id of the deleted article the home page still links (``/plus/view.php?aid=999``).
 STALE_ARTICLE_ID = 999
@@ -75,6 +75,9 @@ class DedeCmsTheme:
     """Renders every page kind of the DedeCMS site; one instance per server."""
 
     name = "dedecms"
+    #: Where ``div.dede_pages`` sits: inside ``div.content`` after the table (this
+    #: template), or after ``div.content`` closes (the stock 5.7 article template).
+    pager_after_content = False
 
     def __init__(self, site: DemoSite, urls: DedeUrls) -> None:
         self.site = site
@@ -159,7 +162,7 @@ class DedeCmsTheme:
 
         def link(page: int) -> str:
             if dynamic:
-                return f"view.php?aid={article.id}&pageno={page}"
+                return f"view.php?aid={self.urls.cms_id(article.id)}&pageno={page}"
             return self.urls.content_page_url(article.cid, article.id, page)
 
         items = [f"<li><a>共{total}页: </a></li>"]
@@ -198,11 +201,17 @@ class DedeCmsTheme:
             parts.append(f"<small>来源:</small>{esc(article.source)}")
         if article.author:
             parts.append(f"<small>作者:</small>{esc(article.author)}")
-        parts.append(f'<small>点击:</small><script src="{counter_src(article.id)}"></script>次')
+        parts.append(
+            f'<small>点击:</small><script src="{counter_src(self.urls.cms_id(article.id))}"></script>次'
+        )
         return f'<div class="info">{"".join(parts)}</div><!-- /info -->'
 
     def viewbox(self, article: DemoArticle, page: int, dynamic: bool = False) -> str:
         older, newer = self.prenext(article)
+        pages = (
+            f'<div class="dede_pages"><ul class="pagelist">{self.pagebreak(article, page, dynamic)}'
+            "</ul></div><!-- /pages -->\n"
+        )
         return f"""<div class="viewbox">
 <div class="title">
 <h2>{esc(article.title)}</h2>
@@ -217,9 +226,8 @@ class DedeCmsTheme:
 </td>
 </tr>
 </table>
-<div class="dede_pages"><ul class="pagelist">{self.pagebreak(article, page, dynamic)}</ul></div><!-- /pages -->
-</div><!-- /content -->
-<div class="boxoff">
+{"" if self.pager_after_content else pages}</div><!-- /content -->
+{pages if self.pager_after_content else ""}<div class="boxoff">
 <strong>------分隔线----------------------------</strong>
 </div>
 <div class="handle">
@@ -282,18 +290,18 @@ class DedeCmsTheme:
             )
         items = []
         if page > 1:
-            items.append(f"<li><a href='{list_file(cid, 1)}'>首页</a></li>\r\n")
-            items.append(f"<li><a href='{list_file(cid, page - 1)}'>上一页</a></li>\r\n")
+            items.append(f"<li><a href='{self.urls.list_file(cid, 1)}'>首页</a></li>\r\n")
+            items.append(f"<li><a href='{self.urls.list_file(cid, page - 1)}'>上一页</a></li>\r\n")
         else:
             items.append("<li><a>首页</a></li>\r\n")
         for k in range(1, total + 1):
             if k == page:
                 items.append(f'<li class="thisclass">{k}</li>\r\n')
             else:
-                items.append(f"<li><a href='{list_file(cid, k)}'>{k}</a></li>\r\n")
+                items.append(f"<li><a href='{self.urls.list_file(cid, k)}'>{k}</a></li>\r\n")
         if page < total:
-            items.append(f"<li><a href='{list_file(cid, page + 1)}'>下一页</a></li>\r\n")
-            items.append(f"<li><a href='{list_file(cid, total)}'>末页</a></li>\r\n")
+            items.append(f"<li><a href='{self.urls.list_file(cid, page + 1)}'>下一页</a></li>\r\n")
+            items.append(f"<li><a href='{self.urls.list_file(cid, total)}'>末页</a></li>\r\n")
         else:
             items.append("<li><a>末页</a></li>\r\n")
         items.append(

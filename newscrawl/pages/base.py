@@ -58,6 +58,7 @@ from newscrawl.pages.dom import (
     text_of,
 )
 from newscrawl.pages.families import GENERIC, Family
+from newscrawl.pages.pager import later_pages
 from newscrawl.pages.sidebar import sidebar_links
 
 # Page chrome: a <header> inside <article> or <main> is the article's own header.
@@ -837,31 +838,20 @@ class ArticlePage:
         return {el for el in (self.headline, self.date_line) if el is not None}
 
     def page_urls(self) -> list[str]:
-        """Other pages of a multi-page article: links to this article's page 2..n.
-
-        Read from every link of the page, not the body's: templates put the
-        pager inside the body, after it (DedeCMS ``div.dede_pages``) or beside it.
-        Only a link to this very article with a page number counts.
-        """
-        first = urls.first_page_url(self.url)
-        found: set[str] = set()
+        """Other pages of a multi-page article: links anywhere on the page to its page 2..n."""
         join = urls.joiner(self.url)
-        # A link to this article's page 2 names its id (613_2.html, ?id=613&page=2):
-        # the others are not joined and parsed at all.
-        ident = urls.article_id(self.url)
-        for a in self.elements["a"]:
-            href = (a.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            if ident is not None and ident not in href:
-                continue
-            try:
-                absolute = join(href)
-                if urls.page_number(absolute) > 1 and urls.first_page_url(absolute) == first:
-                    found.add(urls.canonical_url(absolute))
-            except ValueError:  # a broken link (an IPv6 host that is not one): not a page
-                continue
-        return sorted(found, key=urls.page_number)
+
+        def joined() -> Iterator[str]:
+            for a in self.elements["a"]:
+                href = (a.get("href") or "").strip()
+                if not href or href.startswith("#"):
+                    continue
+                try:
+                    yield join(href)
+                except ValueError:  # a broken link (an IPv6 host that is not one): no page
+                    continue
+
+        return later_pages(self.url, joined())
 
     def sidebar(self) -> list[SidebarLink]:
         elements = self.elements

@@ -1,8 +1,15 @@
 """Navigation pages (home, channel lists): which links lead to articles and lists.
 
 The spider follows what this page object reports and never looks at HTML
-itself. Links are classified by URL shape (``newscrawl.urls``) and by the
-pager's labels (下一页 / 已是最后一页), not by a template's class names.
+itself. Every followable link that no clear non-content signal excludes
+(``newscrawl.crawl.roles.excluded``: login, member, search, feeds, tags,
+calendars, files) is reported. Which are article-like is a hint, from the URL
+shape when ``newscrawl.urls`` knows it, else from the link: a text or title as
+wide as a headline (``roles.headline_like``) makes an article candidate, a
+short one (menus, pagers, "more") a list candidate. The pager's labels
+(下一页 / 已是最后一页) mark the next and the last page, not a template's class
+names. The spider refines the hints with what the crawl has learned, and the
+fetched page's content decides what it was.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from newscrawl import urls
+from newscrawl.crawl.roles import excluded, headline_like
 from newscrawl.normalize import clean_text
 from newscrawl.pages.dom import Element, collect, parse_html, text_of
 from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS, TITLE_MARKS
@@ -29,9 +37,17 @@ _has_title_mark = re.compile("|".join(map(re.escape, TITLE_MARKS))).search
 
 @dataclass
 class Links:
-    """Followable links of one page, canonical and without duplicates, in page order."""
+    """Followable links of one page, canonical and without duplicates, in page order.
 
+    Both lists are hints, not verdicts: ``articles`` are article candidates
+    (an article's URL shape, or a headline-wide link text), ``listings``
+    everything else worth following (lists, menus, pagers, pages of unknown
+    role); the fetched page's content says what each one was.
+    """
+
+    #: Article candidates (an article's first-page URL when the shape is known).
     articles: list[str] = field(default_factory=list)
+    #: Every other followed link: channel lists, pagers, menus, pages of unknown role.
     listings: list[str] = field(default_factory=list)
     next_page: str | None = None
     #: True when the pager says this is the last page (下一页 -> javascript:; 已是最后一页).
@@ -76,6 +92,7 @@ class ListingPage:
         # Pages link the same href again and again (menus in header and footer, a
         # sidebar repeating the list): each is joined and classified once.
         routes: dict[str, _Route | None] = {}
+        unknown_short: set[str] = set()  # unknown shapes seen only with short text so far
         for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
             title = a.get("title") or ""
@@ -104,36 +121,61 @@ class ListingPage:
                 route = routes[href] = _route(join(href))
             if route is None:
                 continue
-            absolute, target, is_article = route
+            absolute, target, kind = route
             if is_next and found.next_page is None:
                 found.next_page = urls.canonical_url(absolute)
-            if target is not None and target not in seen:
+            if kind == _UNKNOWN:
+                # A shape no list names: the link says what it is. Only these
+                # links pay for their text (known shapes, most links, do not).
+                is_article = headline_like(a.get("title") or "") or headline_like(text_of(a))
+                if is_article and target in unknown_short:
+                    unknown_short.discard(target)  # a headline elsewhere on the page wins
+                    found.listings.remove(target)
+                    found.articles.append(target)
+                elif not is_article and target not in seen:
+                    unknown_short.add(target)
+            else:
+                is_article = kind == _ARTICLE
+            if target not in seen:
                 seen.add(target)
                 (found.articles if is_article else found.listings).append(target)
         return found
 
 
+#: What a link's URL shape says it is (:class:`_Route`'s ``kind``).
+_ARTICLE = "article"
+_LISTING = "listing"
+_UNKNOWN = "unknown"
+
+
 class _Route(NamedTuple):
-    """Where a followable link leads: its absolute URL, and the article (first page)
-    or list URL to request, None for links that are neither."""
+    """Where a followable link leads: its absolute URL, the URL to request (an
+    article's first page, or the page without a page-1 marker) and what its
+    shape says it is (``_ARTICLE``, ``_LISTING`` or ``_UNKNOWN``)."""
 
     absolute: str
-    target: str | None
-    is_article: bool
+    target: str
+    kind: str
+
+
+#: A page-1 marker in a query (``&page=1``): the same page as without it.
+_PAGE_ONE = re.compile(r"(?:^|[?&])(?:page|pageno|p|pn)=1(?:&|$)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=16384)
 def _route(absolute: str) -> _Route | None:
-    """The :class:`_Route` of an absolute URL, None if it is not followable.
+    """The :class:`_Route` of an absolute URL, None if it is not followed at all.
 
     Cached: the site's menus and boxes link the same URLs from every page.
     Each step is cached already, but five lookups and a tuple cost seven
     times one lookup (1.9 against 0.26 us a link on the benchmark's pages).
     """
-    if not urls.is_followable(absolute):
+    if not urls.is_followable(absolute) or excluded(absolute):
         return None
     if urls.looks_like_article(absolute):
-        return _Route(absolute, urls.first_page_url(absolute), True)
+        return _Route(absolute, urls.first_page_url(absolute), _ARTICLE)
     if urls.looks_like_listing(absolute):
-        return _Route(absolute, urls.canonical_url(absolute), False)
-    return _Route(absolute, None, False)
+        return _Route(absolute, urls.canonical_url(absolute), _LISTING)
+    if _PAGE_ONE.search(absolute):
+        return _Route(absolute, urls.first_page_url(absolute), _UNKNOWN)
+    return _Route(absolute, urls.canonical_url(absolute), _UNKNOWN)

@@ -5,6 +5,18 @@ lists and their pagers, and the article links those pages show (including
 the sidebar and prev/next links of articles). Ids are never enumerated.
 Extraction is delegated to page objects; the spider holds no selectors.
 
+Page roles come from content (``newscrawl.crawl.roles``): every link the page
+objects report is followed, and what a fetched page is (article, list,
+other) is decided from what it shows, not from its URL. The URL is a hint
+for the route a link takes: links whose shape is a list's
+(``urls.looks_like_listing``) or whose template the crawl has learned to be
+lists go to :meth:`CmsSpider.parse`, which reads links only; every other link
+goes to :meth:`CmsSpider.parse_article`, which extracts and decides. Article
+candidates are scheduled before other links. The learned templates steer the
+rest of the crawl (a template that only ever gave pages with nothing, e.g.
+printer views, stops being followed) and are kept for the next harvest
+(``NEWSCRAWL_DISCOVERY_MEMORY``).
+
 Off-site: Scrapy's offsite check compares host names only, so the spider
 also drops every request (a link or a redirect) to a port its start URLs do
 not use (:meth:`CmsSpider.request_scheduled`): ``127.0.0.1:8001`` is another
@@ -35,8 +47,10 @@ a :class:`~newscrawl.items.Gone` item: the archive marks the article gone.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +63,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import urls
+from newscrawl.crawl.roles import (
+    Role,
+    Templates,
+    headline_like,
+    load_templates,
+    memory_path,
+    save_templates,
+)
 from newscrawl.encoding import DecodedPage, decode_page
 from newscrawl.extraction import PageExtractor, PageResult
 from newscrawl.gc_tuning import gc_threshold
@@ -58,6 +80,7 @@ from newscrawl.normalize import clean_text
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
+from newscrawl.pages.pager import page_number_of
 from newscrawl.pipelines import RUN_ID, archive_settings
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.sites import get_profile
@@ -91,6 +114,11 @@ def site_key(site: str | None, start_urls: list[str]) -> str:
 #: article link not shown before resets the count.
 MAX_BARREN_LIST_PAGES = 5
 
+#: Scrapy priority of article candidates (other links have 0): articles are
+#: fetched before more list pages, so a crawl yields items early and holds
+#: fewer pending requests.
+ARTICLE_PRIORITY = 1
+
 
 def _allowed_ports(start_urls: list[str]) -> frozenset[int | None]:
     """The start URLs' ports; a default port (80 or 443) allows the other one too."""
@@ -98,6 +126,17 @@ def _allowed_ports(start_urls: list[str]) -> frozenset[int | None]:
     if ports & {80, 443}:
         ports |= {80, 443}
     return frozenset(ports)
+
+
+_HOME_PATHS = re.compile(
+    r"/(?:(?:index|default|home)\.(?:php|html?|aspx?|jsp|shtml))?", re.IGNORECASE
+)
+
+
+def _is_home(url: str) -> bool:
+    """Is ``url`` a site's home page (``/``, ``/index.php``, ``/default.aspx``, no query)?"""
+    parts = urlsplit(url)
+    return not parts.query and _HOME_PATHS.fullmatch(parts.path or "/") is not None
 
 
 def _same_chain(url: str, page: str) -> bool:
@@ -141,6 +180,10 @@ class CmsSpider(scrapy.Spider):
         self.stop_after_known_pages = 1
         self.revisit_schedule: Schedule = parse_schedule(DEFAULT_SCHEDULE)
         self.incremental = Incremental.off()
+        #: What this site's URL templates turned out to be (see newscrawl.crawl.roles).
+        self.templates = Templates()
+        #: Where the templates are kept between harvests (None: not kept).
+        self.memory_file: Path | None = None
         self._pin_callbacks()
 
     def _pin_callbacks(self) -> None:
@@ -178,7 +221,15 @@ class CmsSpider(scrapy.Spider):
         spider.incremental_enabled = incremental
         spider.stop_after_known_pages = stop_after
         spider.revisit_schedule = schedule
+        if spider.archive_url and crawler.settings.getbool("NEWSCRAWL_DISCOVERY_MEMORY", True):
+            spider.memory_file = memory_path(spider.archive_url, spider.site_key)
+            crawler.signals.connect(spider.save_discovery, signal=signals.spider_closed)
         return spider
+
+    def save_discovery(self) -> None:
+        """Keep the learned URL templates for the site's next harvest."""
+        if self.memory_file is not None:
+            save_templates(self.memory_file, self.templates)
 
     @classmethod
     def check_settings(cls, settings: Any) -> tuple[bool, int, Schedule]:
@@ -255,12 +306,27 @@ class CmsSpider(scrapy.Spider):
         for key in ("revisited", "skipped_known", "list_stop_known"):
             self._count(key, 0)  # present in every run record, also when 0
         self.incremental = self._load_known()
+        if self.memory_file is not None:
+            self.templates = load_templates(self.memory_file)
+            if self.templates.counts:
+                self.logger.info(
+                    "discovery: %d URL templates known from earlier harvests",
+                    len(self.templates.counts),
+                )
         for url in self.start_urls:
             self._requested.add(urls.canonical_url(url))
-            if urls.looks_like_article(url):
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
-            else:
+            if _is_home(url) or urls.looks_like_listing(url):
                 yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            else:
+                # Any other start page may be an article of a shape no list names
+                # (newsshow.php?cid=4&id=55): its content decides.
+                hint: Role | None = "article" if urls.looks_like_article(url) else None
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.on_error,
+                    cb_kwargs={"hint": hint},
+                )
         # Due articles straight from the archive's list (known URLs, never enumerated
         # ids), read back from disk as Scrapy has room: Scrapy drains start() into
         # its scheduler as fast as it yields, so a weekly harvest of a big archive
@@ -340,14 +406,23 @@ class CmsSpider(scrapy.Spider):
     def _follow(
         self, links: Links, *, page: str | None = None, quiet: int = 0, barren: int = 0
     ) -> Iterator[scrapy.Request]:
-        """Requests for links not requested before: unknown articles and list pages.
+        """Requests for links not requested before: article candidates, then the rest.
 
         Known articles are never requested from here: those due for a revisit
-        come from :meth:`start`, the others are skipped.
+        come from :meth:`start`, the others are skipped (whatever their link
+        looks like: a known URL is an article).
 
         Every article page repeats the site's sidebar and navigation links;
         Scrapy's dupefilter would drop the repeats, but only after building,
         fingerprinting and scheduling each one, which costs more than the page.
+
+        The learned templates (:attr:`templates`) refine the page object's
+        hints: a link of an article template is an article candidate, one of a
+        list template goes to :meth:`parse`, one of a template that only gave
+        pages with nothing is not followed. Article candidates are scheduled at
+        :data:`ARTICLE_PRIORITY`; other links go to :meth:`parse` when their
+        shape or template says list, else to :meth:`parse_article`, where the
+        content decides.
 
         ``page`` is the list page the links come from and ``quiet`` how many
         list pages in a row of its chain brought nothing: its pager links carry
@@ -357,7 +432,9 @@ class CmsSpider(scrapy.Spider):
         :data:`MAX_BARREN_LIST_PAGES` no list link is followed (a link trap).
         """
         requested = self._requested
-        stop = page is not None and self.incremental.stops(quiet)
+        hint = self.templates.hint
+        incremental = self.incremental
+        stop = page is not None and incremental.stops(quiet)
         stopped = False
         if barren >= MAX_BARREN_LIST_PAGES and any(u not in requested for u in links.listings):
             self._count("list_stop_barren")
@@ -370,11 +447,13 @@ class CmsSpider(scrapy.Spider):
         # Incremental runs page through a list one 下一页 at a time (when the pager
         # has one), so that paging ends right after the first page with nothing new
         # instead of after the whole window of page numbers page 1 links to.
-        step_by_step = (
-            page is not None and self.incremental.pages_early and links.next_page is not None
-        )
+        step_by_step = page is not None and incremental.pages_early and links.next_page is not None
         for url in links.listings:
             if url in requested:
+                continue
+            role = hint(url)
+            if role == "other":
+                self._skip_other(url)
                 continue
             pager = page is not None and _same_chain(url, page)
             if pager and stop:
@@ -383,24 +462,61 @@ class CmsSpider(scrapy.Spider):
             if pager and step_by_step and url != links.next_page:
                 continue
             requested.add(url)
-            yield scrapy.Request(
-                url,
-                callback=self.parse,
-                errback=self.on_error,
-                cb_kwargs={"quiet": quiet if pager else 0, "barren": barren},
-            )
+            if role == "article":
+                yield from self._article_request(url)
+            elif incremental.active and url in incremental.known:
+                self._known(url)  # a known article behind a link that did not look like one
+            else:
+                yield scrapy.Request(
+                    url,
+                    callback=(
+                        self.parse
+                        if role == "list" or urls.looks_like_listing(url)
+                        else self.parse_article
+                    ),
+                    errback=self.on_error,
+                    cb_kwargs={"quiet": quiet if pager else 0, "barren": barren},
+                )
         if stopped:
             self._count("list_stop_known")
             self.logger.info("list chain of %s: %d page(s) with nothing new, stop", page, quiet)
-        incremental = self.incremental
         for url in links.articles:
-            if url not in requested:
-                requested.add(url)
-                if url not in incremental.known:
-                    yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error)
-                elif url not in incremental.due:
-                    self._count("skipped_known")
-                # A due article: start() requests every one from the archive's list.
+            if url in requested:
+                continue
+            role = hint(url)
+            if role == "other":
+                self._skip_other(url)
+                continue
+            requested.add(url)
+            if role == "list":
+                yield scrapy.Request(
+                    url, callback=self.parse, errback=self.on_error, cb_kwargs={"barren": barren}
+                )
+            else:
+                yield from self._article_request(url)
+
+    def _article_request(self, url: str) -> Iterator[scrapy.Request]:
+        """The request for an article candidate, unless it is a known article."""
+        if url in self.incremental.known:
+            self._known(url)
+            return
+        yield scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            priority=ARTICLE_PRIORITY,
+            cb_kwargs={"hint": "article"},
+        )
+
+    def _known(self, url: str) -> None:
+        """A known article's link: skipped (a due one is requested from ``start()``)."""
+        if url not in self.incremental.due:
+            self._count("skipped_known")
+
+    def _skip_other(self, url: str) -> None:
+        """A link of a template whose pages never held an article or article links."""
+        self._requested.add(url)
+        self._count("skipped_other_template")
 
     def _revisit(self, url: str) -> scrapy.Request:
         """A known article's request: 404 and 410 reach ``parse_article`` (it may be gone)."""
@@ -409,12 +525,13 @@ class CmsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_error,
             meta={"handle_httpstatus_list": [404, 410]},
+            cb_kwargs={"hint": "article"},
         )
 
     def parse(
         self, response: Response, quiet: int = 0, barren: int = 0, **kwargs: Any
     ) -> Iterator[scrapy.Request]:
-        """A home or list page: follow its list and article links.
+        """A home or list page (by its URL shape or learned template): follow its links.
 
         ``quiet`` is how many pages before this one in its list chain brought
         no unknown and no due article (incremental harvests); ``barren`` how
@@ -425,33 +542,40 @@ class CmsSpider(scrapy.Spider):
         if decoded is None:
             return
         links = ListingPage(response.url, decoded.text, utf8=decoded.utf8).links()
+        self.templates.record(response.url, "list" if links.articles else "other")
+        yield from self._list_page(response.url, links, quiet, barren)
+
+    def _list_page(
+        self, url: str, links: Links, quiet: int, barren: int
+    ) -> Iterator[scrapy.Request]:
+        """Follow a list page's links, with the trap, barren and incremental bounds."""
         signature = tuple(links.articles)
         if signature:
-            seen_at = self._list_signatures.setdefault(signature, response.url)
-            if seen_at != response.url:
+            seen_at = self._list_signatures.setdefault(signature, url)
+            if seen_at != url:
                 # The same articles under another URL: a page number past the end
                 # that serves page 1 again. Only pages past 1 are left unfollowed.
                 self._count("list_trap")
-                self.logger.info("list page %s repeats %s", response.url, seen_at)
-                if urls.page_number(response.url) > 1:
+                self.logger.info("list page %s repeats %s", url, seen_at)
+                if urls.page_number(url) > 1:
                     return
         self._count("list_pages")
         if not signature:
             # Harvest health: when no list page shows an article link, the site
             # or its template changed (the harvest fails its health check).
             self._count("list_pages_without_articles")
-            self.logger.info("list page without article links: %s", response.url)
+            self.logger.info("list page without article links: %s", url)
         # Only links this run has not requested yet count: a new article in the
         # sidebar of every list page must not keep every page of every list alive.
-        fresh = [url for url in links.articles if url not in self._requested]
+        fresh = [u for u in links.articles if u not in self._requested]
         # Against what list pages showed, not what was requested: due articles
         # requested straight from the archive must not make every list look barren.
         listed = self._listed
-        barren = 0 if any(url not in listed for url in links.articles) else barren + 1
+        barren = 0 if any(u not in listed for u in links.articles) else barren + 1
         listed.update(links.articles)
         if self.incremental.active:
             quiet = 0 if self.incremental.brings_something(fresh) else quiet + 1
-        yield from self._follow(links, page=response.url, quiet=quiet, barren=barren)
+        yield from self._follow(links, page=url, quiet=quiet, barren=barren)
 
     # -- articles ----------------------------------------------------------
 
@@ -483,9 +607,21 @@ class CmsSpider(scrapy.Spider):
         return Gone(url, reason, self._now())
 
     async def parse_article(
-        self, response: Response
+        self,
+        response: Response,
+        quiet: int = 0,
+        barren: int = 0,
+        hint: Role | None = None,
     ) -> AsyncIterator[scrapy.Request | Article | Gone]:
-        """An article's page 1: build the item, fetch its further pages, follow its links."""
+        """A page that may be an article: its content decides what it is.
+
+        An article: build the item, fetch its further pages, follow its links.
+        Not an article: a soft 404 when an article was expected there (the link
+        was an article candidate, its template gives articles, or it is a known
+        article) and the page has no pager; else a list when it links article
+        candidates (followed as :meth:`parse` follows, with ``quiet`` and
+        ``barren``), else another page whose links are followed.
+        """
         if response.status in (404, 410):  # only revisits let these through
             gone = self._gone(response, str(response.status))
             if gone is not None:
@@ -497,18 +633,70 @@ class CmsSpider(scrapy.Spider):
         result = await self._extract(response, normalize=True)
         if result is None:
             return
+        self._count(f"family/{result.family}")
+        item = result.item
+        if (
+            item is not None
+            and hint != "article"
+            and self.templates.hint(response.url) != "article"
+            and self._list_read_as_article(item, result.links, result.page_urls)
+        ):
+            item = None
+        if item is None:
+            for other in self._not_an_article(response, result.links, quiet, barren, hint):
+                yield other
+            return
+        self.templates.record(response.url, "article")
+        # Its further pages come with it (parse_more), never as pages of their own.
+        self._requested.update(result.page_urls)
         for request in self._follow(result.links):
             yield request
-        self._count(f"family/{result.family}")
-        if result.item is None:
+        if page_number_of(item.url, response.url) > 1 and item.url in self._requested:
+            # A later page reached by a link of its own: page 1 brings it with the rest.
+            self._count("article_page_alone")
+            return
+        for output in self._complete(item, result.page_urls, result.counter_url):
+            yield output
+
+    @staticmethod
+    def _list_read_as_article(item: Article, links: Links, page_urls: list[str]) -> bool:
+        """Is this "article", reached by a menu or pager link, a list page after all?
+
+        A channel page whose items carry date lines (DedeCMS lists show
+        日期：) can pass for an article. It is a list when its "headline" is as
+        short as a menu label (the channel's name), or when it has a list's
+        pager: a 下一页 link that is not to one of its own pages 2..n.
+        """
+        if not headline_like(item.title or ""):
+            return True
+        return links.next_page is not None and links.next_page not in page_urls
+
+    def _not_an_article(
+        self, response: Response, links: Links, quiet: int, barren: int, hint: Role | None
+    ) -> Iterator[scrapy.Request | Gone]:
+        """What a page without an article is: a soft 404, a list or another page."""
+        url = response.url
+        gone = self._gone(response, "soft 404")
+        expected = hint == "article" or self.templates.hint(url) == "article"
+        has_pager = links.next_page is not None or links.last_page
+        if gone is not None or (expected and not has_pager):
             self._count("soft_404")
-            self.logger.info("soft 404 (HTTP 200 without an article): %s", response.url)
-            gone = self._gone(response, "soft 404")
+            self.logger.info("soft 404 (HTTP 200 without an article): %s", url)
+            # Not recorded: an empty id says nothing about its template (a harvest
+            # revisiting 50 deleted articles first must not make their template
+            # look like one that never holds an article).
+            yield from self._follow(links)
             if gone is not None:
                 yield gone
             return
-        for output in self._complete(result.item, result.page_urls, result.counter_url):
-            yield output
+        if links.articles:
+            self.templates.record(url, "list")
+            yield from self._list_page(url, links, quiet, barren)
+            return
+        self.templates.record(url, "other")
+        self._count("other_pages")
+        # Its links chain on as a list page's do: a trap of pages with nothing ends.
+        yield from self._follow(links, barren=barren + 1)
 
     def _complete(
         self, item: Article, pending: list[str], counter: str | None
@@ -543,8 +731,10 @@ class CmsSpider(scrapy.Spider):
             item.sections = merge_sections(item.sections, more.sections)
             item.body = body_text(item.sections)
             item.normalized = False  # the merged sections are raw: the pipeline cleans them
+            here = page_number_of(item.url, response.url)
             for url in result.page_urls:
-                if url not in pending and urls.page_number(url) > urls.page_number(response.url):
+                if url not in pending and page_number_of(item.url, url) > here:
+                    self._requested.add(url)
                     pending.append(url)
         self._count("article_pages")
         for output in self._complete(item, pending, counter):
