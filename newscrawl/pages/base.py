@@ -26,6 +26,7 @@ CMS family subclasses override single methods. Everything returns raw text;
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from functools import cached_property
@@ -87,7 +88,7 @@ _LANDMARKS = frozenset(("header", "nav", "footer"))
 _NO_META_LINE = frozenset(("script", "style", "title", "option"))
 _NO_BYLINE = frozenset(("script", "style"))
 _HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.5, "h6": 1.0}
-_META_LABEL_RE = re.compile("|".join(_META_LABELS))
+_META_LABEL_RE = re.compile(labels.first_chars(_META_LABELS) + "(?:" + "|".join(_META_LABELS) + ")")
 _ANY_BYLINE_LABEL = re.compile(
     "(?:" + "|".join((*labels.AUTHOR_LABELS, *labels.SOURCE_LABELS)) + r")\s*[：:]"
 )
@@ -120,6 +121,17 @@ _COUNT_NAME = re.compile(
 )
 #: An eye icon (font icon classes) printed before a read count.
 _EYE_ICON = re.compile(r"(?:^|[\s-])(?:fa-eye|icon-eye|eye)(?:\s|$)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _count_kind(names: str) -> str | None:
+    """ "count" for a class/id naming a read count, "eye" for an eye icon (memoized: a
+    template repeats its class names)."""
+    if _COUNT_NAME.search(names):
+        return "count"
+    return "eye" if _EYE_ICON.search(names) else None
+
+
 _LABELLED_DATE = re.compile(
     labels.DATE_LABEL_RE.pattern + r"\s*[\[【(（]?\s*" + labels.DATE_TEXT.pattern
 )
@@ -676,10 +688,11 @@ class ArticlePage:
             names = (el.get("class") or "") + " " + (el.get("id") or "")
             if len(names) < 4:
                 continue
-            if _COUNT_NAME.search(names) and (text := (el.text or "").strip()).isdigit():
+            kind = _count_kind(names)
+            if kind == "count" and (text := (el.text or "").strip()).isdigit():
                 if not len(el):
                     return text
-            elif _EYE_ICON.search(names) and el.tail and (tail := el.tail.strip()).isdigit():
+            elif kind == "eye" and el.tail and (tail := el.tail.strip()).isdigit():
                 return tail
         return None
 

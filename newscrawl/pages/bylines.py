@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newscrawl.pages.labels import DATE_LABELS, VIEWS_LABELS
+from newscrawl.pages.labels import DATE_LABELS, VIEWS_LABELS, first_chars
 
 #: Roles of people who wrote the article (the longest first where one holds another).
 AUTHOR_ROLES = (
@@ -81,7 +81,10 @@ _STOP_ALT = "|".join(
     )
 )
 _CREDIT = re.compile(
-    r"(?P<role>" + _ROLE_ALT + r")(?P<sep>\s*[：:/／|丨]|\s+)?\s*"
+    first_chars((*AUTHOR_ROLES, *EDITOR_ROLES, *SOURCE_ROLES, *ORIGINAL_BADGES))
+    + r"(?P<role>"
+    + _ROLE_ALT
+    + r")(?P<sep>\s*[：:/／|丨]|\s+)?\s*"
     r"(?P<value>(?:(?!(?:" + _STOP_ALT + r")(?:\s*[：:/／]|\s))[^）)\]】\n。！？；;，,：:])*)"
 )
 _ALL_ROLES = frozenset((*AUTHOR_ROLES, *EDITOR_ROLES, *SOURCE_ROLES, *DATE_LABELS, *VIEWS_LABELS))

@@ -41,7 +41,14 @@ DATE_TEXT = re.compile(
 )
 DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
 
-_VIEWS_LABEL = "(?:" + "|".join(VIEWS_LABELS) + ")"
+
+def first_chars(words: tuple[str, ...]) -> str:
+    """A lookahead on the words' first characters: the search skips every other position
+    at once instead of trying each alternative there (several times faster on long text)."""
+    return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
+
+
+_VIEWS_LABEL = first_chars(VIEWS_LABELS) + "(?:" + "|".join(VIEWS_LABELS) + ")"
 # 人气：6, 点击: 1,234, 阅读 2.3万, 浏览次数：[88] ; the colon may be missing, never the label.
 VIEWS_TEXT = re.compile(
     _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+|(?=[\[【(（]))[\[【(（]?\s*(\d[\d,，.]*\s*[万萬亿億wW]?\+?)"
