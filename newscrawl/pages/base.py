@@ -101,11 +101,6 @@ _DATED = re.compile(r"\d{4}|前|刚刚|剛剛|昨天|前天|今天")
 _MAX_META_CHARS = 300
 #: A line this short beside the date line may be a byline without a label.
 _MAX_CREDIT_LINE = 40
-#: Elements classed or id'd as the author (found by libxml2, not a Python walk).
-_AUTHOR_NAMED = etree.XPath(
-    "descendant-or-self::*[contains(@class, 'author') or contains(@id, 'author')"
-    " or contains(@class, 'Author') or contains(@id, 'Author')]"
-)
 #: A self-media account's name: short, no sentence marks, no digits only.
 _ACCOUNT_NAME = re.compile(r"^[\w\u4e00-\u9fff·\-]{2,16}$")
 #: Characters of text after the headline within which its date line is looked for.
@@ -121,6 +116,13 @@ _COUNT_NAME = re.compile(
 )
 #: An eye icon (font icon classes) printed before a read count.
 _EYE_ICON = re.compile(r"(?:^|[\s-])(?:fa-eye|icon-eye|eye)(?:\s|$)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_author(names: str) -> bool:
+    """A class/id naming the author (not "authority", "authorize"); memoized per template."""
+    lowered = names.lower()
+    return "author" in lowered and "authori" not in lowered
 
 
 @functools.lru_cache(maxsize=4096)
@@ -793,9 +795,9 @@ class ArticlePage:
     def _author_element_name(self) -> str | None:
         """The text of a short element classed or id'd as the author's name (a self-media
         account's name, ``<p class="author-name">``), near the headline."""
-        for el in find_all(self._article_scope(), _AUTHOR_NAMED):
-            names = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-            if "authori" in names:
+        for el in self._article_scope().iter(etree.Element):
+            cls, ident = el.get("class"), el.get("id")
+            if (cls is None and ident is None) or not _names_author(f"{cls} {ident}"):
                 continue
             text = _text(el, sep=" ")
             if not text or len(text) > 20:
