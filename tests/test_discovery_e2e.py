@@ -53,22 +53,27 @@ class Crawl:
     stats: dict[str, Any]
 
 
+def scrapy_crawl(start_urls: str, db: Path, feed: Path) -> subprocess.CompletedProcess[str]:
+    """``scrapy crawl cms`` over real HTTP into ``db``, its items also written to ``feed``."""
+    return subprocess.run(
+        [
+            sys.executable, "-m", "scrapy", "crawl", "cms",
+            "-a", f"start_urls={start_urls}",
+            "-s", f"ARCHIVE_URL=sqlite:///{db}",
+            "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=0",
+            "-O", f"{feed}:jsonlines",
+        ],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+
 @cache
 def crawl(theme: str, tmp: Path) -> Crawl:
     db = tmp / f"{theme}.sqlite"
     feed = tmp / f"{theme}.jsonl"
     with DemoServer(theme=theme) as server:
-        proc = subprocess.run(
-            [
-                sys.executable, "-m", "scrapy", "crawl", "cms",
-                "-a", f"start_urls={server.base_url}/,{server.base_url}{TRAP_PATHS[theme]}",
-                "-s", f"ARCHIVE_URL=sqlite:///{db}",
-                "-s", "DOWNLOAD_DELAY=0",
-                "-s", "AUTOTHROTTLE_ENABLED=0",
-                "-O", f"{feed}:jsonlines",
-            ],
-            cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
-        )  # fmt: skip
+        proc = scrapy_crawl(f"{server.base_url}/,{server.base_url}{TRAP_PATHS[theme]}", db, feed)
         counts = dict(server.fetch_counts)
         expected = article_urls(server.base_url, theme)
     items = [json.loads(line) for line in feed.read_text("utf-8").splitlines() if line.strip()]
@@ -218,17 +223,7 @@ def test_a_shape_nobody_listed_is_crawled_whole(tmp_path: Path) -> None:
     scheme = UnlistedUrls()
     server.urls, server.theme = scheme, RewriteTheme(server.site, scheme)
     with server:
-        proc = subprocess.run(
-            [
-                sys.executable, "-m", "scrapy", "crawl", "cms",
-                "-a", f"start_urls={server.base_url}/",
-                "-s", f"ARCHIVE_URL=sqlite:///{tmp_path / 'a.sqlite'}",
-                "-s", "DOWNLOAD_DELAY=0",
-                "-s", "AUTOTHROTTLE_ENABLED=0",
-                "-O", f"{feed}:jsonlines",
-            ],
-            cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
-        )  # fmt: skip
+        proc = scrapy_crawl(f"{server.base_url}/", tmp_path / "a.sqlite", feed)
         counts = dict(server.fetch_counts)
         expected = [
             scheme.canonical_article(server.base_url, a.cid, a.id) for a in server.site.articles
