@@ -79,3 +79,19 @@ def test_article_pager_after_the_body_is_found() -> None:
 def test_posts_by_query_id_are_no_pages_of_each_other() -> None:
     """``/?p=5`` and ``/?p=7`` (WordPress-style ids) are two articles, not pages."""
     assert later_pages(f"{H}/?p=5", [f"{H}/?p=7", f"{H}/?p=5&page=2"]) == [f"{H}/?p=5&page=2"]
+
+
+def test_relative_and_query_only_hrefs_to_page_n_are_found_among_many_links() -> None:
+    html = (
+        "<html><body><h1>多页文章的标题</h1><p>时间：2026-01-08 10:00</p>"
+        "<div><p>第一页的正文，写了一些内容。</p></div>"
+        + "".join(f"<a href='/a/news/{n}.html'>别的文章{n}</a>" for n in range(50))
+        + "<a href='613_2.html'>2</a><a href='/a/news/2026/0108/613_3.html'>3</a>"
+        "<a href='?page=9'>9</a></body></html>"
+    )
+    page = ArticlePage(f"{H}/a/news/2026/0108/613.html", html)
+    assert page.page_urls() == [
+        f"{H}/a/news/2026/0108/613_2.html",
+        f"{H}/a/news/2026/0108/613_3.html",
+        f"{H}/a/news/2026/0108/613.html?page=9",
+    ]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
@@ -59,7 +59,8 @@ from newscrawl.pages.dom import (
     text_of,
 )
 from newscrawl.pages.families import GENERIC, Family
-from newscrawl.pages.pager import later_pages
+from newscrawl.pages.owntext import OwnText
+from newscrawl.pages.pager import hrefs_to_pages
 from newscrawl.pages.sidebar import sidebar_links
 
 # Page chrome: a <header> inside <article> or <main> is the article's own header.
@@ -83,12 +84,11 @@ _META_LABELS = (
 
 
 _HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_LANDMARKS = frozenset(("header", "nav", "footer"))
 # Elements whose text is never the date line, or a byline.
 _NO_META_LINE = frozenset(("script", "style", "title", "option"))
 _NO_BYLINE = frozenset(("script", "style"))
 _HEADING_WEIGHT = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.5, "h6": 1.0}
-_META_LABEL_RE = re.compile(labels.first_chars(_META_LABELS) + "(?:" + "|".join(_META_LABELS) + ")")
+_META_LABEL_RE = re.compile("(?:" + "|".join(_META_LABELS) + ")")
 _ANY_BYLINE_LABEL = re.compile(
     "(?:" + "|".join((*labels.AUTHOR_LABELS, *labels.SOURCE_LABELS)) + r")\s*[：:]"
 )
@@ -230,108 +230,6 @@ def _heading_before(line: Element) -> Element | None:
     return None
 
 
-def _is_chrome_landmark(el: Element) -> bool:
-    """A site header, nav or footer: one not inside ``<article>`` or ``<main>``."""
-    return el.tag in _LANDMARKS and not any(
-        ancestor.tag in ("article", "main") for ancestor in el.iterancestors()
-    )
-
-
-def _has_byline_label(text: str) -> bool:
-    """``_ANY_BYLINE_LABEL.search``, after a colon test: paragraphs are long and 文 is common."""
-    return ("：" in text or ":" in text) and _ANY_BYLINE_LABEL.search(text) is not None
-
-
-def _content_with_own_text(
-    scope: Element, matches: Callable[[str], object], ignore: frozenset[str]
-) -> Iterator[Element]:
-    """Elements under ``scope`` whose own text ``matches``, in document order, minus chrome.
-
-    Own text is an element's text or a child's tail (XPath ``text()``). These
-    are the elements ``_IN_CHROME`` accepts: the subtrees of links and of site
-    headers, navs and footers are skipped unread, which costs less than
-    reading them and testing each element. Elements with a tag in ``ignore``
-    (``<script>``: long, never a byline) are not tested either.
-    """
-    if _IN_CHROME(scope):
-        return
-    walker = etree.iterwalk(scope, events=("start",))
-    for _event, el in walker:
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue  # comments and processing instructions
-        if tag == "a" or (tag in _LANDMARKS and _is_chrome_landmark(el)):
-            walker.skip_subtree()
-            continue
-        if tag in ignore:
-            continue
-        text = el.text
-        if text and matches(text):
-            yield el
-            continue
-        for child in el:
-            tail = child.tail
-            if tail and matches(tail):
-                yield el
-                break
-
-
-def _all_with_own_text(
-    scope: Element, matches: Callable[[str], object], ignore: frozenset[str]
-) -> list[Element]:
-    """Every element :func:`_content_with_own_text` yields, in the same order, read faster.
-
-    For callers that want them all (the byline scan): one ``iter()`` of the
-    tree, each text and tail read once, where the pruning walk costs more
-    (``iterwalk`` is slower than ``iter``, and looking at every child's tail
-    builds each child's proxy twice). A tail is its parent's own text, so a
-    match found there names the parent; when that happens, a second pass puts
-    the elements back in document order. The subtrees the walk skips (links,
-    site chrome) are gathered first. On the benchmark's articles: a third less
-    time than the walk (147 -> 98 us a page), ``extract_page`` 2.4% fewer
-    instructions (callgrind).
-    """
-    if _IN_CHROME(scope):
-        return []
-    unread: set[Element] = set()  # inside a link or the site's chrome: never read
-    closed: set[Element] = set()  # the site's chrome itself: its tail is read, not its text
-    for el in scope.iter("a", *_LANDMARKS):
-        if el not in unread and _is_skipped_parent(el):
-            unread.update(el.iterdescendants())
-            if el.tag != "a":
-                closed.add(el)
-    found: list[Element] = []  # by their own text, in document order
-    parents: list[Element] = []  # by a child's tail
-    text = scope.text
-    if text and matches(text) and scope.tag not in ignore:
-        found.append(scope)
-    for el in scope.iterdescendants():
-        if unread and el in unread:
-            continue
-        tag = el.tag
-        if isinstance(tag, str) and tag != "a" and tag not in ignore and el not in closed:
-            text = el.text
-            if text and matches(text):
-                found.append(el)
-        tail = el.tail
-        if tail and matches(tail):
-            parent = el.getparent()
-            if parent is not None:  # (a descendant always has one)
-                parents.append(parent)
-    if not parents:
-        return found
-    chosen = set(found)
-    chosen.update(p for p in parents if p.tag not in ignore and not _is_skipped_parent(p))
-    if len(chosen) == 1:
-        return list(chosen)
-    return [el for el in scope.iter() if el in chosen]
-
-
-def _is_skipped_parent(el: Element) -> bool:
-    """A link or a site header/nav/footer: its own text is not read (its tail is)."""
-    return el.tag == "a" or (el.tag in _LANDMARKS and _is_chrome_landmark(el))
-
-
 class ArticlePage:
     """An article page of any Chinese news template, read by labels and structure."""
 
@@ -386,6 +284,11 @@ class ArticlePage:
         return parse_html(self.html, self.utf8)
 
     @cached_property
+    def _own_text(self) -> OwnText:
+        """Every element's own text, searched for the date, counter and byline labels."""
+        return OwnText(self.root)
+
+    @cached_property
     def elements(self) -> dict[str, list[Element]]:
         """Links, headings, meta, script, time … elements of the page, from one walk (``_INDEXED``)."""
         return collect(self.root, _INDEXED)
@@ -397,8 +300,7 @@ class ArticlePage:
         if hinted is not None and labels.DATE_TEXT.search(text_of(hinted)):
             return hinted
         body = self.root.find("body")
-        scope = body if body is not None else self.root
-        for el in _content_with_own_text(scope, _META_LABEL_RE.search, _NO_META_LINE):
+        for el in self._own_text.elements(_META_LABEL_RE, ignore=_NO_META_LINE, within=body):
             # Labels often sit in <small>/<span>/<em>; the line is their block parent.
             while el.tag in ("small", "span", "em", "b", "strong", "label", "font", "i"):
                 parent = el.getparent()
@@ -669,10 +571,9 @@ class ArticlePage:
 
     @cached_property
     def _views_lines(self) -> list[Element]:
-        scope = self._article_scope()
-        if labels.VIEWS_LABEL_ANY.search(text_of(scope)) is None:
-            return []  # one search of the text spares reading each element's
-        return _all_with_own_text(scope, labels.VIEWS_LABEL_ANY.search, _NO_BYLINE)
+        return self._own_text.elements(
+            labels.VIEWS_LABEL_ANY, ignore=_NO_BYLINE, within=self._article_scope()
+        )
 
     def _views_near_article(self) -> str | None:
         for el in self._views_lines:
@@ -726,7 +627,8 @@ class ArticlePage:
     def _byline_lines(self) -> list[str]:
         """Short lines around the article with a byline label (one scan for author and source)."""
         lines: list[str] = []
-        for el in _all_with_own_text(self._article_scope(), _has_byline_label, _NO_BYLINE):
+        within = self._article_scope()
+        for el in self._own_text.elements(_ANY_BYLINE_LABEL, ignore=_NO_BYLINE, within=within):
             text = _text(el)
             if len(text) <= 120:
                 lines.append(text)
@@ -854,19 +756,8 @@ class ArticlePage:
 
     def page_urls(self) -> list[str]:
         """Other pages of a multi-page article: links anywhere on the page to its page 2..n."""
-        join = urls.joiner(self.url)
-
-        def joined() -> Iterator[str]:
-            for a in self.elements["a"]:
-                href = (a.get("href") or "").strip()
-                if not href or href.startswith("#"):
-                    continue
-                try:
-                    yield join(href)
-                except ValueError:  # a broken link (an IPv6 host that is not one): no page
-                    continue
-
-        return later_pages(self.url, joined())
+        hrefs = (a.get("href") or "" for a in self.elements["a"])
+        return hrefs_to_pages(self.url, hrefs, urls.joiner(self.url))
 
     def sidebar(self) -> list[SidebarLink]:
         elements = self.elements

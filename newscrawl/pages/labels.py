@@ -43,12 +43,21 @@ DATE_LABEL_RE = re.compile("(?:" + "|".join(DATE_LABELS) + ")" + r"\s*[：:]?")
 
 
 def first_chars(words: tuple[str, ...]) -> str:
-    """A lookahead on the words' first characters: the search skips every other position
-    at once instead of trying each alternative there (several times faster on long text)."""
+    r"""A lookahead on the words' first characters, for an alternation ``re`` cannot skip
+    through by itself.
+
+    ``re`` skips to the positions where a match can start when the pattern
+    starts with a literal or with alternatives that all start with one
+    (``(?:人气|点击|阅读)``): use the plain alternation then, it is three times
+    faster than this lookahead on long text. When one alternative starts with
+    something else (a lookbehind: ``(?<=\s)文``), ``re`` tries every
+    alternative at every position, and this lookahead before them is several
+    times faster.
+    """
     return "(?=[" + "".join(sorted({w[0] for w in words})) + "])"
 
 
-_VIEWS_LABEL = first_chars(VIEWS_LABELS) + "(?:" + "|".join(VIEWS_LABELS) + ")"
+_VIEWS_LABEL = "(?:" + "|".join(VIEWS_LABELS) + ")"
 # 人气：6, 点击: 1,234, 阅读 2.3万, 浏览次数：[88] ; the colon may be missing, never the label.
 VIEWS_TEXT = re.compile(
     _VIEWS_LABEL + r"(?:\s*[：:]\s*|\s+|(?=[\[【(（]))[\[【(（]?\s*(\d[\d,，.]*\s*[万萬亿億wW]?\+?)"
