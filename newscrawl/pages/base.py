@@ -522,7 +522,7 @@ class ArticlePage:
             metadata.first_meta(self._metas, metadata.DATE_META_NAMES)
             or self._jsonld.get("datePublished")
             or metadata.time_element(self.elements["time"])
-            or metadata.script_date(self.elements["script"], self.root)
+            or metadata.script_date(self.elements["script"], self.root, self.html)
             or metadata.first_meta(self._metas, metadata.MODIFIED_META_NAMES)
             or metadata.url_date(self.url)
         )

@@ -114,7 +114,8 @@ def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Para
     """Every block element's own text (inline descendants included), read in one walk.
 
     (The hot loop of the content score: names are bound locally, each text
-    goes to its paragraph without a call per text.)
+    goes to its paragraph without a call per text, and the boilerplate test
+    of a class/id pair is looked up in a memo before it is called.)
     """
     found: dict[Element, _Paragraph] = {}
     hosts: list[Element] = []  # the block element each open element's text belongs to
@@ -122,7 +123,9 @@ def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Para
     blocks = BLOCK_TAGS
     unread = _UNREAD_TAGS
     landmarks = _LANDMARKS
+    roots = _ROOT_TAGS
     new = _Paragraph
+    verdicts = _UNLIKELY_VERDICTS
 
     walker = etree.iterwalk(root, events=("start", "end"))
     skip_subtree = walker.skip_subtree
@@ -148,11 +151,19 @@ def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Para
                 paragraph = found.get(host) or found.setdefault(host, new())
                 paragraph.add(tail, links > 0)
             continue
+        unlikely = False
+        cls = el.get("class")
+        ident = el.get("id")
+        if (cls is not None or ident is not None) and tag not in roots:
+            names = f"{cls or ''} {ident or ''}"
+            unlikely = verdicts.get(names)  # type: ignore[assignment]  # None: not seen yet
+            if unlikely is None:
+                unlikely = verdicts[names] = len(names) >= 3 and _unlikely_names(names)
         if (
-            tag in unread
+            unlikely
+            or tag in unread
             or (skip and el in skip)
             or (tag in landmarks and _is_landmark_chrome(el))
-            or ((el.get("class") is not None or el.get("id") is not None) and is_unlikely(el))
         ):
             skip_subtree()  # its "end" event still comes: it pops this entry
             hosts.append(hosts[-1] if hosts else el)
@@ -168,7 +179,14 @@ def _paragraphs(root: Element, skip: Collection[Element]) -> dict[Element, _Para
         text = el.text
         if text:
             (found.get(host) or found.setdefault(host, new())).add(text, links > 0)
+    if len(verdicts) > _MAX_VERDICTS:
+        verdicts.clear()
     return found
+
+
+#: ``is_unlikely`` by "class id" text, for the walk (a site repeats its class names).
+_UNLIKELY_VERDICTS: dict[str, bool] = {}
+_MAX_VERDICTS = 8192
 
 
 _LINK_TEXTS = etree.XPath("descendant::a//text()", smart_strings=False)

@@ -159,7 +159,8 @@ def full_document_title(root: Element) -> str | None:
 # A publication time assigned in a page's script or data attribute:
 # ``pubtime:'2019-09-23 07:48'``, ``"publish_time": "…"``, ``data-ptime="…"``.
 _SCRIPT_DATE = re.compile(
-    r"""(?:[Pp]ub_?[Tt]ime|[Pp]ublish_?[Tt]ime|[Pp]ublish_?[Dd]ate|[Pp]ub_?[Dd]ate|ptime"""
+    # (the lookahead lets re skip to the names' first letters: labels.first_chars)
+    r"""(?=[PpCc])(?:[Pp]ub_?[Tt]ime|[Pp]ublish_?[Tt]ime|[Pp]ublish_?[Dd]ate|[Pp]ub_?[Dd]ate|ptime"""
     r"""|[Cc]reate_?[Tt]ime)["']?\s*[:=]\s*["']"""
     r"(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)"
 )
@@ -169,8 +170,12 @@ _SCRIPT_DATE_HINTS = ("ime", "ate")
 _MAX_SCRIPT_CHARS = 20_000
 
 
-def script_date(scripts: Iterable[Element], root: Element) -> str | None:
-    """A publication time a script or a ``data-*ptime`` attribute assigns (first one wins)."""
+def script_date(scripts: Iterable[Element], root: Element, html: str) -> str | None:
+    """A publication time a script or a ``data-*ptime`` attribute assigns (first one wins).
+
+    ``html`` is the page's text: the attributes are looked for in the tree only
+    when it names them (the XPath visits every element's attributes).
+    """
     for script in scripts:
         if script.get("src") is not None:
             continue
@@ -179,6 +184,8 @@ def script_date(scripts: Iterable[Element], root: Element) -> str | None:
             continue
         if any(h in text for h in _SCRIPT_DATE_HINTS) and (match := _SCRIPT_DATE.search(text)):
             return match.group(1)
+    if _DATA_PTIME_NAME.search(html) is None:
+        return None
     for el in find_all(root, _DATA_PTIME):
         value = el.get("data-ptime") or el.get("data-pubtime") or ""
         if match := _DATA_DATE.match(value):
@@ -187,6 +194,7 @@ def script_date(scripts: Iterable[Element], root: Element) -> str | None:
 
 
 _DATA_PTIME = etree.XPath("//*[@data-ptime or @data-pubtime]")
+_DATA_PTIME_NAME = re.compile("data-p(?:ub)?time")  # (a literal prefix: one fast scan)
 _DATA_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 
 # /2019-09-11/, /2019/0911/, /20190911/, _20190911 …: a day in the URL's path.
