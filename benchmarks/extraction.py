@@ -32,7 +32,7 @@ import lxml.html
 from newscrawl.encoding import decode_html
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
-from newscrawl.pages import page_class_for
+from newscrawl.pages import ArticlePage
 
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+|\d+")
 
@@ -93,7 +93,7 @@ def load_cases(folder: Path) -> list[Case]:
 
 
 def extract(case: Case) -> Article | None:
-    page = page_class_for(case.url, case.html)(case.url, case.html, fetched_at=case.fetched_at)
+    page = ArticlePage(case.url, case.html, fetched_at=case.fetched_at)
     return page.to_item()
 
 

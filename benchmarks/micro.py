@@ -31,7 +31,7 @@ from newscrawl.extraction import extract_page
 from newscrawl.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
-from newscrawl.pages import page_class_for
+from newscrawl.pages.base import ArticlePage
 
 FETCHED_AT = "2026-01-21T00:00:00+00:00"
 TZ = "Asia/Shanghai"
@@ -90,7 +90,7 @@ def sample_pages(bundle: SiteBundle, base_url: str, size: int) -> list[tuple[str
 
 def _extract(page: tuple[str, str]) -> Article | None:
     url, html = page
-    return page_class_for(url, html)(url, html, fetched_at=FETCHED_AT).to_item()
+    return ArticlePage(url, html, fetched_at=FETCHED_AT).to_item()
 
 
 def _storage_items(normalized: Sequence[Article], count: int) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from newscrawl.demo.routes import ALL_THEMES
 from newscrawl.encoding import decode_html
 from newscrawl.items import Article
 from newscrawl.normalize_item import DEFAULT_TZ, normalize_article
-from newscrawl.pages import page_class_for
+from newscrawl.pages import ArticlePage
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -63,7 +63,7 @@ def extract_article(
     (``benchmarks/devset.py``) calls this too, so it measures what the command prints.
     """
     html, _encoding = decode_html(body)
-    page = page_class_for(url, html)(url, html, fetched_at=fetched_at)
+    page = ArticlePage(url, html, fetched_at=fetched_at)
     item = page.to_item()
     return None if item is None else normalize_article(item, tz=tz)
 
@@ -216,7 +216,7 @@ def savefixture(url: str, name: str, fixtures: str, family: str, fetched_at: str
     meta = {"url": url, "fetched_at": fetched, "content_type": content_type}
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
     html, _encoding = decode_html(body, content_type)
-    item = page_class_for(url, html)(url, html, fetched_at=fetched).to_item()
+    item = ArticlePage(url, html, fetched_at=fetched).to_item()
     expected = normalize_article(item).to_dict() if item else {"not_article": True}
     (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n")
     click.echo(f"saved {folder}: review expected.json before committing")

@@ -18,7 +18,7 @@ from newscrawl.encoding import decode_page
 from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
-from newscrawl.pages import page_class_for
+from newscrawl.pages import ArticlePage
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pipe_worker import PipeWorker
 
@@ -45,7 +45,7 @@ def extract_page(
 ) -> PageResult:
     """Decode, read and (unless told not to) normalize one article page."""
     html, _encoding, utf8 = decode_page(body, content_type)
-    page = page_class_for(url, html)(url, html, fetched_at=fetched_at, utf8=utf8)
+    page = ArticlePage(url, html, fetched_at=fetched_at, utf8=utf8)
     links = ListingPage(url, html, root=page.root, elements=page.elements).links()
     item = page.to_item()
     if item is None:

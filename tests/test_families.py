@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.encoding import decode_html
-from newscrawl.pages import ArticlePage, detect_family, page_class_for
+from newscrawl.pages import ArticlePage, detect_family
 from newscrawl.pages.families import GENERIC
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -43,7 +43,7 @@ def test_generator_meta_wins_over_markup() -> None:
 
 def test_unknown_pages_are_generic() -> None:
     assert detect_family("http://h/post/1", "<html><body><p>x</p></body></html>") is GENERIC
-    assert page_class_for("http://h/post/1", "<html></html>").profile is GENERIC
+    assert ArticlePage("http://h/post/1", "<html></html>").profile is GENERIC
 
 
 def test_a_hint_that_finds_nothing_falls_back_to_the_generic_chain() -> None:
@@ -54,7 +54,7 @@ def test_a_hint_that_finds_nothing_falls_back_to_the_generic_chain() -> None:
         "<h1>新闻标题测试页面</h1><p>时间：2024-03-05 10:21 来源：本站</p>"
         "<div><p>第一段正文，说明事情的经过和结果。</p><p>第二段正文。</p></div></body></html>"
     )
-    page = page_class_for("http://h/a/news/9.html", html)("http://h/a/news/9.html", html)
+    page = ArticlePage("http://h/a/news/9.html", html)
     assert page.family == "dedecms"
     item = page.to_item()
     assert item is not None
@@ -72,8 +72,8 @@ def test_phpmywind_hints_are_a_shortcut_to_the_generic_answer(case: Path) -> Non
     # The hints only save time: read with them or by the generic chains alone,
     # every PHPMyWind fixture gives the same item (or the same soft 404).
     url, html = _page(case)
-    hinted = page_class_for(url, html)(url, html, fetched_at="2026-11-27T10:00:00+08:00")
-    generic = ArticlePage(url, html, fetched_at="2026-11-27T10:00:00+08:00")
+    hinted = ArticlePage(url, html, fetched_at="2026-11-27T10:00:00+08:00")
+    generic = ArticlePage(url, html, fetched_at="2026-11-27T10:00:00+08:00", family=GENERIC)
     assert hinted.profile.name == "phpmywind"
     assert generic.profile is GENERIC
     assert hinted.to_item() == generic.to_item()
@@ -96,7 +96,7 @@ def test_phpmywind_hints_select_the_bootstrap_templates_elements() -> None:
     # On the example site's template the hints, not the generic chains, find
     # the headline, the date line and the body.
     url, html = _page(FIXTURES / "demo-phpmywind" / "showcase-613")
-    page = page_class_for(url, html)(url, html)
+    page = ArticlePage(url, html)
     profile = page.profile
     scope = page._hint_scope
     assert scope is not None and scope.tag == "article"
@@ -114,7 +114,7 @@ def test_phpmywind_hints_select_the_bootstrap_templates_elements() -> None:
 def test_a_phpmywind_template_without_the_container_gets_no_hints() -> None:
     # An older PHPMyWind template: no article.info, so no hint is read at all.
     url, html = _page(FIXTURES / "phpmywind" / "ascii-colon-renqi-330")
-    page = page_class_for(url, html)(url, html)
+    page = ArticlePage(url, html)
     assert page.profile.name == "phpmywind"
     assert page._hint_scope is None
     assert page._hint(page.profile.headline) is None

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from newscrawl.normalize_item import normalize_article
-from newscrawl.pages import page_class_for
+from newscrawl.pages.base import ArticlePage
 
 URL = "https://news.example.cn/c/2025-10-29/doc-1234567.shtml"
 FETCHED = "2026-11-27T10:00:00+08:00"
 
 
 def _read(html: str) -> dict[str, object] | None:
-    page = page_class_for(URL, html)(URL, html, fetched_at=FETCHED)
+    page = ArticlePage(URL, html, fetched_at=FETCHED)
     item = page.to_item()
     return normalize_article(item).to_dict() if item else None
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from newscrawl.encoding import decode_html
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
-from newscrawl.pages import page_class_for
+from newscrawl.pages.base import ArticlePage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
@@ -29,7 +29,7 @@ FETCHED = "2026-11-27T10:00:00+08:00"
 
 def run(body: bytes, content_type: str | None = None) -> Article | None:
     html, _ = decode_html(body, content_type)
-    item = page_class_for(URL, html)(URL, html, fetched_at=FETCHED).to_item()
+    item = ArticlePage(URL, html, fetched_at=FETCHED).to_item()
     return normalize_article(item) if item is not None else None
 
 
@@ -109,7 +109,7 @@ def dirtied_pages(draw: st.DrawFn) -> bytes:
 def test_page_objects_give_clean_text_the_normalizer_may_trust(body: bytes) -> None:
     """``text_clean`` items (page objects') normalize as if every text were cleaned again."""
     html, _ = decode_html(body, "text/html; charset=utf-8")
-    item = page_class_for(URL, html)(URL, html, fetched_at=FETCHED).to_item()
+    item = ArticlePage(URL, html, fetched_at=FETCHED).to_item()
     if item is None:
         return
     assert item.text_clean

@@ -18,7 +18,7 @@ import pytest
 from newscrawl.encoding import decode_html
 from newscrawl.items import ARTICLE_KEYS
 from newscrawl.normalize_item import normalize_article
-from newscrawl.pages import page_class_for
+from newscrawl.pages.base import ArticlePage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
@@ -32,7 +32,7 @@ def _case_id(case: Path) -> str:
 def extract(case: Path) -> dict[str, Any] | None:
     meta = json.loads((case / "meta.json").read_text())
     html, _ = decode_html((case / "page.html").read_bytes(), meta.get("content_type"))
-    page = page_class_for(meta["url"], html)(meta["url"], html, fetched_at=meta["fetched_at"])
+    page = ArticlePage(meta["url"], html, fetched_at=meta["fetched_at"])
     item = page.to_item()
     return normalize_article(item, tz=meta.get("tz", "Asia/Shanghai")).to_dict() if item else None
 

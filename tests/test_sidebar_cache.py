@@ -15,7 +15,7 @@ import pytest
 
 from newscrawl.encoding import decode_html
 from newscrawl.items import SidebarLink
-from newscrawl.pages import page_class_for, sidebar
+from newscrawl.pages import ArticlePage, sidebar
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
@@ -29,7 +29,7 @@ def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[sidebar._BoxCache]:
 
 
 def _sidebar(url: str, html: str) -> list[SidebarLink]:
-    return page_class_for(url, html)(url, html, fetched_at="2026-11-29T00:00:00+00:00").sidebar()
+    return ArticlePage(url, html, fetched_at="2026-11-29T00:00:00+00:00").sidebar()
 
 
 def _uncached(url: str, html: str, monkeypatch: pytest.MonkeyPatch) -> list[SidebarLink]:

@@ -58,7 +58,7 @@ from newscrawl.pages.dom import (
     parse_html,
     text_of,
 )
-from newscrawl.pages.families import GENERIC, Family
+from newscrawl.pages.families import Family, detect_family
 from newscrawl.pages.owntext import OwnText
 from newscrawl.pages.pager import hrefs_to_pages
 from newscrawl.pages.sidebar import sidebar_links
@@ -233,8 +233,12 @@ def _heading_before(line: Element) -> Element | None:
 class ArticlePage:
     """An article page of any Chinese news template, read by labels and structure."""
 
-    #: The CMS family this class reads best, with its XPath hints (generic: none).
-    profile: Family = GENERIC
+    @cached_property
+    def profile(self) -> Family:
+        """The CMS family the page shows, with its XPath hints (generic: none)."""
+        if self._family is not None:
+            return self._family
+        return detect_family(self.url, self.html, self.root)
 
     @property
     def family(self) -> str:
@@ -268,13 +272,17 @@ class ArticlePage:
         *,
         fetched_at: str | None = None,
         utf8: bytes | None = None,
+        family: Family | None = None,
     ) -> None:
         """``utf8``: ``html``'s UTF-8 bytes when the caller has them (the response's own,
-        :class:`newscrawl.encoding.DecodedPage`), parsed as they are."""
+        :class:`newscrawl.encoding.DecodedPage`), parsed as they are. ``family``: read
+        the page as this CMS family (``GENERIC``: by the generic chains alone);
+        by default the family the page shows (:func:`detect_family`)."""
         self.url = url
         self.html = html
         self.fetched_at = fetched_at
         self.utf8 = utf8
+        self._family = family
 
     # -- parsed document -------------------------------------------------
 

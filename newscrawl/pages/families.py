@@ -6,14 +6,23 @@ XPath hints for the date line, headline and body. Hints are tried first and
 the generic chains of ``ArticlePage`` take over whenever a hint finds
 nothing, so a site that changed its template still extracts.
 
-Detection reads the raw HTML with substring tests (cheap, no parse) in this
-order: generator meta, family-only markup, URL shape.
+Detection, in this order: the generator meta tag; family-only markup, read
+where it sits (script and stylesheet addresses, link addresses, element ids)
+in the parsed page, and only what has no such place (a name in the footer, a
+pager's class) by a substring test of the whole HTML; then the URL shape.
+Each substring test of a whole page costs about as much as reading all of a
+page's script and link addresses (on the development set, detection on the
+tree takes half the time of thirteen substring tests).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from lxml import etree
+
+from newscrawl.pages.dom import Element, parse_html
 
 
 @dataclass(frozen=True)
@@ -23,7 +32,13 @@ class Family:
     name: str
     #: Pattern of ``<meta name="generator" content=…>`` values.
     generator: re.Pattern[str] | None = None
-    #: Substrings only this family's pages contain (counter scripts, pager classes).
+    #: Substrings of a ``<script src>`` or ``<link href>`` only this family's pages have.
+    assets: tuple[str, ...] = ()
+    #: Substrings of an ``<a href>`` only this family's pages have.
+    links: tuple[str, ...] = ()
+    #: Element ids only this family's templates use.
+    ids: tuple[str, ...] = ()
+    #: Substrings of the HTML itself, for markup with no place above (text, classes).
     markup: tuple[str, ...] = ()
     #: URL shapes of its article pages.
     url: re.Pattern[str] | None = None
@@ -45,7 +60,9 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         name="dedecms",
         generator=re.compile(r"dede", re.IGNORECASE),
-        markup=("/plus/count.php", "dede_pages", "/plus/view.php"),
+        assets=("/plus/count.php",),
+        links=("/plus/view.php",),
+        markup=("dede_pages",),
         url=re.compile(r"/a/[\w/-]*/\d+(?:_\d+)?\.html$|/plus/view\.php\?aid="),
         meta_line="//div[contains(@class,'viewbox')]//div[contains(@class,'info')]",
         headline="//div[contains(@class,'viewbox')]//div[contains(@class,'title')]/h2",
@@ -55,7 +72,8 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         name="phpcms",
         generator=re.compile(r"phpcms", re.IGNORECASE),
-        markup=("api.php?op=count", 'id="Article"'),
+        assets=("api.php?op=count",),
+        ids=("Article",),
         url=re.compile(r"[?&]m=content&c=index&a=show|/html/\d{4}/\w+/\d+\.html$"),
         headline="//div[@id='Article']/h1",
         body="//div[@id='Article']//div[contains(@class,'content')]",
@@ -64,20 +82,23 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         name="empirecms",
         generator=re.compile(r"empire", re.IGNORECASE),
-        markup=("/e/public/ViewClick", "/e/action/", "/e/data/"),
+        assets=("/e/public/ViewClick", "/e/data/"),
+        links=("/e/action/",),
         url=re.compile(r"/e/action/ShowInfo\.php|/\d{4}-\d{2}-\d{2}/\d+\.html$"),
         counter=("/e/public/ViewClick",),
     ),
     Family(
         name="pbootcms",
         generator=re.compile(r"pboot", re.IGNORECASE),
-        markup=("/core/template/", "pboot"),
+        assets=("/core/template/",),
+        markup=("pboot",),
         url=re.compile(r"/\?[a-z]+/\d+\.html$"),
     ),
     Family(
         name="phpmywind",
         generator=re.compile(r"phpmywind", re.IGNORECASE),
-        markup=("templates/default/", "PHPMyWind"),
+        assets=("templates/default/",),
+        markup=("PHPMyWind",),
         url=re.compile(r"/show\.php\?(?:.*&)?id=\d+|/[a-z]*show-\d+-\d+(?:-\d+)?\.html$"),
         # Its Bootstrap template (the example site's): the title is an h2 in
         # article.info, the date line the next <p>, the body div.bd (the editor's
@@ -98,18 +119,39 @@ _GENERATOR = re.compile(
 )
 
 
-def detect_family(url: str, html: str) -> Family:
-    """The family whose generator, markup or URL shape the page shows (else ``GENERIC``)."""
-    head = html[:4096]
-    if match := _GENERATOR.search(head):
+def detect_family(url: str, html: str, root: Element | None = None) -> Family:
+    """The family whose generator, markup or URL shape the page shows (else ``GENERIC``).
+
+    ``root`` is the parsed page when the caller has it (else ``html`` is parsed).
+    """
+    if match := _GENERATOR.search(html, 0, 4096):
         for family in FAMILIES:
             if family.generator is not None and family.generator.search(match.group(1)):
                 return family
+    if root is None:
+        root = parse_html(html)
+    assets = " ".join(
+        value
+        for el in root.iter("script", "link")
+        if (value := el.get("src") if el.tag == "script" else el.get("href"))
+    )
     for family in FAMILIES:
-        for marker in family.markup:
-            if marker in html:
-                return family
+        if any(marker in assets for marker in family.assets):
+            return family
+    hrefs = " ".join(href for a in root.iter("a") if (href := a.get("href")))
+    for family in FAMILIES:
+        if any(marker in hrefs for marker in family.links):
+            return family
+        if any(_ID(root, id=name) for name in family.ids):
+            return family
+    for family in FAMILIES:
+        if any(marker in html for marker in family.markup):
+            return family
     for family in FAMILIES:
         if family.url is not None and family.url.search(url):
             return family
     return GENERIC
+
+
+#: An element by id, through libxml2's id table (no walk of the tree).
+_ID = etree.XPath("id($id)")

@@ -1,7 +1,7 @@
 """Site profiles: what a user names with ``-a site=NAME``, kept as data.
 
 A profile gives the start URLs and the site's time zone; the page class is
-chosen by ``newscrawl.pages.page_class_for``. Adding a site of a known family
+chosen by ``newscrawl.pages.detect_family``. Adding a site of a known family
 means adding one entry here, not code.
 """
 
