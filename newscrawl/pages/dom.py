@@ -19,7 +19,17 @@ from lxml import etree
 Element = etree._Element
 
 #: One parser per process; page objects run in one thread of each process.
-_PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, no_network=True)
+#: Comments and processing instructions are dropped while parsing (their tails
+#: kept): no reader looks at them, and every walk of the tree skipped them one
+#: by one (extract_page 2% fewer instructions on the development set).
+_PARSER = etree.HTMLParser(
+    recover=True,
+    encoding="utf-8",
+    huge_tree=True,
+    no_network=True,
+    remove_comments=True,
+    remove_pis=True,
+)
 
 
 def parse_html(html: str, utf8: bytes | None = None) -> Element:
