@@ -221,7 +221,10 @@ def _order(root: Element, wanted: Collection[Element]) -> dict[Element, int]:
 
 
 def content_scores(root: Element, *, skip: Collection[Element] = ()) -> list[tuple[float, Element]]:
-    """Containers with their scores, best first (see the module docstring)."""
+    """The leading containers with their scores before the link-density cut, best first.
+
+    (See the module docstring; :func:`best_content` applies the cut.)
+    """
     scores: dict[Element, float] = {}
     found = _paragraphs(root, skip)
     if root.getparent() is None:
@@ -253,15 +256,20 @@ def content_scores(root: Element, *, skip: Collection[Element] = ()) -> list[tup
             scores[container] = scores.get(container, 0.0) + score / (1, 2, 3)[level]
             container = container.getparent()
             level += 1
-    # Link density costs a read of each candidate's text: only the leaders are weighed.
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:5]
-    return [(score * (1.0 - _link_density(el)), el) for el, score in ranked]
+    return [(score, el) for el, score in ranked]
 
 
 def best_content(
     root: Element, *, headline: Element | None = None, skip: Collection[Element] = ()
 ) -> Element | None:
-    """The element most likely to hold the article's text, or None when no prose is found."""
+    """The element most likely to hold the article's text, or None when no prose is found.
+
+    A leader's score is cut by its link density and halved when it stands
+    before the headline. Both only lower a score, so leaders are weighed
+    from the highest possible score down, and the link density (a read of
+    the container's text) is computed only while a leader could still win.
+    """
     scope = root
     if headline is not None:
         # An article frame around the headline holds its body: when its body is
@@ -282,8 +290,19 @@ def best_content(
                 before = positions.get(el, 0) < at and el not in around
                 adjusted.append((score * 0.5 if before else score, el))
             candidates = adjusted
-    score, best = max(candidates, key=lambda item: item[0])
-    return best if score >= 3.0 else None
+    # Highest bound first; among equal bounds, the leaders' order (as max() would take them).
+    order = sorted(range(len(candidates)), key=lambda i: (-candidates[i][0], i))
+    best: Element | None = None
+    best_score = -1.0
+    best_index = len(candidates)
+    for i in order:
+        bound, el = candidates[i]
+        if bound < best_score or (bound == best_score and i > best_index):
+            break  # no later leader can score above the best one
+        score = bound * (1.0 - _link_density(el))
+        if score > best_score or (score == best_score and i < best_index):
+            best, best_score, best_index = el, score, i
+    return best if best_score >= 3.0 else None
 
 
 #: A link text of headline length: what a list page's items link with.
