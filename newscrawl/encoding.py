@@ -72,12 +72,17 @@ def decode_page(body: bytes, content_type: str | None = None) -> DecodedPage:
         # Chinese text of any length is never valid UTF-8 by chance.
         if (as_utf8 := _utf8_text(body)) is not None:
             return DecodedPage(as_utf8, "utf-8", body)
-    elif "\ufffd" in text and (detected := _detect(body)) is not None and not _is_utf8(detected):
-        # Declared UTF-8 (meta tag) but the bytes are not: read them as what they are.
-        try:
-            return DecodedPage(body.decode(detected), detected, None)
-        except (UnicodeDecodeError, LookupError):
-            pass
+    elif "\ufffd" in text:
+        if (detected := _detect(body)) is not None and not _is_utf8(detected):
+            # Declared UTF-8 (meta tag) but the bytes are not: read them as what they are.
+            try:
+                return DecodedPage(body.decode(detected), detected, None)
+            except (UnicodeDecodeError, LookupError):
+                pass
+    else:
+        # UTF-8 read without a replaced byte: the text is the body's (less a BOM),
+        # so lxml may take the bytes (a page's encoding spared, 0.3 ms of 5).
+        return DecodedPage(text, encoding, body.removeprefix(codecs.BOM_UTF8))
     return DecodedPage(text, encoding, None)
 
 

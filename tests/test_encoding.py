@@ -54,8 +54,9 @@ def test_decode(body: bytes, content_type: str | None, text: str, encoding: str)
     [
         (page(SIMPLIFIED).encode(), "text/html; charset=utf-8", True),
         (page(SIMPLIFIED).encode(), "text/html; charset=UTF8", True),
-        (page(SIMPLIFIED).encode(), None, False),  # w3lib decided: its text may differ
-        (b"\xef\xbb\xbf" + page(SIMPLIFIED).encode(), None, False),  # its BOM stripped
+        (page(SIMPLIFIED).encode(), None, True),  # w3lib decided UTF-8, nothing replaced
+        (b"\xef\xbb\xbf" + page(SIMPLIFIED).encode(), None, True),  # less its BOM
+        (page(SIMPLIFIED).encode()[:-30] + b"\xff" + b"</p></body></html>", None, False),
         (page(SIMPLIFIED).encode("gbk"), "text/html; charset=GBK", False),
         (
             page(SIMPLIFIED, '<meta charset="gbk">').encode("gbk"),
@@ -63,14 +64,22 @@ def test_decode(body: bytes, content_type: str | None, text: str, encoding: str)
             False,
         ),
     ],
-    ids=["utf8-header", "utf8-alias", "undeclared", "bom", "gbk-header", "header-lies"],
+    ids=[
+        "utf8-header",
+        "utf8-alias",
+        "undeclared",
+        "bom",
+        "undeclared-bad-byte",
+        "gbk-header",
+        "header-lies",
+    ],
 )
 def test_decode_page_hands_over_the_bytes_only_when_they_are_the_text(
     body: bytes, content_type: str | None, parsed_as_is: bool
 ) -> None:
     decoded = decode_page(body, content_type)
     assert (decoded.text, decoded.encoding) == decode_html(body, content_type)
-    assert (decoded.utf8 is body) is parsed_as_is
+    assert (decoded.utf8 is not None) is parsed_as_is
     if decoded.utf8 is not None:
         assert decoded.utf8.decode("utf-8") == decoded.text
 
