@@ -56,13 +56,15 @@ from newscrawl.pages.dom import (
     find_all,
     has_text,
     parse_html,
+    strings,
     text_of,
 )
-from newscrawl.pages.families import Family, detect_family
+from newscrawl.pages.families import Family, asset_addresses, detect_family
 from newscrawl.pages.owntext import OwnText
 from newscrawl.pages.pager import hrefs_to_pages
 from newscrawl.pages.sidebar import sidebar_links
 
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
 # Page chrome: a <header> inside <article> or <main> is the article's own header.
 _IN_CHROME = etree.XPath(
     "ancestor-or-self::*[(self::header or self::nav or self::footer)"
@@ -74,6 +76,7 @@ _INDEXED = {
     "base": ("base",),
     "headings": ("h1", "h2", "h3", "h4", "h5", "h6"),
     "landmarks": ("header", "footer"),
+    "link": ("link",),
     "meta": ("meta",),
     "script": ("script",),
     "time": ("time",),
@@ -238,7 +241,9 @@ class ArticlePage:
         """The CMS family the page shows, with its XPath hints (generic: none)."""
         if self._family is not None:
             return self._family
-        return detect_family(self.url, self.html, self.root)
+        elements = self.elements
+        assets = asset_addresses([*elements["script"], *elements["link"]])
+        return detect_family(self.url, self.html, self.root, hrefs=self._hrefs, assets=assets)
 
     @property
     def family(self) -> str:
@@ -764,8 +769,13 @@ class ArticlePage:
 
     def page_urls(self) -> list[str]:
         """Other pages of a multi-page article: links anywhere on the page to its page 2..n."""
-        hrefs = (a.get("href") or "" for a in self.elements["a"])
-        return hrefs_to_pages(self.url, hrefs, urls.joiner(self.url))
+        return hrefs_to_pages(self.url, self._hrefs, urls.joiner(self.url))
+
+    @cached_property
+    def _hrefs(self) -> list[str]:
+        """Every link's ``href``, in page order (one C call: family detection and the
+        article's pages read them all)."""
+        return strings(self.root, _HREFS)
 
     def sidebar(self) -> list[SidebarLink]:
         elements = self.elements

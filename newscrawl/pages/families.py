@@ -18,6 +18,7 @@ tree takes half the time of thirteen substring tests).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -91,14 +92,12 @@ FAMILIES: tuple[Family, ...] = (
         name="pbootcms",
         generator=re.compile(r"pboot", re.IGNORECASE),
         assets=("/core/template/",),
-        markup=("pboot",),
         url=re.compile(r"/\?[a-z]+/\d+\.html$"),
     ),
     Family(
         name="phpmywind",
         generator=re.compile(r"phpmywind", re.IGNORECASE),
         assets=("templates/default/",),
-        markup=("PHPMyWind",),
         url=re.compile(r"/show\.php\?(?:.*&)?id=\d+|/[a-z]*show-\d+-\d+(?:-\d+)?\.html$"),
         # Its Bootstrap template (the example site's): the title is an h2 in
         # article.info, the date line the next <p>, the body div.bd (the editor's
@@ -119,10 +118,19 @@ _GENERATOR = re.compile(
 )
 
 
-def detect_family(url: str, html: str, root: Element | None = None) -> Family:
+def detect_family(
+    url: str,
+    html: str,
+    root: Element | None = None,
+    *,
+    hrefs: list[str] | None = None,
+    assets: list[str] | None = None,
+) -> Family:
     """The family whose generator, markup or URL shape the page shows (else ``GENERIC``).
 
-    ``root`` is the parsed page when the caller has it (else ``html`` is parsed).
+    ``root`` is the parsed page, ``hrefs`` its links' addresses and ``assets``
+    its scripts' and stylesheets' addresses, when the caller has them (else
+    ``html`` is parsed and they are read from it).
     """
     if match := _GENERATOR.search(html, 0, 4096):
         for family in FAMILIES:
@@ -130,17 +138,17 @@ def detect_family(url: str, html: str, root: Element | None = None) -> Family:
                 return family
     if root is None:
         root = parse_html(html)
-    assets = " ".join(
-        value
-        for el in root.iter("script", "link")
-        if (value := el.get("src") if el.tag == "script" else el.get("href"))
-    )
+    if assets is None:
+        assets = asset_addresses(root.iter("script", "link"))
+    loaded = " ".join(assets)
     for family in FAMILIES:
-        if any(marker in assets for marker in family.assets):
+        if any(marker in loaded for marker in family.assets):
             return family
-    hrefs = " ".join(href for a in root.iter("a") if (href := a.get("href")))
+    if hrefs is None:
+        hrefs = [href for a in root.iter("a") if (href := a.get("href"))]
+    addresses = " ".join(hrefs)
     for family in FAMILIES:
-        if any(marker in hrefs for marker in family.links):
+        if any(marker in addresses for marker in family.links):
             return family
         if any(_ID(root, id=name) for name in family.ids):
             return family
@@ -151,6 +159,15 @@ def detect_family(url: str, html: str, root: Element | None = None) -> Family:
         if family.url is not None and family.url.search(url):
             return family
     return GENERIC
+
+
+def asset_addresses(elements: Iterable[Element]) -> list[str]:
+    """The ``src`` of ``<script>`` and the ``href`` of ``<link>`` elements that have one."""
+    return [
+        value
+        for el in elements
+        if (value := el.get("src") if el.tag == "script" else el.get("href"))
+    ]
 
 
 #: An element by id, through libxml2's id table (no walk of the tree).

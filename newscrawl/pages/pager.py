@@ -20,7 +20,7 @@ Pure functions over strings: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from newscrawl import urls
@@ -138,25 +138,32 @@ def hrefs_to_pages(url: str, hrefs: Iterable[str], join: Callable[[str], str]) -
     parameter, when page 1 has a query; else by the name in the URL's last
     segment (:func:`_needle`), which a relative or absolute href to page N
     must contain unless it is query-only (``?page=2`` keeps the page's own
-    path). On the development set, nine links in ten are never joined.
+    path). The hrefs are searched as one text (one line each), so that the
+    hundreds that hold neither cost no Python step each: on the development
+    set, nine links in ten are never looked at one by one.
     """
     first = urls.first_page_url(url)
     plain = urls.canonical_url(url)
+    # (An href with a line break in it becomes two lines: neither is a page N.)
+    text = "\n".join(hrefs)
+    lines: dict[str, None] = {}  # in page order, once each
     if "=" in first.partition("?")[2]:
-        needles: set[str] = set()
-        wanted: Callable[[str], object] = _HAS_PAGE_PARAM
+        for match in _HAS_PAGE_PARAM_LINE.finditer(text):
+            lines[match.group(0)] = None
     else:
         needles = {_needle(first), _needle(plain)}
         if "" in needles or any("%" in n for n in needles):
-            needles = set()  # (percent-encoded in the key, maybe not in the href: no test)
-        wanted = bool
+            # (percent-encoded in the key, maybe not in the href: every href is read)
+            lines = dict.fromkeys(text.split("\n"))
+        else:
+            for needle in needles:
+                lines.update(dict.fromkeys(_lines_holding(text, needle)))
+            lines.update(dict.fromkeys(_QUERY_ONLY.findall(text)))
 
-    def candidates() -> Iterable[str]:
-        for href in hrefs:
-            href = href.strip()
-            if not href or href[0] == "#" or not wanted(href):
-                continue
-            if needles and href[0] != "?" and not any(n in href for n in needles):
+    def candidates() -> Iterator[str]:
+        for line in lines:
+            href = line.strip()
+            if not href or href[0] == "#":
                 continue
             try:
                 yield join(href)
@@ -164,6 +171,25 @@ def hrefs_to_pages(url: str, hrefs: Iterable[str], join: Callable[[str], str]) -
                 continue
 
     return later_pages(url, candidates())
+
+
+#: A line of the href text holding a page parameter, and a query-only href.
+_HAS_PAGE_PARAM_LINE = re.compile(
+    r"^.*[?&](?:page|pageno|p|pn|pg|paged)=\d.*$", re.IGNORECASE | re.MULTILINE
+)
+_QUERY_ONLY = re.compile(r"^[ \t]*\?.*$", re.MULTILINE)
+
+
+def _lines_holding(text: str, needle: str) -> Iterator[str]:
+    """The lines of ``text`` that hold ``needle`` (found by ``str.find``, in C)."""
+    at = text.find(needle)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            end = len(text)
+        yield text[start:end]
+        at = text.find(needle, end)
 
 
 def _needle(url: str) -> str:
