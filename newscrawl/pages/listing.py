@@ -25,12 +25,13 @@ from newscrawl.normalize import clean_text
 from newscrawl.pages.dom import Element, collect, parse_html, text_of
 from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS, TITLE_MARKS
 
+#: The pager marks, tested with ``in`` in the loop over every link (no call a link).
+_PAGE, _PAGE_TRADITIONAL = PAGER_MARKS
+
 #: The elements ``links`` reads (an article page's ``elements`` include them).
 _INDEXED = {"a": ("a",), "base": ("base",)}
 
 
-#: Whether a text holds a pager mark: one regex search, run for every link of every page.
-_has_pager_mark = re.compile("|".join(map(re.escape, PAGER_MARKS))).search
 #: Whether a link title may be a pager label (cleaning never adds these characters).
 _has_title_mark = re.compile("|".join(map(re.escape, TITLE_MARKS))).search
 
@@ -95,18 +96,20 @@ class ListingPage:
         unknown_short: set[str] = set()  # unknown shapes seen only with short text so far
         for a in self.elements["a"]:
             href = (a.get("href") or "").strip()
-            title = a.get("title") or ""
+            raw_title = a.get("title") or ""
+            shown = text_of(a) if len(a) else (a.text or "")
             # Pager labels all contain 页 or 頁; other links skip the text work.
             text = (
-                text_of(a)
-                if _has_pager_mark(title)
-                or _has_pager_mark(a.text or "")
-                or (len(a) and _has_pager_mark(text_of(a)))
+                (clean_text(shown) or "")
+                if _PAGE in shown
+                or _PAGE_TRADITIONAL in shown
+                or (raw_title and (_PAGE in raw_title or _PAGE_TRADITIONAL in raw_title))
                 else ""
             )
-            text = (clean_text(text) or "") if text else ""
             # Titles are only compared with the pager labels: most are not cleaned.
-            title = (clean_text(title) or "") if title and _has_title_mark(title) else ""
+            title = (
+                (clean_text(raw_title) or "") if raw_title and _has_title_mark(raw_title) else ""
+            )
             is_next = text in NEXT_PAGE_TEXTS or title in NEXT_PAGE_TEXTS
             if title in LAST_PAGE_MARKERS or (
                 is_next and (not href or href.lower().startswith(("javascript:", "#")))
@@ -127,7 +130,7 @@ class ListingPage:
             if kind == _UNKNOWN:
                 # A shape no list names: the link says what it is. Only these
                 # links pay for their text (known shapes, most links, do not).
-                is_article = headline_like(a.get("title") or "") or headline_like(text_of(a))
+                is_article = headline_like(raw_title) or headline_like(shown)
                 if is_article and target in unknown_short:
                     unknown_short.discard(target)  # a headline elsewhere on the page wins
                     found.listings.remove(target)
