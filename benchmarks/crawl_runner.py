@@ -239,6 +239,11 @@ def run(
         "descendants": len(descendants.peaks),
         "descendant_peaks_kb": sorted(kb for _command, kb in descendants.peaks.values()),
         "index_ms": stats.get("newscrawl/archive/index_ms", 0),
+        # CPU of each stage, wherever it ran (this process, a worker, the writer).
+        "stage_cpu_us": {
+            stage: int(stats.get(f"newscrawl/cpu_us/{stage}", 0))
+            for stage in ("extract", "normalize", "store")
+        },
     }
 
 

@@ -44,14 +44,18 @@ class Stored(NamedTuple):
     gone: int
     indexed: int = 0
     index_seconds: float = 0.0
+    #: CPU seconds the batch took in the process that stored it (storage and index).
+    cpu_seconds: float = 0.0
 
 
 def index_queued(sessions: sessionmaker[Session]) -> Stored:
     """Catch the full-text index up with the stored articles, in its own transaction."""
     started = time.perf_counter()
+    cpu_started = time.process_time()
     with sessions.begin() as session:
         indexed = index_pending(session)
-    return Stored(0, 0, 0, 0, indexed, time.perf_counter() - started)
+    cpu = time.process_time() - cpu_started
+    return Stored(0, 0, 0, 0, indexed, time.perf_counter() - started, cpu)
 
 
 def store_batch(
@@ -63,6 +67,7 @@ def store_batch(
 ) -> Stored:
     """Store ``batch`` and mark the ``gone`` (url, reason, at) reports in one transaction;
     then, with ``index``, catch the full-text index up in another."""
+    started = time.process_time()
     by_time: dict[str, dict[str, str]] = {}
     for url, reason, at in gone:
         by_time.setdefault(at, {})[url] = reason
@@ -71,10 +76,10 @@ def store_batch(
         result = store_articles(session, batch)
         marked = sum(mark_gone(session, urls, at=at) for at, urls in sorted(by_time.items()))
     stored = Stored(result.new, result.updated, result.unchanged, marked)
-    if not index:
-        return stored
-    caught_up = index_queued(sessions)
-    return stored._replace(indexed=caught_up.indexed, index_seconds=caught_up.index_seconds)
+    if index:
+        caught_up = index_queued(sessions)
+        stored = stored._replace(indexed=caught_up.indexed, index_seconds=caught_up.index_seconds)
+    return stored._replace(cpu_seconds=time.process_time() - started)
 
 
 def _sessions(url: str, checkpoint_thread: bool = True) -> sessionmaker[Session]:

@@ -285,6 +285,7 @@ class ArchivePipeline:
         self.stats.inc_value("newscrawl/gone", stored.gone)
         self.stats.inc_value("newscrawl/archive/indexed", stored.indexed)
         self.stats.inc_value("newscrawl/archive/index_ms", round(stored.index_seconds * 1000))
+        self.stats.inc_value("newscrawl/cpu_us/store", round(stored.cpu_seconds * 1e6))
 
     def drain(self) -> None:
         """Block until every batch handed to the writer process is stored or failed

@@ -194,3 +194,38 @@ def test_the_bare_spider_reads_article_pages_and_the_download_only_one_does_not(
     assert len(followed) == len(set(followed))
     assert list(bare.parse_article(page)) == []  # every link already requested
     assert list(DownloadOnlySpider(start_urls=url).parse_article(page)) == []
+
+
+def test_matrix_smoke_run_reports_every_cell_and_checks_the_archives(tmp_path: Path) -> None:
+    out = tmp_path / "MATRIX.md"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.matrix",
+            "--articles",
+            "20",
+            "--concurrency",
+            "2,4",
+            "--rounds",
+            "1",
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [line for line in out.read_text().splitlines() if re.match(r"\| 20 \| \d ", line)]
+    assert [row.split("|")[2].strip() for row in rows] == ["2", "4"]
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+        ratios = [float(cells[4].split()[0]), float(cells[6].split()[0])]
+        assert all(0 < ratio < 10 for ratio in ratios)
+        # Scrapy / extraction / normalization / storage: the stages were measured.
+        one_process = [float(v) for v in cells[8].split(" / ")]
+        assert len(one_process) == 4 and one_process[1] > 0 and one_process[3] > 0
+        assert cells[10] == "complete"

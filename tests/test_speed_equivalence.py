@@ -35,6 +35,7 @@ from newscrawl.pages.dom import (
     text_nodes,
     text_of,
 )
+from newscrawl.pages.owntext import OwnText
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
@@ -158,7 +159,7 @@ SCAN_HTML = (
 
 @pytest.mark.parametrize("path", [*PAGES, None, "scan"], ids=[*map(_page_id, PAGES), "odd", "scan"])
 @pytest.mark.parametrize("label", [base._META_LABEL_RE, base._ANY_BYLINE_LABEL])
-def test_pruned_scan_equals_scan_minus_chrome(
+def test_own_text_index_equals_scan_minus_chrome(
     path: Path | str | None, label: re.Pattern[str]
 ) -> None:
     root = parse_html(SCAN_HTML) if path == "scan" else _root(path)  # type: ignore[arg-type]
@@ -166,14 +167,14 @@ def test_pruned_scan_equals_scan_minus_chrome(
         if scope is None:
             continue
         want = [el for el in _with_own_text(scope, label) if not base._IN_CHROME(el)]
-        got = base._content_with_own_text(scope, label.search, frozenset())
-        assert list(got) == want
-        got = base._content_with_own_text(scope, label.search, base._NO_BYLINE)
-        assert list(got) == [el for el in want if el.tag not in base._NO_BYLINE]
-        # The one-pass reader of them all gives the same elements in the same order.
-        assert base._all_with_own_text(scope, label.search, frozenset()) == want
-        got_all = base._all_with_own_text(scope, label.search, base._NO_BYLINE)
-        assert got_all == [el for el in want if el.tag not in base._NO_BYLINE]
+        # The page's one index of own text (scripts and styles are never read) gives
+        # the same elements in the same order, for any part of the page.
+        index = OwnText(root)
+        shown = [el for el in want if el.tag not in ("script", "style")]
+        assert index.elements(label, within=scope) == shown
+        assert index.elements(label, ignore={"li"}, within=scope) == [
+            el for el in shown if el.tag != "li"
+        ]
 
 
 def _looks_like_menu(container: Element, rows: list[Element]) -> bool:

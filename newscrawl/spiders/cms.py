@@ -634,6 +634,8 @@ class CmsSpider(scrapy.Spider):
         if result is None:
             return
         self._count(f"family/{result.family}")
+        self._count("cpu_us/extract", round(result.extract_cpu * 1e6))
+        self._count("cpu_us/normalize", round(result.normalize_cpu * 1e6))
         item = result.item
         if (
             item is not None

@@ -1,0 +1,215 @@
+"""``python -m benchmarks.matrix [--quick] [--articles 2000,5000,50000] [--concurrency 16,32]``
+
+The throughput matrix (issue 28): for every site size and concurrency, the
+full crawl in one process and in two-process mode (``NEWSCRAWL_EXTRACT_WORKERS=1``
+and ``ARCHIVE_WRITER=process``) against a bare Scrapy spider that follows the
+same links and yields nothing. Each cell runs its three crawls interleaved,
+``--rounds`` times, each crawl in a fresh interpreter against the same locally
+served synthetic site; the ratios are each round's full crawl over that
+round's bare crawl, and the table gives their median (this machine is shared
+and noisy: a ratio measured side by side is what carries, not a rate).
+
+Also per cell: the peak RSS (the crawl process; in two-process mode the
+crawl, its worker and its writer together, each at its own peak: an upper
+bound) and where the CPU went per page: Scrapy (the crawl process less what
+our stages took in it), extraction, normalization and storage (with the
+full-text index), measured in whichever process ran them. The archive of
+every full crawl is checked against the site's truth: a crawl that got
+faster by archiving less fails the benchmark (exit 1).
+
+``--quick``: 2,000 articles, concurrency 16 and 32, one round (a few minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.check import check_archive
+from benchmarks.run import REPO, crawl
+from benchmarks.server import SiteServer
+from benchmarks.site import build_site
+
+#: (crawl_runner mode, label) of the two ways a user runs the full crawl.
+MODES = (("cms", "one process"), ("cms-both", "two-process"))
+#: The issue's targets: the share of the bare rate each mode keeps, in every cell.
+TARGETS = {"cms": 0.60, "cms-both": 0.85}
+RSS_TARGET_MB = 300
+
+
+@dataclass
+class Cell:
+    """The rounds of one (articles, concurrency) cell."""
+
+    articles: int
+    concurrency: int
+    bare: list[dict[str, Any]] = field(default_factory=list)
+    full: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    complete: dict[str, bool] = field(default_factory=dict)
+
+    def ratio(self, mode: str) -> float:
+        """The median over rounds of (full crawl rate / that round's bare rate)."""
+        return statistics.median(
+            _rate(full) / _rate(bare) for full, bare in zip(self.full[mode], self.bare, strict=True)
+        )
+
+    def rate(self, mode: str) -> float:
+        return statistics.median(_rate(run) for run in self.full[mode])
+
+    def bare_rate(self) -> float:
+        return statistics.median(_rate(run) for run in self.bare)
+
+    def rss_mb(self, mode: str) -> float:
+        """The largest peak of any round: the crawl process plus its workers' peaks."""
+        return max(
+            (int(run["max_rss_kb"]) + int(run.get("descendants_rss_kb") or 0)) / 1024
+            for run in self.full[mode]
+        )
+
+    def cpu_split(self, mode: str) -> str:
+        """Scrapy / extraction / normalization / storage, CPU ms a page (medians of rounds)."""
+        parts: dict[str, list[float]] = {"scrapy": [], "extract": [], "normalize": [], "store": []}
+        for run in self.full[mode]:
+            pages = max(1, int(run["responses"]))
+            stages = {k: v / 1e6 for k, v in run["stage_cpu_us"].items()}
+            inline = mode == "cms"
+            ours_here = sum(stages.values()) if inline else 0.0
+            parts["scrapy"].append((float(run["cpu_seconds"]) - ours_here) * 1000 / pages)
+            for stage, seconds in stages.items():
+                parts[stage].append(seconds * 1000 / pages)
+        return " / ".join(f"{statistics.median(values):.2f}" for values in parts.values())
+
+
+def _rate(run: dict[str, Any]) -> float:
+    return float(run["responses"]) / float(run["seconds"])
+
+
+def run_cell(
+    base: str, folder: Path, articles: int, concurrency: int, rounds: int, truth: Any
+) -> Cell:
+    """The three crawls of a cell, interleaved ``rounds`` times."""
+    cell = Cell(articles, concurrency)
+    settings = (
+        f"CONCURRENT_REQUESTS={concurrency}",
+        f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}",
+    )
+    for number in range(rounds):
+        where = folder / f"c{concurrency}-r{number + 1}"
+        where.mkdir(parents=True)
+        bare = crawl("bare", base, where, settings=settings)
+        cell.bare.append(bare)
+        line = f"{articles} articles, concurrency {concurrency}, round {number + 1}: bare {_rate(bare):,.0f}"
+        for mode, label in MODES:
+            result = crawl(mode, base, where, settings=settings)
+            cell.full.setdefault(mode, []).append(result)
+            check = check_archive(result["archive"], base, truth)
+            cell.complete[mode] = cell.complete.get(mode, True) and check.all_correct
+            line += f", {label} {_rate(result):,.0f} ({_rate(result) / _rate(bare):.3f})"
+        print(line + " pages/s", flush=True)
+    return cell
+
+
+def commit() -> str:
+    """The commit measured (with ``+`` when the work tree has changes)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return (head or "unknown") + ("+" if dirty else "")
+
+
+def render(cells: list[Cell], command: str, rounds: int, seconds: float) -> str:
+    """The report: one row per cell, targets checked."""
+    lines = [
+        "# Throughput matrix",
+        "",
+        (
+            f"`{command}` at commit `{commit()}`, {time.strftime('%Y-%m-%d')}, "
+            f"{rounds} round(s) a cell, {seconds / 60:.0f} min in all. Machine: 2 cores shared "
+            "with other work; see the module docstring of `benchmarks/matrix.py` for what "
+            "each figure is."
+        ),
+        "",
+        (
+            "Ratios are the median over rounds of each round's full crawl over that round's bare "
+            f"crawl (targets: one process >= {TARGETS['cms']:.2f}, two-process >= "
+            f"{TARGETS['cms-both']:.2f}). RSS: peak MB, two-process counts the crawl, worker "
+            f"and writer (target <= {RSS_TARGET_MB} MB at 50,000 articles). CPU: ms a page, "
+            "Scrapy / extraction / normalization / storage."
+        ),
+        "",
+        (
+            "| articles | concurrency | bare pages/s | one process pages/s | ratio | two-process "
+            "pages/s | ratio | RSS one / two (MB) | CPU one process | CPU two-process | "
+            "archive |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for cell in cells:
+        marks = {
+            mode: ("" if cell.ratio(mode) >= TARGETS[mode] else " (below)") for mode, _ in MODES
+        }
+        complete = all(cell.complete.values())
+        lines.append(
+            f"| {cell.articles:,} | {cell.concurrency} | {cell.bare_rate():,.0f} | "
+            f"{cell.rate('cms'):,.0f} | {cell.ratio('cms'):.3f}{marks['cms']} | "
+            f"{cell.rate('cms-both'):,.0f} | {cell.ratio('cms-both'):.3f}{marks['cms-both']} | "
+            f"{cell.rss_mb('cms'):.0f} / {cell.rss_mb('cms-both'):.0f} | "
+            f"{cell.cpu_split('cms')} | {cell.cpu_split('cms-both')} | "
+            f"{'complete' if complete else 'INCOMPLETE'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 articles, one round")
+    parser.add_argument("--articles", default="2000,5000,50000", help="site sizes, comma-separated")
+    parser.add_argument("--concurrency", default="16,32", help="comma-separated")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args(argv)
+    sizes = [2000] if args.quick else [int(n) for n in args.articles.split(",") if n]
+    levels = [int(n) for n in args.concurrency.split(",") if n]
+    rounds = 1 if args.quick else args.rounds
+    command = "python -m benchmarks.matrix " + " ".join(argv if argv is not None else sys.argv[1:])
+    started = time.perf_counter()
+    cells: list[Cell] = []
+    with tempfile.TemporaryDirectory(prefix="newscrawl-matrix-") as tmp:
+        for articles in sizes:
+            bundle = build_site(articles, args.seed)
+            with SiteServer(bundle) as server:
+                for concurrency in levels:
+                    folder = Path(tmp) / f"a{articles}"
+                    cells.append(
+                        run_cell(
+                            server.base_url, folder, articles, concurrency, rounds, bundle.truth
+                        )
+                    )
+    report = render(cells, command.strip(), rounds, time.perf_counter() - started)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+    return 0 if all(all(cell.complete.values()) for cell in cells) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
