@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=200, help="pages timed in-process")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the sample")
     parser.add_argument("--ceiling-seconds", type=float, default=3.0)
-    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "STAGES.md")
     parser.add_argument("--profile", type=Path, help="also crawl under cProfile; write top here")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(

@@ -125,3 +125,11 @@ def test_wrong_charset_still_finds_the_article() -> None:
     result = run((case / "page.html").read_bytes(), "text/html; charset=utf-8")
     assert result is not None
     assert result.title == expected["title"]
+
+
+def test_a_title_cut_from_the_document_title_is_clean() -> None:
+    # Found by the test above: the split before a site suffix left a space at the end.
+    html = "<html><head><title>月季花展开幕 品种竞相绽放-\u3000-本地新闻网</title></head><body></body></html>"
+    title = ArticlePage(URL, html, fetched_at=FETCHED).title()
+    assert title is not None
+    assert title == title.strip()

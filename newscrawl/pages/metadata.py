@@ -141,13 +141,14 @@ def document_title(root: Element) -> str | None:
 
 
 def short_title(raw: str | None) -> str | None:
-    """A whole ``<title>`` text without its site or channel suffix."""
+    """A whole ``<title>`` text without its site or channel suffix, cleaned (the split
+    may leave white space at its end: ``标题- ``)."""
     if not raw:
         return None
     first = _TITLE_SPLIT.split(raw)[0] or raw
     if match := _TRAILING_SITE.match(first):
-        return match.group(1)
-    return first
+        first = match.group(1)
+    return clean_text(first)
 
 
 def full_document_title(root: Element) -> str | None:
