@@ -140,6 +140,10 @@ class Article(PickledByArguments):
     #: text of such an item keeps it so (the spider's counter and page 2..n do).
     #: Not part of the contract.
     text_clean: bool = field(default=False, compare=False, repr=False)
+    #: Where the article's pages are captured (``archive.captures.Capture`` as JSON,
+    #: pages in order, a counter's answer last), set by the spider when captures are
+    #: on; stored beside the contract's keys, not part of the contract.
+    captures: list[dict[str, Any]] = field(default_factory=list, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON shape, keys in ``ARTICLE_KEYS`` order.

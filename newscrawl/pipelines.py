@@ -226,7 +226,10 @@ class ArchivePipeline:
             await self._store_if_full()
             raise DropItem(f"gone ({item.reason}): {item.url}", log_level="DEBUG")
         if isinstance(item, Article):
-            self.buffer.append(item.to_dict())
+            data = item.to_dict()
+            if item.captures:
+                data["captures"] = item.captures  # where its pages are (archive.captures)
+            self.buffer.append(data)
             await self._store_if_full()
         return item
 
