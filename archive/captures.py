@@ -51,6 +51,13 @@ class Capture:
     length: int  # of that member, in bytes
     date: str  # WARC-Date of the record
     role: str = "page"  # "page" (the article's pages, in order) or "counter"
+    #: The record's own URI when it is another URL's: this fetch got the same payload
+    #: and was written as a revisit record pointing at it.
+    record_url: str | None = None
+
+    def _replace_url(self, url: str) -> Capture:
+        """The same record, reached by another URL (a revisit of its payload)."""
+        return Capture(url, self.file, self.offset, self.length, self.date, self.role, self.url)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +67,7 @@ class Capture:
             "length": self.length,
             "date": self.date,
             "role": self.role,
+            **({"record_url": self.record_url} if self.record_url else {}),
         }
 
     @classmethod
@@ -71,6 +79,7 @@ class Capture:
             length=int(data["length"]),
             date=str(data.get("date") or ""),
             role=str(data.get("role") or "page"),
+            record_url=data.get("record_url"),
         )
 
 
@@ -163,7 +172,7 @@ def read_capture(capture: Capture, base: Path, folders: Iterable[Path] = ()) -> 
         raise CaptureError(
             f"capture record unreadable: {path} at offset {capture.offset}: {exc}"
         ) from None
-    if uri != capture.url:
+    if uri != (capture.record_url or capture.url):
         raise CaptureError(
             f"capture of another page: {path} at offset {capture.offset} holds {uri}, "
             f"not {capture.url}"
@@ -174,7 +183,7 @@ def read_capture(capture: Capture, base: Path, folders: Iterable[Path] = ()) -> 
         raise CaptureError(
             f"capture payload undecodable: {path} at offset {capture.offset}"
         ) from None
-    return CapturedPage(uri, date, status, content_type, http_head + payload, body)
+    return CapturedPage(capture.url, date, status, content_type, http_head + payload, body)
 
 
 def _decoded(payload: bytes, encoding: str | None) -> bytes:

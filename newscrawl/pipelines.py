@@ -41,7 +41,9 @@ logger = logging.getLogger(__name__)
 
 #: Fields whose absence is counted (``newscrawl/missing/<field>``) and rated.
 TRACKED_FIELDS = tuple(
-    f.name for f in fields(Article) if f.name not in ("url", "site", "fetched_at", "views_source")
+    f.name
+    for f in fields(Article)
+    if f.name not in ("url", "site", "fetched_at", "views_source", "captures")
 )
 
 

@@ -6,7 +6,9 @@ and ``Accept-Encoding`` the others add) and each response as received,
 before decompression, redirects or retries: robots.txt, lists, articles,
 their later pages, counter endpoints, redirects and error answers all get
 their records. Where the response's payload lies goes into the request's
-meta (:data:`CAPTURE_META`, a :class:`~archive.captures.Capture` as JSON),
+meta (:data:`CAPTURE_META`, a future of its :class:`~archive.captures.Capture`:
+the records are compressed and written on a thread of their own, see
+:meth:`~newscrawl.capture.warc.WarcFiles.submit`),
 which the spider copies onto the Article (``Article.captures``) and the
 archive stores with it.
 
@@ -27,8 +29,9 @@ counted (``newscrawl/capture/failed``); the crawl goes on.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
@@ -37,7 +40,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
-from archive.captures import base_folder, default_folder
+from archive.captures import Capture, base_folder, default_folder
 from newscrawl.capture.warc import Exchange, WarcFiles, recover
 
 logger = logging.getLogger(__name__)
@@ -62,6 +65,16 @@ def _request_headers(request: Request) -> list[tuple[bytes, bytes]]:
     if b"Host" not in request.headers:
         pairs.insert(0, (b"Host", urlsplit(request.url).netloc.encode("ascii", "replace")))
     return pairs
+
+
+def resolved(value: Any) -> dict[str, Any] | None:
+    """A response's capture as JSON (:data:`CAPTURE_META` holds a future of it), or None
+    when it could not be written."""
+    if isinstance(value, Future):
+        if value.exception() is not None:  # waits for the write: almost always done
+            return None
+        value = value.result()
+    return value.to_json() if isinstance(value, Capture) else None
 
 
 class WarcCapture:
@@ -94,6 +107,22 @@ class WarcCapture:
     def spider_closed(self, spider: Spider) -> None:
         self.files.close()
 
+    def _written(self, future: Future[Capture]) -> None:
+        """Count a written capture in the stats, or report one that failed (once)."""
+        error = future.exception()
+        stats = self.stats
+        if error is not None:
+            stats.inc_value("newscrawl/capture/failed")
+            if not self._failed:  # once: a full disk would say it for every page
+                logger.error("cannot write captures: %s", error)
+                self._failed = True
+            return
+        stats.set_value("newscrawl/capture/records", self.files.records)
+        stats.set_value("newscrawl/capture/revisits", self.files.revisits)
+        stats.set_value("newscrawl/capture/bytes", self.files.bytes)
+        if len(self.files.files) != len(stats.get_value("newscrawl/capture/files", ())):
+            stats.set_value("newscrawl/capture/files", list(self.files.files))
+
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
@@ -109,19 +138,7 @@ class WarcCapture:
             body=response.body,
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
-        try:
-            capture = self.files.write(exchange)
-        except OSError as exc:
-            self.stats.inc_value("newscrawl/capture/failed")
-            if not self._failed:  # once: a full disk would say it for every page
-                logger.error("cannot write the capture of %s: %s", response.url, exc)
-                self._failed = True
-            return response
-        request.meta[CAPTURE_META] = capture.to_json()
-        stats = self.stats
-        stats.set_value("newscrawl/capture/records", self.files.records)
-        stats.set_value("newscrawl/capture/revisits", self.files.revisits)
-        stats.set_value("newscrawl/capture/bytes", self.files.bytes)
-        if len(self.files.files) != len(stats.get_value("newscrawl/capture/files", ())):
-            stats.set_value("newscrawl/capture/files", list(self.files.files))
+        future = self.files.submit(exchange)
+        future.add_done_callback(self._written)  # on the files' thread
+        request.meta[CAPTURE_META] = future
         return response

@@ -33,6 +33,7 @@ import logging
 import os
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -114,12 +115,14 @@ class WarcFiles:
         self._name = ""
         self._size = 0
         self._serial = 0
-        self._seen: dict[str, tuple[str, str, Capture]] = {}  # digest -> uri, date, capture
+        self._seen: dict[str, tuple[str, str]] = {}  # payload digest -> first uri, date
+        self._captured: dict[str, Capture] = {}  # payload digest -> its response record
+        self._thread: ThreadPoolExecutor | None = None
 
     # -- files -----------------------------------------------------------------
 
     def _open_next(self) -> None:
-        self.close()
+        self._close_file()
         self.folder.mkdir(parents=True, exist_ok=True)
         self._serial += 1
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
@@ -133,10 +136,17 @@ class WarcFiles:
         info = self._builder.create_warcinfo_record(
             final.name, {"software": SOFTWARE, "format": "WARC File Format 1.1"}
         )
-        self._write(info)
+        self._write(_bytes(info))
 
     def close(self) -> None:
-        """Finish the current file: flush it to disk, give it its final name."""
+        """Finish the current file (once :meth:`submit`'s writes are done): flush it to
+        disk, give it its final name."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+        self._close_file()
+
+    def _close_file(self) -> None:
         if self._file is None or self._path is None:
             return
         file, path = self._file, self._path
@@ -149,13 +159,11 @@ class WarcFiles:
 
     # -- records ---------------------------------------------------------------
 
-    def _write(self, record: object) -> tuple[int, int]:
-        """Write one record as its own gzip member; returns its (offset, length)."""
+    def _write(self, raw: bytes) -> tuple[int, int]:
+        """Write one record's bytes as its own gzip member; returns its (offset, length)."""
         assert self._file is not None
-        buffer = io.BytesIO()
-        WARCWriter(buffer, gzip=False).write_record(record)
         compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        member = compressor.compress(buffer.getvalue()) + compressor.flush()
+        member = compressor.compress(raw) + compressor.flush()
         offset = self._size
         view = memoryview(member)
         while view:  # one write in practice; a regular file may take less only when full
@@ -171,8 +179,20 @@ class WarcFiles:
     def write(self, exchange: Exchange) -> Capture:
         """Capture one exchange; returns where its payload is (for a revisit record,
         the earlier response record that holds the same payload)."""
-        if self._file is None or self._size >= self.max_size:
-            self._open_next()
+        return self._commit(self._build(exchange))
+
+    def submit(self, exchange: Exchange) -> Future[Capture]:
+        """:meth:`write` with the compression and the write on the files' own thread.
+
+        The records are built here (warcio; their dates are the exchange's), then
+        compressed and written in order by one thread: zlib and the write release
+        the GIL, so the crawl's thread goes on meanwhile. :meth:`close` waits for them.
+        """
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
+        return self._thread.submit(self._commit, self._build(exchange))
+
+    def _build(self, exchange: Exchange) -> _Built:
         url = exchange.url
         digest = payload_digest(exchange.body)
         date = self._builder.curr_warc_date()
@@ -186,9 +206,10 @@ class WarcFiles:
         headers = {"WARC-Date": date, "WARC-Payload-Digest": digest}
         if exchange.ip_address:
             headers["WARC-IP-Address"] = exchange.ip_address
-        earlier = self._seen.get(digest) if len(exchange.body) >= MIN_REVISIT_PAYLOAD else None
+        large = len(exchange.body) >= MIN_REVISIT_PAYLOAD
+        earlier = self._seen.get(digest) if large else None
         if earlier is not None:
-            first_uri, first_date, where = earlier
+            first_uri, first_date = earlier
             response = self._builder.create_revisit_record(
                 url, digest, first_uri, first_date, http_headers=http, warc_headers_dict=headers
             )
@@ -201,6 +222,8 @@ class WarcFiles:
                 http_headers=http,
                 warc_headers_dict=headers,
             )
+            if large:
+                self._seen[digest] = (url, date)
         request = self._builder.create_warc_record(
             url,
             "request",
@@ -217,15 +240,38 @@ class WarcFiles:
                 "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
             },
         )
-        self._write(request)
-        offset, length = self._write(response)
-        if earlier is not None:
+        return _Built(url, date, digest, earlier is not None, _bytes(request), _bytes(response))
+
+    def _commit(self, built: _Built) -> Capture:
+        if self._file is None or self._size >= self.max_size:
+            self._open_next()
+        self._write(built.request)
+        offset, length = self._write(built.response)
+        if built.revisit:
             self.revisits += 1
-            return Capture(url, where.file, where.offset, where.length, where.date)
-        capture = Capture(url, self._name, offset, length, date)
-        if len(exchange.body) >= MIN_REVISIT_PAYLOAD:
-            self._seen[digest] = (url, date, capture)
+            return self._captured[built.digest]._replace_url(built.url)
+        capture = Capture(built.url, self._name, offset, length, built.date)
+        if built.digest in self._seen:
+            self._captured[built.digest] = capture
         return capture
+
+
+@dataclass(frozen=True)
+class _Built:
+    """An exchange's records, built and serialized, not yet compressed or written."""
+
+    url: str
+    date: str
+    digest: str
+    revisit: bool
+    request: bytes
+    response: bytes
+
+
+def _bytes(record: object) -> bytes:
+    buffer = io.BytesIO()
+    WARCWriter(buffer, gzip=False).write_record(record)
+    return buffer.getvalue()
 
 
 _STATUSES = frozenset(int(status) for status in HTTPStatus)

@@ -63,7 +63,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import urls
-from newscrawl.capture.middleware import CAPTURE_META
+from newscrawl.capture.middleware import CAPTURE_META, resolved
 from newscrawl.crawl.roles import (
     Role,
     Templates,
@@ -144,7 +144,7 @@ def _same_chain(url: str, page: str) -> bool:
 
 def _add_capture(item: Article, response: Response, role: str = "page") -> None:
     """Note where this response of the item is captured (when captures are on)."""
-    capture = response.meta.get(CAPTURE_META)
+    capture = resolved(response.meta.get(CAPTURE_META))
     if capture is not None:
         item.captures.append({**capture, "role": role})
 
