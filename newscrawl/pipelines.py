@@ -33,6 +33,7 @@ from newscrawl.archive_writer import (
     store_batch,
     store_in_writer,
 )
+from newscrawl.capture.warc import settle
 from newscrawl.gc_tuning import gc_threshold, set_young_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
@@ -230,7 +231,8 @@ class ArchivePipeline:
         if isinstance(item, Article):
             data = item.to_dict()
             if item.captures:
-                data["captures"] = item.captures  # where its pages are (archive.captures)
+                # Where its pages are (archive.captures), once the capture process wrote them.
+                data["captures"] = await settle(item.captures)
             self.buffer.append(data)
             await self._store_if_full()
         return item

@@ -18,8 +18,9 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``NEWSCRAWL_REVISIT``: the revisit schedule by article age.
 - ``NEWSCRAWL_DISCOVERY_MEMORY``: keep the URL templates a crawl learned for the next harvest.
 - ``NEWSCRAWL_RETRY_BACKOFF``, ``NEWSCRAWL_RETRY_AFTER_MAX``: waits before retries.
-- ``NEWSCRAWL_CAPTURE``, ``NEWSCRAWL_CAPTURE_DIR``, ``NEWSCRAWL_CAPTURE_MAX_SIZE``: WARC
-  captures of every request and response, where, and the size at which files rotate.
+- ``NEWSCRAWL_CAPTURE``, ``NEWSCRAWL_CAPTURE_DIR``, ``NEWSCRAWL_CAPTURE_MAX_SIZE``,
+  ``NEWSCRAWL_CAPTURE_QUEUE``: WARC captures of every request and response, where, the
+  size at which files rotate, and how many exchanges may wait for the capture process.
 """
 
 BOT_NAME = "newscrawl"
@@ -111,6 +112,7 @@ NEWSCRAWL_DISCOVERY_MEMORY = True
 NEWSCRAWL_CAPTURE = False
 NEWSCRAWL_CAPTURE_DIR = ""  # the folder; empty: <archive file>.captures/ beside a SQLite archive
 NEWSCRAWL_CAPTURE_MAX_SIZE = 1_000_000_000  # bytes after which the next capture file begins
+NEWSCRAWL_CAPTURE_QUEUE = 256  # exchanges handed to the capture process, not written yet, at most
 
 # Progress: a live line on a terminal, log lines under cron (auto|line|log|off).
 NEWSCRAWL_PROGRESS = "auto"

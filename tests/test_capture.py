@@ -4,6 +4,7 @@ warcio reads back what the server sent, the archive points at them, and
 
 from __future__ import annotations
 
+import fcntl
 import io
 import shutil
 import subprocess
@@ -329,6 +330,10 @@ def test_kill_9_while_capturing_then_the_next_harvest_goes_on(tmp_path: Path) ->
         server.release.set()
         left = list(folder.glob("*.warc.gz.open"))
         assert len(left) == 1
+        # The capture process writes what it was handed, reads the end of its pipe and
+        # exits without closing the file: its lock is free once it is gone.
+        with left[0].open("rb") as held:
+            fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         prefix = left[0].read_bytes()[: complete_length(left[0])]
         earlier = [r.rec_type for r in ArchiveIterator(io.BytesIO(prefix))]
         # Every record written before the kill reads (how many depends on what the

@@ -25,6 +25,7 @@ files on news pages.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import fcntl
 import hashlib
@@ -33,12 +34,11 @@ import logging
 import os
 import zlib
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from warcio.recordbuilder import RecordBuilder
@@ -58,9 +58,9 @@ WARC_VERSION = "WARC/1.1"
 SOFTWARE = "newscrawl/0.1 (warcio)"
 
 
-@dataclass(frozen=True)
-class Exchange:
-    """One request as sent and the response as received (Scrapy-free)."""
+class Exchange(NamedTuple):
+    """One request as sent and the response as received (Scrapy-free; a tuple, so that
+    handing it to the capture process pickles cheaply)."""
 
     url: str
     method: str
@@ -99,7 +99,12 @@ class WarcFiles:
     """The capture files of one crawl in ``folder``; see the module docstring."""
 
     def __init__(
-        self, folder: Path, *, base: Path, max_size: int, prefix: str = "newscrawl"
+        self,
+        folder: Path,
+        *,
+        base: Path,
+        max_size: int,
+        prefix: str = "newscrawl",
     ) -> None:
         self.folder = folder
         self.base = base  # stored file names are relative to it when below it
@@ -117,7 +122,6 @@ class WarcFiles:
         self._serial = 0
         self._seen: dict[str, tuple[str, str]] = {}  # payload digest -> first uri, date
         self._captured: dict[str, Capture] = {}  # payload digest -> its response record
-        self._thread: ThreadPoolExecutor | None = None
 
     # -- files -----------------------------------------------------------------
 
@@ -138,12 +142,14 @@ class WarcFiles:
         )
         self._write(_bytes(info))
 
+    def start(self) -> None:
+        """Open the first file now (a crawl's capture process does, before the crawl
+        fetches anything), not on the first record."""
+        if self._file is None:
+            self._open_next()
+
     def close(self) -> None:
-        """Finish the current file (once :meth:`submit`'s writes are done): flush it to
-        disk, give it its final name."""
-        if self._thread is not None:
-            self._thread.shutdown(wait=True)
-            self._thread = None
+        """Finish the current file: flush it to disk, give it its final name."""
         self._close_file()
 
     def _close_file(self) -> None:
@@ -180,17 +186,6 @@ class WarcFiles:
         """Capture one exchange; returns where its payload is (for a revisit record,
         the earlier response record that holds the same payload)."""
         return self._commit(self._build(exchange))
-
-    def submit(self, exchange: Exchange) -> Future[Capture]:
-        """:meth:`write` with the compression and the write on the files' own thread.
-
-        The records are built here (warcio; their dates are the exchange's), then
-        compressed and written in order by one thread: zlib and the write release
-        the GIL, so the crawl's thread goes on meanwhile. :meth:`close` waits for them.
-        """
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc")
-        return self._thread.submit(self._commit, self._build(exchange))
 
     def _build(self, exchange: Exchange) -> _Built:
         url = exchange.url
@@ -331,3 +326,72 @@ def recover(folder: Path) -> list[str]:
         logger.warning(message)
         done.append(message)
     return done
+
+
+# -- the capture process ----------------------------------------------------------
+#
+# A crawl hands each exchange to a process of its own (``WarcCapture`` through a
+# :class:`~newscrawl.pipe_worker.PipeWorker`), which builds the records (warcio),
+# digests, compresses and writes them: none of it takes the crawl's GIL.
+
+
+class Written(NamedTuple):
+    """What the capture process answers: where a payload went, and the files' counts."""
+
+    capture: Capture | None  # None for the open and close tasks
+    records: int
+    revisits: int
+    bytes: int
+    files: tuple[str, ...]
+
+
+_files: WarcFiles | None = None
+
+
+def start_process(folder: str, base: str, max_size: int) -> None:
+    """The capture process's initializer: its :class:`WarcFiles`."""
+    global _files  # the process's one set of files, kept between tasks
+    _files = WarcFiles(Path(folder), base=Path(base), max_size=max_size)
+
+
+def in_process(task: str, exchange: Exchange | None = None) -> Written:
+    """One task of the capture process: ``"open"`` the first file, ``"write"`` an
+    exchange, or ``"close"`` the files."""
+    files = _files
+    if files is None:
+        raise RuntimeError("the capture process was not started")
+    capture = None
+    if task == "write":
+        assert exchange is not None
+        capture = files.write(exchange)
+    elif task == "open":
+        files.start()
+    elif task == "close":
+        files.close()
+    return Written(capture, files.records, files.revisits, files.bytes, tuple(files.files))
+
+
+@dataclass(frozen=True)
+class PendingCapture:
+    """One page of an item whose capture the capture process is writing."""
+
+    written: asyncio.Future[Written]
+    role: str = "page"  # "page" or "counter" (archive.captures.Capture.role)
+
+
+async def settle(captures: Sequence[dict[str, Any] | PendingCapture]) -> list[dict[str, Any]]:
+    """An item's captures as the archive stores them (JSON), once written; a capture
+    that could not be written is left out (the crawl reported it)."""
+    settled: list[dict[str, Any]] = []
+    for entry in captures:
+        if not isinstance(entry, PendingCapture):
+            settled.append(entry)
+            continue
+        try:
+            written = await entry.written
+        # Not written (a full disk, the process gone): WarcCapture counted and logged it.
+        except (Exception, asyncio.CancelledError):  # noqa: BLE001, S112 - reported there
+            continue
+        if written.capture is not None:
+            settled.append({**written.capture.to_json(), "role": entry.role})
+    return settled

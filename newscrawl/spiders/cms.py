@@ -63,7 +63,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import urls
-from newscrawl.capture.middleware import CAPTURE_META, resolved
+from newscrawl.capture.middleware import pending_capture
 from newscrawl.crawl.roles import (
     Role,
     Templates,
@@ -143,10 +143,11 @@ def _same_chain(url: str, page: str) -> bool:
 
 
 def _add_capture(item: Article, response: Response, role: str = "page") -> None:
-    """Note where this response of the item is captured (when captures are on)."""
-    capture = resolved(response.meta.get(CAPTURE_META))
+    """Note where this response of the item is captured (when captures are on): the
+    capture being written, which the archive pipeline waits for."""
+    capture = pending_capture(response, role)
     if capture is not None:
-        item.captures.append({**capture, "role": role})
+        item.captures.append(capture)
 
 
 class CmsSpider(scrapy.Spider):
