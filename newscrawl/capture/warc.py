@@ -18,9 +18,12 @@ complete member and gives it its final name. Every crawl starts new files
 (never appending to an old one), named by UTC time, process id and serial.
 
 Files rotate once they reach ``max_size`` bytes (a request and its response
-stay in one file). Members are compressed at zlib level 6: warcio's own
-gzip writer uses level 9, which costs about twice the CPU for 1-2% smaller
-files on news pages.
+stay in one file). Members are compressed by ISA-L (``isal``, standard gzip
+members) at its level 2: on the benchmark's pages about 0.08 ms a page
+against zlib's 0.5 ms at level 6 (0.3 ms at level 1), for files about 12%
+larger than level 6's (warcio's own gzip writer uses zlib level 9). A crawl
+shares its machine's cores with its capture process, extraction worker and
+archive writer: the capture's CPU is the crawl's.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -49,8 +53,8 @@ from archive.captures import OPEN_SUFFIX, Capture, stored_name
 
 logger = logging.getLogger(__name__)
 
-#: zlib level of each record's gzip member (see the module docstring).
-LEVEL = 6
+#: ISA-L level (0-3) of each record's gzip member (see the module docstring).
+LEVEL = 2
 #: Payloads shorter than this are always written whole: a revisit record would
 #: save nothing (empty 404s, tiny counter answers).
 MIN_REVISIT_PAYLOAD = 1024
@@ -168,7 +172,7 @@ class WarcFiles:
     def _write(self, raw: bytes) -> tuple[int, int]:
         """Write one record's bytes as its own gzip member; returns its (offset, length)."""
         assert self._file is not None
-        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        compressor = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, isal_zlib.MAX_WBITS | 16)
         member = compressor.compress(raw) + compressor.flush()
         offset = self._size
         view = memoryview(member)
