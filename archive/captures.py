@@ -21,6 +21,7 @@ missing file, a record cut short or corrupt, a record of another page) is a
 from __future__ import annotations
 
 import io
+import json
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,10 +29,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.db import sqlite_file
+from archive.db import make_engine, sqlite_file
 
 #: What a file being written is called until the crawl closes it.
 OPEN_SUFFIX = ".open"
@@ -54,10 +57,22 @@ class Capture:
     #: The record's own URI when it is another URL's: this fetch got the same payload
     #: and was written as a revisit record pointing at it.
     record_url: str | None = None
+    #: The payload's WARC digest (``sha1:`` base32): a later harvest that gets the same
+    #: payload writes a revisit record instead of the payload again.
+    digest: str | None = None
 
     def _replace_url(self, url: str) -> Capture:
-        """The same record, reached by another URL (a revisit of its payload)."""
-        return Capture(url, self.file, self.offset, self.length, self.date, self.role, self.url)
+        """The same record, reached by another URL or fetch (a revisit of its payload)."""
+        return Capture(
+            url,
+            self.file,
+            self.offset,
+            self.length,
+            self.date,
+            self.role,
+            self.record_url or self.url,
+            self.digest,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +83,7 @@ class Capture:
             "date": self.date,
             "role": self.role,
             **({"record_url": self.record_url} if self.record_url else {}),
+            **({"digest": self.digest} if self.digest else {}),
         }
 
     @classmethod
@@ -80,6 +96,7 @@ class Capture:
             date=str(data.get("date") or ""),
             role=str(data.get("role") or "page"),
             record_url=data.get("record_url"),
+            digest=data.get("digest"),
         )
 
 
@@ -197,6 +214,59 @@ def _decoded(payload: bytes, encoding: str | None) -> bytes:
         except zlib.error:
             return zlib.decompress(payload, -zlib.MAX_WBITS)
     return payload
+
+
+class PriorCaptures:
+    """The payloads an archive holds captures of, by digest: what a new harvest may
+    write as revisit records of them rather than write again.
+
+    Read host by host, on the first page of each host asked about (an article's
+    ``site`` is its host): the stored captures of that host's articles, newest
+    last, so a digest maps to the latest stored capture of that payload. Captures
+    stored before digests were recorded are not known. An archive that does not
+    exist yet, or has no articles table, knows none.
+    """
+
+    def __init__(self, archive_url: str) -> None:
+        self.archive_url = archive_url
+        self._engine: Engine | None = None
+        self._hosts: dict[str, dict[str, Capture]] = {}
+
+    def get(self, url: str, digest: str) -> Capture | None:
+        """The stored capture of ``digest`` among ``url``'s host's articles, if any."""
+        host = (urlsplit(url).hostname or "").lower()
+        known = self._hosts.get(host)
+        if known is None:
+            known = self._hosts[host] = self._load(host)
+        return known.get(digest)
+
+    def _load(self, host: str) -> dict[str, Capture]:
+        path = sqlite_file(self.archive_url)
+        if not self.archive_url or (path is not None and not path.exists()):
+            return {}
+        found: dict[str, Capture] = {}
+        query = text(
+            "SELECT captures FROM articles WHERE site = :site AND captures IS NOT NULL ORDER BY id"
+        )
+        try:
+            if self._engine is None:
+                self._engine = make_engine(self.archive_url)
+            with self._engine.connect() as connection:
+                rows = connection.execute(query, {"site": host}).scalars().all()
+        except SQLAlchemyError:
+            return {}  # no articles table yet: a new archive
+        for value in rows:
+            entries = json.loads(value) if isinstance(value, str | bytes) else value
+            for entry in entries or ():
+                if isinstance(entry, dict) and entry.get("digest"):
+                    capture = Capture.from_json(entry)
+                    found[str(capture.digest)] = capture
+        return found
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
 def same_site(url: str, site: str) -> bool:

@@ -33,10 +33,14 @@ WARCIO = Path(sys.executable).with_name("warcio")
 NEWSARCHIVE = Path(sys.executable).with_name("newsarchive")
 
 
-def _crawl(base: str, workdir: Path, tag: str, capture: bool) -> dict[str, Any]:
-    db = workdir / f"{tag}.sqlite"
-    setting = f"NEWSCRAWL_CAPTURE={int(capture)}"
-    result = run_crawler("cms", base, workdir / f"{tag}.json", f"sqlite:///{db}", None, (setting,))
+def _crawl(
+    base: str, workdir: Path, tag: str, capture: bool, db: Path | None = None
+) -> dict[str, Any]:
+    db = db or workdir / f"{tag}.sqlite"
+    settings: tuple[str, ...] = (f"NEWSCRAWL_CAPTURE={int(capture)}",)
+    if db.exists():  # a second harvest: every known article due again
+        settings += ("NEWSCRAWL_REVISIT=*=0",)
+    result = run_crawler("cms", base, workdir / f"{tag}.json", f"sqlite:///{db}", None, settings)
     result["db"] = db
     return result
 
@@ -55,13 +59,17 @@ def run(articles: int, rounds: int, workdir: Path) -> list[tuple[str, str, str]]
             for capture in order:
                 tag = f"{'on' if capture else 'off'}-{number}"
                 (on if capture else off).append(_crawl(server.base_url, workdir, tag, capture))
-    last = on[-1]
-    folder = Path(f"{last['db']}.captures")
-    files = sorted(folder.glob("*.warc.gz"))
+        last = on[-1]
+        folder = Path(f"{last['db']}.captures")
+        files = sorted(folder.glob("*.warc.gz"))
+        # The same site harvested again into the last archive: its pages did not change.
+        again = _crawl(server.base_url, workdir, "again", True, Path(last["db"]))
+    again_files = sorted(set(folder.glob("*.warc.gz")) - set(files))
+    again_bytes = sum(path.stat().st_size for path in again_files)
     warc_bytes = sum(path.stat().st_size for path in files)
     failed = [
         path.name
-        for path in files
+        for path in files + again_files
         if subprocess.run([WARCIO, "check", str(path)], capture_output=True, check=False).returncode
     ]
     started = time.perf_counter()
@@ -103,6 +111,15 @@ def run(articles: int, rounds: int, workdir: Path) -> list[tuple[str, str, str]]
             (
                 f"{warc_bytes / max(1, items) * 1000 / 1e6:.1f} MB per 1,000 articles "
                 f"(the archive: {db_bytes / max(1, items) * 1000 / 1e6:.1f} MB per 1,000)"
+            ),
+        ),
+        (
+            "second harvest",
+            f"{again_bytes / max(1, int(again['items'])) * 1000 / 1e6:.2f} MB per 1,000 articles",
+            (
+                f"{int(again['items'])} articles fetched again, unchanged: "
+                f"{int(again.get('capture_revisits', 0))} revisit records, "
+                f"{again_bytes / 1e6:.1f} MB in {len(again_files)} files"
             ),
         ),
         ("warcio check", "pass" if not failed else f"FAIL: {', '.join(failed)}", ""),

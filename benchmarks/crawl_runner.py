@@ -239,6 +239,7 @@ def run(
         "descendants": len(descendants.peaks),
         "descendant_peaks_kb": sorted(kb for _command, kb in descendants.peaks.values()),
         "index_ms": stats.get("newscrawl/archive/index_ms", 0),
+        "capture_revisits": stats.get("newscrawl/capture/revisits", 0),
     }
 
 

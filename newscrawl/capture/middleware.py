@@ -24,6 +24,12 @@ future answer), which the spider copies onto the Article
 and the archive pipeline stores once written
 (:func:`~newscrawl.capture.warc.settle`).
 
+Revisits. A payload already captured in this run, or one the archive holds a
+capture of from an earlier harvest (same host, same payload digest, see
+:class:`~archive.captures.PriorCaptures`), is written as a WARC revisit record
+pointing at that earlier record (``WARC-Refers-To-Target-URI`` and
+``-Date``); the article's capture points at the record that holds the bytes.
+
 Settings (through ``from_crawler``):
 
 - ``NEWSCRAWL_CAPTURE``: on or off (off in ``settings.py`` for ``scrapy crawl``;
@@ -120,7 +126,9 @@ class WarcCapture:
         max_size = settings.getint("NEWSCRAWL_CAPTURE_MAX_SIZE", DEFAULT_MAX_SIZE)
         queue = settings.getint("NEWSCRAWL_CAPTURE_QUEUE", DEFAULT_QUEUE)
         base = base_folder(archive_url)
-        worker = PipeWorker(in_process, start_process, (str(folder), str(base), max(1, max_size)))
+        worker = PipeWorker(
+            in_process, start_process, (str(folder), str(base), max(1, max_size), archive_url)
+        )
         assert crawler.stats is not None
         middleware = cls(folder, worker, crawler.stats, queue)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)

@@ -2,8 +2,8 @@
 
 :class:`WarcFiles` owns a folder of capture files. Each exchange becomes a
 ``request`` record and a ``response`` record (or a ``revisit`` record when
-the same payload was already captured in this run: WARC 1.1's
-identical-payload-digest profile), each its own gzip member, so any record
+the same payload was already captured, in this run or by an earlier harvest
+the archive holds captures of: WARC 1.1's identical-payload-digest profile), each its own gzip member, so any record
 can be read alone from its offset (:mod:`archive.captures`) and standard
 tools (``warcio index``, pywb) read the files whole.
 
@@ -49,7 +49,7 @@ from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.captures import OPEN_SUFFIX, Capture, stored_name
+from archive.captures import OPEN_SUFFIX, Capture, PriorCaptures, stored_name
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ class WarcFiles:
         base: Path,
         max_size: int,
         prefix: str = "newscrawl",
+        prior: PriorCaptures | None = None,
     ) -> None:
         self.folder = folder
         self.base = base  # stored file names are relative to it when below it
@@ -126,6 +127,7 @@ class WarcFiles:
         self._serial = 0
         self._seen: dict[str, tuple[str, str]] = {}  # payload digest -> first uri, date
         self._captured: dict[str, Capture] = {}  # payload digest -> its response record
+        self.prior = prior  # payloads captured by earlier harvests (the archive's)
 
     # -- files -----------------------------------------------------------------
 
@@ -155,6 +157,8 @@ class WarcFiles:
     def close(self) -> None:
         """Finish the current file: flush it to disk, give it its final name."""
         self._close_file()
+        if self.prior is not None:
+            self.prior.close()
 
     def _close_file(self) -> None:
         if self._file is None or self._path is None:
@@ -207,6 +211,12 @@ class WarcFiles:
             headers["WARC-IP-Address"] = exchange.ip_address
         large = len(exchange.body) >= MIN_REVISIT_PAYLOAD
         earlier = self._seen.get(digest) if large else None
+        prior = None
+        if large and earlier is None and self.prior is not None:
+            # A payload an earlier harvest captured: a revisit of that record.
+            prior = self.prior.get(url, digest)
+            if prior is not None:
+                earlier = (prior.record_url or prior.url, prior.date)
         if earlier is not None:
             first_uri, first_date = earlier
             response = self._builder.create_revisit_record(
@@ -239,7 +249,9 @@ class WarcFiles:
                 "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
             },
         )
-        return _Built(url, date, digest, earlier is not None, _bytes(request), _bytes(response))
+        return _Built(
+            url, date, digest, earlier is not None, prior, _bytes(request), _bytes(response)
+        )
 
     def _commit(self, built: _Built) -> Capture:
         if self._file is None or self._size >= self.max_size:
@@ -248,8 +260,9 @@ class WarcFiles:
         offset, length = self._write(built.response)
         if built.revisit:
             self.revisits += 1
-            return self._captured[built.digest]._replace_url(built.url)
-        capture = Capture(built.url, self._name, offset, length, built.date)
+            original = built.prior or self._captured[built.digest]
+            return original._replace_url(built.url)
+        capture = Capture(built.url, self._name, offset, length, built.date, digest=built.digest)
         if built.digest in self._seen:
             self._captured[built.digest] = capture
         return capture
@@ -263,6 +276,7 @@ class _Built:
     date: str
     digest: str
     revisit: bool
+    prior: Capture | None  # the earlier harvest's record it is a revisit of
     request: bytes
     response: bytes
 
@@ -352,10 +366,12 @@ class Written(NamedTuple):
 _files: WarcFiles | None = None
 
 
-def start_process(folder: str, base: str, max_size: int) -> None:
-    """The capture process's initializer: its :class:`WarcFiles`."""
+def start_process(folder: str, base: str, max_size: int, archive_url: str) -> None:
+    """The capture process's initializer: its :class:`WarcFiles` (revisits of what the
+    archive at ``archive_url`` holds captures of, when given)."""
     global _files  # the process's one set of files, kept between tasks
-    _files = WarcFiles(Path(folder), base=Path(base), max_size=max_size)
+    prior = PriorCaptures(archive_url) if archive_url else None
+    _files = WarcFiles(Path(folder), base=Path(base), max_size=max_size, prior=prior)
 
 
 def in_process(task: str, exchange: Exchange | None = None) -> Written:
