@@ -223,14 +223,16 @@ class PriorCaptures:
     Read host by host, on the first page of each host asked about (an article's
     ``site`` is its host): the stored captures of that host's articles, newest
     last, so a digest maps to the latest stored capture of that payload. Captures
-    stored before digests were recorded are not known. An archive that does not
-    exist yet, or has no articles table, knows none.
+    stored before digests were recorded are not known, nor those whose file is no
+    longer where the archive says (a revisit of a missing record would lose the
+    page). An archive that does not exist yet, or has no articles table, knows none.
     """
 
     def __init__(self, archive_url: str) -> None:
         self.archive_url = archive_url
         self._engine: Engine | None = None
         self._hosts: dict[str, dict[str, Capture]] = {}
+        self._present: dict[str, bool] = {}  # stored file name -> found
 
     def get(self, url: str, digest: str) -> Capture | None:
         """The stored capture of ``digest`` among ``url``'s host's articles, if any."""
@@ -238,7 +240,18 @@ class PriorCaptures:
         known = self._hosts.get(host)
         if known is None:
             known = self._hosts[host] = self._load(host)
-        return known.get(digest)
+        capture = known.get(digest)
+        if capture is None:
+            return None
+        present = self._present.get(capture.file)
+        if present is None:
+            try:
+                locate(capture.file, base_folder(self.archive_url))
+                present = True
+            except CaptureError:
+                present = False
+            self._present[capture.file] = present
+        return capture if present else None
 
     def _load(self, host: str) -> dict[str, Capture]:
         path = sqlite_file(self.archive_url)

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import article_versions, get_article, iter_articles, list_runs, open_archive
-from archive.captures import Capture, CaptureError, read_capture
+from archive.captures import Capture, CaptureError, PriorCaptures, read_capture
 from archive.cli import main as newsarchive
 from newscrawl.capture.warc import Exchange, WarcFiles, complete_length, recover
 from newscrawl.demo.server import DemoServer
@@ -88,7 +88,10 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Captured:
     db = tmp / "archive.sqlite"
     with RecordingServer() as server:
         # Rotate every 100 KB: several files, records of one article in two of them.
-        proc = crawl(server.base_url, db, "NEWSCRAWL_CAPTURE_MAX_SIZE=100000")
+        # At most 2 exchanges waiting for the capture process: the crawl waits for it.
+        proc = crawl(
+            server.base_url, db, "NEWSCRAWL_CAPTURE_MAX_SIZE=100000", "NEWSCRAWL_CAPTURE_QUEUE=2"
+        )
         sent = dict(server.sent)
         base = server.base_url
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -426,3 +429,19 @@ def test_a_second_harvest_writes_revisits_of_the_pages_that_did_not_change(
         assert read_capture(page, base).body in sent[path_qs]
         assert result.stdout_bytes == read_capture(page, base).body
     assert reached >= 5
+    # A capture whose file went away is no record to refer to: that page is written whole.
+    stored = next(
+        capture
+        for capture in (Capture.from_json(json.loads(raw)[0]) for _url, raw in rows)
+        if Path(capture.file).name != second.name
+    )
+    url = stored.url
+    assert stored.digest is not None
+    prior = PriorCaptures(f"sqlite:///{db}")
+    assert prior.get(url, stored.digest) is not None
+    prior.close()
+    for path in before:
+        path.rename(tmp_path / path.name)
+    prior = PriorCaptures(f"sqlite:///{db}")
+    assert prior.get(url, stored.digest) is None
+    prior.close()
