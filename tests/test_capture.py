@@ -26,6 +26,7 @@ from archive.captures import Capture, CaptureError, PriorCaptures, read_capture
 from archive.cli import main as newsarchive
 from newscrawl.capture.warc import Exchange, WarcFiles, complete_length, recover
 from newscrawl.demo.server import DemoServer
+from tests.test_crash import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -319,6 +320,15 @@ def test_recover_cuts_a_half_written_record_and_keeps_the_rest(tmp_path: Path) -
     assert check.returncode == 0, check.stdout
 
 
+def responses_written(folder: Path) -> int:
+    """Response records complete in the capture file being written in ``folder``."""
+    count = 0
+    for path in folder.glob("*.warc.gz.open"):
+        prefix = path.read_bytes()[: complete_length(path)]
+        count += sum(r.rec_type == "response" for r in ArchiveIterator(io.BytesIO(prefix)))
+    return count
+
+
 def test_kill_9_while_capturing_then_the_next_harvest_goes_on(tmp_path: Path) -> None:
     db = tmp_path / "archive.sqlite"
     folder = tmp_path / "archive.sqlite.captures"
@@ -329,6 +339,8 @@ def test_kill_9_while_capturing_then_the_next_harvest_goes_on(tmp_path: Path) ->
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         assert server.held.wait(timeout=120)
+        # Killed once the capture process wrote at least one page of those answered.
+        wait_for(lambda: responses_written(folder) >= 1)
         proc.kill()  # SIGKILL: no handler runs, the capture file stays .open
         proc.communicate(timeout=60)
         server.release.set()

@@ -9,15 +9,18 @@ their records.
 
 The crawl's thread only hands each exchange (URL, headers, bytes) to a capture
 process of its own (:class:`~newscrawl.pipe_worker.PipeWorker` running
-:func:`~newscrawl.capture.warc.in_process`), which builds the records
+:func:`~newscrawl.capture.warc.in_process`, exchanges sent in batches of
+:data:`BATCH` bytes), which builds the records
 (warcio), digests, compresses and writes them: none of that takes the
 crawl's GIL. At most ``NEWSCRAWL_CAPTURE_QUEUE`` exchanges wait for it; a crawl
 that gets ahead of it waits (without blocking the event loop) until half of
 them are written, so memory stays bounded. ``spider_closed`` waits for every
 capture, then has the files flushed and closed. A crawl killed meanwhile
-leaves its capture process to write what it was handed (it reads the end of
+leaves its capture process to write what was in the pipe (it reads the end of
 its pipe after them) and exit, the file still ``.open`` for the next crawl to
-recover. Where the response's payload
+recover; what the crawl had not yet sent (at most a batch, 50 ms) is lost,
+as are the items that would have pointed at it (the archive pipeline stores an
+item only once its captures are written). Where the response's payload
 lies goes into the request's meta (:data:`CAPTURE_META`, the process's
 future answer), which the spider copies onto the Article
 (``Article.captures``, as a :class:`~newscrawl.capture.warc.PendingCapture`)
@@ -80,6 +83,9 @@ CAPTURE_META = "newscrawl_capture"
 DEFAULT_MAX_SIZE = 1_000_000_000
 #: NEWSCRAWL_CAPTURE_QUEUE's default: a few seconds of crawling, some MB of pages.
 DEFAULT_QUEUE = 256
+#: Exchanges go to the capture process in writes of about this many bytes (or every
+#: 50 ms): one wake-up of it, and one of the crawl for its answers, per several pages.
+BATCH = 256 * 1024
 
 
 def capture_folder(settings_dir: str, archive_url: str) -> Path:
@@ -127,7 +133,10 @@ class WarcCapture:
         queue = settings.getint("NEWSCRAWL_CAPTURE_QUEUE", DEFAULT_QUEUE)
         base = base_folder(archive_url)
         worker = PipeWorker(
-            in_process, start_process, (str(folder), str(base), max(1, max_size), archive_url)
+            in_process,
+            start_process,
+            (str(folder), str(base), max(1, max_size), archive_url),
+            batch=BATCH,
         )
         assert crawler.stats is not None
         middleware = cls(folder, worker, crawler.stats, queue)
@@ -135,22 +144,23 @@ class WarcCapture:
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
-    async def spider_opened(self, spider: Spider) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         """Recover what a killed crawl left; start the capture process and its first
-        file before the crawl fetches anything (so that a crawl killed at any time
-        has handed its captures to a process that writes them)."""
+        file. The crawl does not wait for it (about 0.7 s to start): the first
+        exchanges wait in the pipe meanwhile."""
         recover(self.folder)  # files a killed crawl left open; logs one line each
         logger.info("capturing requests and responses as WARC in %s", self.folder)
-        opened = self.worker.submit("open")
-        opened.add_done_callback(self._written)
-        await asyncio.wait([opened])
+        self._hand_over(self.worker.submit("open"))
+        self.worker.flush()
 
     async def spider_closed(self, spider: Spider) -> None:
         """Wait for every capture, then have the files flushed and closed."""
+        self.worker.flush()
         if self._pending:
             await asyncio.wait(list(self._pending))
         self._pending.clear()
         closed = self.worker.submit("close")
+        self.worker.flush()
         closed.add_done_callback(self._written)
         await asyncio.wait([closed])
         self.worker.close()
@@ -205,6 +215,7 @@ class WarcCapture:
     async def _caught_up(self, response: Response) -> Response:
         """``response``, once at most half the queue's captures wait to be written."""
         pending = self._pending
+        self.worker.flush()
         while len(pending) > self.queue // 2:
             await asyncio.wait([pending[0]])
             while pending and pending[0].done():
