@@ -40,6 +40,9 @@ _LENGTH = struct.Struct("!Q")
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 #: Pipe buffer asked for: room for a few dozen pages each way (Linux's default is 64 KB).
 PIPE_SIZE = 1 << 20
+#: Answers the worker holds at most before writing them (it writes them sooner when
+#: no further task is waiting).
+ANSWERS_AT_ONCE = 32
 
 
 class WorkerDied(RuntimeError):
@@ -88,11 +91,15 @@ def _serve(
     tasks, results = task_pipe.fileno(), result_pipe.fileno()
     waiting = select.poll()
     waiting.register(tasks, select.POLLIN)
-    answers = bytearray()  # written when no further task is there yet (one wake-up for many)
+    # Answers are written when no further task is there yet, or when ANSWERS_AT_ONCE
+    # of them wait: one wake-up of the loop's side for several.
+    answers = bytearray()
+    held = 0
     while True:
-        if answers and not waiting.poll(0):
+        if answers and (held >= ANSWERS_AT_ONCE or not waiting.poll(0)):
             _write_all(results, answers)
             answers.clear()
+            held = 0
         header = _read_exactly(tasks, _LENGTH.size)
         body = None if header is None else _read_exactly(tasks, _LENGTH.unpack(header)[0])
         if header is None or body is None:  # the crawl closed its end: done
@@ -111,6 +118,7 @@ def _serve(
                 data = pickle.dumps((key, False, error), protocol=pickle.HIGHEST_PROTOCOL)
         answers += _LENGTH.pack(len(data))
         answers += data
+        held += 1
 
 
 class PipeWorker:
