@@ -603,5 +603,9 @@ def identity_command(db: str, site: str | None, fix: bool, as_json: bool) -> Non
         click.echo(f"{len(found)} article{plural} two pages (--repair splits them)")
 
 
+# raw and reextract (the captured pages) attach themselves to ``main``; imported last
+# because they use this module's helpers.
+import archive.cli_captures  # noqa: F401  # imported for its commands, after main exists
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import IO, Any, cast
 
 from sqlalchemy import Table, Text, literal_column, select, type_coerce
@@ -38,13 +39,24 @@ _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def iter_export(
-    session: Session, filters: ArticleFilters | None = None, *, batch_size: int = 1000
+    session: Session,
+    filters: ArticleFilters | None = None,
+    *,
+    batch_size: int = 1000,
+    captured: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Every matching article as a contract dict, in id order, a batch at a time."""
+    """Every matching article as a contract dict, in id order, a batch at a time.
+
+    ``captured``: only articles with captures, each dict with ``id`` and
+    ``captures`` besides the contract's keys (``newsarchive reextract``).
+    """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     a = _ARTICLES.c
     columns = [a[key] for key in ARTICLE_KEYS if key not in _JSON_KEYS]
+    if captured:
+        columns.append(a.captures)
+        filters = replace(filters or ArticleFilters(), captured=True)
     for rows in _batches(session, columns, filters, batch_size):
         ids = [row.id for row in rows]
         sections = _sections_of(session, ids)
@@ -55,7 +67,10 @@ def iter_export(
             article["body"] = article["body"] or ""
             article["sections"] = sections.get(row.id, [])
             article["sidebar"] = links.get(row.id, [])
-            yield {key: article[key] for key in ARTICLE_KEYS}
+            if captured:
+                yield {"id": row.id, **article, "captures": values["captures"]}
+            else:
+                yield {key: article[key] for key in ARTICLE_KEYS}
 
 
 def _paragraphs(value: str | list[str] | None, span: str | None) -> list[str]:

@@ -25,6 +25,7 @@ class ArticleFilters:
     author: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    captured: bool = False  # only articles whose pages are captured (revision 0014)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions, empty when nothing is filtered."""
@@ -36,4 +37,6 @@ class ArticleFilters:
         if self.author is not None:
             found.append(Article.author == self.author)
         found.extend(period_conditions(self.since, self.until))
+        if self.captured:
+            found.append(Article.captures.is_not(None))
         return found

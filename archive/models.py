@@ -88,6 +88,9 @@ class Article(Base):
     # "soft 404"); cleared by a later successful fetch. Never deleted.
     gone_at: Mapped[str | None] = mapped_column(String(64))
     gone_reason: Mapped[str | None] = mapped_column(String(32))
+    # Revision 0014: where the pages of the current content are captured, one entry
+    # per page in page order (archive.captures.Capture: url, file, offset, length, date).
+    captures: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="article",
@@ -225,6 +228,8 @@ class ArticleVersion(Base):
     # [{"heading": …, "paragraphs": […]}, …] as the Article contract has them.
     sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(40))
+    # Revision 0014: where the pages of this content are captured (as Article.captures).
+    captures: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
 
     article: Mapped[Article] = relationship(back_populates="versions")
 

@@ -523,8 +523,14 @@ def _new_row(item: Mapping[str, Any]) -> _Row:
     return _Row(values, stored=False)
 
 
-def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> None:
-    """Apply one item to ``row``: nulls and empties never erase stored values."""
+def _merge(
+    row: _Row, item: Mapping[str, Any], index: _Index, fetched: str, refetch: bool = True
+) -> None:
+    """Apply one item to ``row``: nulls and empties never erase stored values.
+
+    ``refetch`` False: the item was read again from captured pages, not
+    fetched (``newsarchive reextract``): the gone state stands.
+    """
     index.move_url(row, item["url"])
     cms_id = item.get("cms_id")
     index.rekey(row, None if cms_id is None else str(cms_id))
@@ -546,9 +552,12 @@ def _merge(row: _Row, item: Mapping[str, Any], index: _Index, fetched: str) -> N
         # Spans are of the body written with them: encoded again when either changes.
         row.encoded = _encode(values["body"], row.sections)
     values["fetched_at"] = fetched
-    # Fetched again with an article in it: no longer gone.
-    values["gone_at"] = None
-    values["gone_reason"] = None
+    if item.get("captures"):
+        values["captures"] = item["captures"]
+    if refetch:
+        # Fetched again with an article in it: no longer gone.
+        values["gone_at"] = None
+        values["gone_reason"] = None
     if values["first_seen_at"] is None:
         values["first_seen_at"] = fetched
     if item.get("sidebar"):
@@ -578,7 +587,7 @@ class _Job(NamedTuple):
 
 
 def _hash_and_count(
-    session: Session, jobs: list[_Job], result: StoreResult
+    session: Session, jobs: list[_Job], result: StoreResult, replaced_at: str | None
 ) -> tuple[list[tuple[_Row, dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
     """Content hash after each item, in item order; counts new/updated/unchanged.
 
@@ -604,7 +613,14 @@ def _hash_and_count(
             result.updated += 1
             if job.before is not None:
                 replaced.append(
-                    (row, {**job.before, "content_hash": row.hash, "stored_at": job.fetched})
+                    (
+                        row,
+                        {
+                            **job.before,
+                            "content_hash": row.hash,
+                            "stored_at": replaced_at or job.fetched,
+                        },
+                    )
                 )
         row.hash = digest
         row.values["content_hash"] = digest
@@ -669,6 +685,7 @@ def _store_chunk(
     items: Sequence[Mapping[str, Any]],
     result: StoreResult,
     changes: _Changes,
+    refetch: bool,
 ) -> None:
     writer = _Writer(session)
     existing = _load_existing(session, items)
@@ -687,7 +704,7 @@ def _store_chunk(
             new_rows.append(row)
         else:  # stored, or stored earlier in this batch
             before = snapshot(row.values, row.sections)
-        _merge(row, item, index, fetched)
+        _merge(row, item, index, fetched, refetch)
         jobs.append(
             _Job(
                 row,
@@ -699,9 +716,10 @@ def _store_chunk(
                 fetched,
             )
         )
-        observations.append(
-            (row, (fetched, item.get("views"), item.get("views_raw"), item.get("views_source")))
-        )
+        if refetch:
+            observations.append(
+                (row, (fetched, item.get("views"), item.get("views_raw"), item.get("views_source")))
+            )
         touched[row] = None
     # Articles of this batch settle links of this batch too, whatever the order;
     # other links look their target up among archived articles (read before
@@ -719,7 +737,9 @@ def _store_chunk(
     }
     known = archived_targets(session, link_urls) if link_urls else {}
     known.update(targets)
-    replaced, stored_sections = _hash_and_count(session, jobs, result)
+    replaced, stored_sections = _hash_and_count(
+        session, jobs, result, None if refetch else _now_iso()
+    )
     # A new body under the stored sections: they may be spans of the old
     # body, so they are written again, from the text they had.
     for row in touched:
@@ -795,8 +815,17 @@ def _expire_stale(session: Session, changes: _Changes) -> None:
                 session.expire(obj)
 
 
-def store_articles(session: Session, items: Sequence[Mapping[str, Any]]) -> StoreResult:
+def store_articles(
+    session: Session, items: Sequence[Mapping[str, Any]], *, refetch: bool = True
+) -> StoreResult:
     """Upsert Article-contract dicts; one observation per item; no commit.
+
+    An item may carry ``captures`` besides the contract's keys (where its
+    pages are captured, :mod:`archive.captures`): they replace the stored
+    ones, and go with the replaced content into its version. ``refetch``
+    False stores items read again from captured pages (``newsarchive
+    reextract``): no observation (nothing was fetched), the gone state
+    stands, and a replaced content's version is stamped now.
 
     An item matches a stored article by ``(site, page_key)`` when it has a
     CMS id (the page: its URL template with the id, see
@@ -818,7 +847,7 @@ def store_articles(session: Session, items: Sequence[Mapping[str, Any]]) -> Stor
     session.flush()
     changes = _Changes()
     for chunk in _chunks(items, CHUNK):
-        _store_chunk(session, chunk, result, changes)
+        _store_chunk(session, chunk, result, changes, refetch)
     if session.identity_map:
         _expire_stale(session, changes)
     return result

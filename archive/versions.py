@@ -4,7 +4,8 @@ When a fetch brings an article whose content hash differs from the stored
 one, :mod:`archive.store` first copies the stored content (title, published
 date, author, source, body, sections, content hash, when it was fetched and
 from which URL)
-into ``article_versions``, then updates the article. Version 1 is the first
+into ``article_versions`` with where its pages are captured (revision 0014),
+then updates the article. Version 1 is the first
 stored content; the article row always holds the newest. Unchanged content
 adds no version.
 
@@ -58,6 +59,7 @@ def snapshot(values: Mapping[str, Any], sections: list[dict[str, Any]] | None) -
     """An article's content as it stands; ``sections`` None means the stored ones."""
     before = {key: values[key] for key in VERSION_KEYS}
     before["sections"] = sections
+    before["captures"] = values.get("captures")
     return before
 
 
@@ -92,6 +94,7 @@ def insert_versions(session: Session, versions: Sequence[tuple[int, Mapping[str,
             "body": content["body"] or "",
             "sections": list(content["sections"] or []),
             "content_hash": content["content_hash"],
+            "captures": content.get("captures"),
         }
         for article_id, content in versions
     ]

@@ -244,6 +244,7 @@ def run(
             stage: int(stats.get(f"newscrawl/cpu_us/{stage}", 0))
             for stage in ("extract", "normalize", "store")
         },
+        "capture_revisits": stats.get("newscrawl/capture/revisits", 0),
     }
 
 

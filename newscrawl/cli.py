@@ -110,6 +110,7 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
             "AUTOTHROTTLE_ENABLED": False,
             "DOWNLOAD_DELAY": 0,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            "NEWSCRAWL_CAPTURE": True,  # the demo keeps its pages too (-s NEWSCRAWL_CAPTURE=0)
             **extra,
         }
     )

@@ -18,8 +18,11 @@ from newscrawl import urls
 from newscrawl.encoding import decode_page
 from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.items import Article
+from newscrawl.normalize import clean_text
 from newscrawl.normalize_item import normalize_article
 from newscrawl.pages import ArticlePage
+from newscrawl.pages.blocks import body_text, merge_sections
+from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pipe_worker import PipeWorker
 
@@ -71,6 +74,28 @@ def extract_page(
         result.item.normalized = True
         result.normalize_cpu = process_time() - read
     return result
+
+
+def merge_page(item: Article, more: Article) -> None:
+    """Append a later page's sections (``more``, extracted unnormalized) to ``item``.
+
+    The spider's page 2..n and ``newsarchive reextract`` merge the same way;
+    the merged sections are raw, so the item is normalized again after.
+    """
+    item.sections = merge_sections(item.sections, more.sections)
+    item.body = body_text(item.sections)
+    item.normalized = False
+
+
+def apply_counter(item: Article, text: str) -> bool:
+    """Fill the item's views from a counter endpoint's answer; False when unreadable."""
+    value = counter_value(text)
+    if value is None:
+        return False
+    item.views_raw = clean_text(value)  # the item's texts stay clean (text_clean)
+    item.views_source = "endpoint"
+    item.normalized = False  # views come from views_raw when normalized
+    return True
 
 
 class PageExtractor:

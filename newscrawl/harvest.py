@@ -310,7 +310,8 @@ def run_harvest(
     except ValueError as exc:
         raise HarvestError(str(exc), EXIT_USAGE) from None
     key = site_key(site, start)
-    extra: dict[str, Any] = {"ARCHIVE_URL": url, **overrides}
+    # Captures on unless -s NEWSCRAWL_CAPTURE=0: a harvest keeps the pages it read.
+    extra: dict[str, Any] = {"ARCHIVE_URL": url, "NEWSCRAWL_CAPTURE": True, **overrides}
     if log_file:
         extra["LOG_FILE"] = log_file
     settings = project_settings(extra)

@@ -16,7 +16,10 @@ page shows a time (``2019-05-22T14:30:00+08:00``), a plain ISO date
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+if TYPE_CHECKING:
+    from newscrawl.capture.warc import PendingCapture
 
 ViewsSource = Literal["page", "script", "endpoint"]
 
@@ -140,6 +143,13 @@ class Article(PickledByArguments):
     #: text of such an item keeps it so (the spider's counter and page 2..n do).
     #: Not part of the contract.
     text_clean: bool = field(default=False, compare=False, repr=False)
+    #: Where the article's pages are captured (``archive.captures.Capture`` as JSON,
+    #: or a capture still being written), pages in order, a counter's answer last;
+    #: set by the spider when captures are on, stored beside the contract's keys
+    #: (once written), not part of the contract.
+    captures: list[dict[str, Any] | PendingCapture] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON shape, keys in ``ARTICLE_KEYS`` order.

@@ -27,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import select
 import struct
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -39,6 +40,9 @@ _LENGTH = struct.Struct("!Q")
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 #: Pipe buffer asked for: room for a few dozen pages each way (Linux's default is 64 KB).
 PIPE_SIZE = 1 << 20
+#: Answers the worker holds at most before writing them (it writes them sooner when
+#: no further task is waiting).
+ANSWERS_AT_ONCE = 32
 
 
 class WorkerDied(RuntimeError):
@@ -63,7 +67,7 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | bytearray) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
@@ -85,12 +89,22 @@ def _serve(
     if initializer is not None:
         initializer(*initargs)
     tasks, results = task_pipe.fileno(), result_pipe.fileno()
+    waiting = select.poll()
+    waiting.register(tasks, select.POLLIN)
+    # Answers are written when no further task is there yet, or when ANSWERS_AT_ONCE
+    # of them wait: one wake-up of the loop's side for several.
+    answers = bytearray()
+    held = 0
     while True:
+        if answers and (held >= ANSWERS_AT_ONCE or not waiting.poll(0)):
+            _write_all(results, answers)
+            answers.clear()
+            held = 0
         header = _read_exactly(tasks, _LENGTH.size)
-        if header is None:
-            return  # the crawl closed its end: done
-        body = _read_exactly(tasks, _LENGTH.unpack(header)[0])
-        if body is None:
+        body = None if header is None else _read_exactly(tasks, _LENGTH.unpack(header)[0])
+        if header is None or body is None:  # the crawl closed its end: done
+            with contextlib.suppress(OSError):  # unless it is gone: nobody to answer
+                _write_all(results, answers)
             return
         key, args, kwargs = pickle.loads(body)
         try:
@@ -102,7 +116,9 @@ def _serve(
             except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
                 error = RuntimeError(f"{type(exc).__name__}: {exc}")
                 data = pickle.dumps((key, False, error), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_all(results, _LENGTH.pack(len(data)) + data)
+        answers += _LENGTH.pack(len(data))
+        answers += data
+        held += 1
 
 
 class PipeWorker:
@@ -111,6 +127,11 @@ class PipeWorker:
     Start it from the running event loop's thread, and submit from it only.
     The worker starts from a clean interpreter (forkserver), not a fork of the
     reactor's threads, and imports ``function``'s module once.
+
+    ``batch``: tasks wait in this process until this many bytes of them are
+    buffered, or ``batch_delay`` seconds passed, then go in one write (one
+    wake-up of the worker for many tasks: for work whose answer is not awaited
+    at once). 0: each task is written at once.
     """
 
     def __init__(
@@ -118,6 +139,9 @@ class PipeWorker:
         function: Callable[..., Any],
         initializer: Callable[..., object] | None = None,
         initargs: tuple[Any, ...] = (),
+        *,
+        batch: int = 0,
+        batch_delay: float = 0.05,
     ) -> None:
         self.function = function
         self.initializer = initializer  # run once in the worker, before its first task
@@ -131,6 +155,10 @@ class PipeWorker:
         self._incoming = bytearray()
         self._futures: dict[int, asyncio.Future[Any]] = {}
         self._next_key = 0
+        self.batch = batch
+        self.batch_delay = batch_delay
+        self._flush_later: asyncio.TimerHandle | None = None
+        self._writing = False  # waiting for the pipe to drain (add_writer)
 
     @property
     def in_flight(self) -> int:
@@ -169,16 +197,26 @@ class PipeWorker:
         future: asyncio.Future[Any] = self.loop.create_future()
         self._futures[key] = future
         data = pickle.dumps((key, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-        was_empty = not self._outgoing
         self._outgoing += _LENGTH.pack(len(data))
         self._outgoing += data
-        if was_empty:
-            self._writable()
+        if not self._writing:
+            if len(self._outgoing) >= self.batch:
+                self._writable()
+            elif self._flush_later is None:
+                self._flush_later = self.loop.call_later(self.batch_delay, self._writable)
         return future
+
+    def flush(self) -> None:
+        """Write the tasks a batch holds now (see ``batch``)."""
+        if self._outgoing and not self._writing and self.process is not None:
+            self._writable()
 
     def _writable(self) -> None:
         """Write what the pipe takes; wait for it to drain when it is full."""
         assert self.loop is not None
+        if self._flush_later is not None:
+            self._flush_later.cancel()
+            self._flush_later = None
         try:
             written = os.write(self._tasks_fd, self._outgoing)
         except BlockingIOError:
@@ -188,8 +226,10 @@ class PipeWorker:
         del self._outgoing[:written]
         if self._outgoing:
             self.loop.add_writer(self._tasks_fd, self._writable)
-        else:
+            self._writing = True
+        elif self._writing:
             self.loop.remove_writer(self._tasks_fd)
+            self._writing = False
 
     def _readable(self) -> None:
         """Read the results there are; settle their futures."""
@@ -229,6 +269,10 @@ class PipeWorker:
         self._teardown(WorkerDied(f"the worker process ended (exit code {code})"))
 
     def _teardown(self, error: BaseException | None) -> None:
+        if self._flush_later is not None:
+            self._flush_later.cancel()
+            self._flush_later = None
+        self._writing = False
         if self.loop is not None and self._results_fd >= 0:
             self.loop.remove_reader(self._results_fd)
             self.loop.remove_writer(self._tasks_fd)

@@ -33,6 +33,7 @@ from newscrawl.archive_writer import (
     store_batch,
     store_in_writer,
 )
+from newscrawl.capture.warc import settle
 from newscrawl.gc_tuning import gc_threshold, set_young_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
@@ -41,7 +42,9 @@ logger = logging.getLogger(__name__)
 
 #: Fields whose absence is counted (``newscrawl/missing/<field>``) and rated.
 TRACKED_FIELDS = tuple(
-    f.name for f in fields(Article) if f.name not in ("url", "site", "fetched_at", "views_source")
+    f.name
+    for f in fields(Article)
+    if f.name not in ("url", "site", "fetched_at", "views_source", "captures")
 )
 
 
@@ -226,7 +229,11 @@ class ArchivePipeline:
             await self._store_if_full()
             raise DropItem(f"gone ({item.reason}): {item.url}", log_level="DEBUG")
         if isinstance(item, Article):
-            self.buffer.append(item.to_dict())
+            data = item.to_dict()
+            if item.captures:
+                # Where its pages are (archive.captures), once the capture process wrote them.
+                data["captures"] = await settle(item.captures)
+            self.buffer.append(data)
             await self._store_if_full()
         return item
 

@@ -18,6 +18,9 @@ Project settings (read through ``from_crawler``, never at import time):
 - ``NEWSCRAWL_REVISIT``: the revisit schedule by article age.
 - ``NEWSCRAWL_DISCOVERY_MEMORY``: keep the URL templates a crawl learned for the next harvest.
 - ``NEWSCRAWL_RETRY_BACKOFF``, ``NEWSCRAWL_RETRY_AFTER_MAX``: waits before retries.
+- ``NEWSCRAWL_CAPTURE``, ``NEWSCRAWL_CAPTURE_DIR``, ``NEWSCRAWL_CAPTURE_MAX_SIZE``,
+  ``NEWSCRAWL_CAPTURE_QUEUE``: WARC captures of every request and response, where, the
+  size at which files rotate, and how many exchanges may wait for the capture process.
 """
 
 BOT_NAME = "newscrawl"
@@ -43,6 +46,9 @@ DOWNLOADER_MIDDLEWARES = {
     # public hosts (newscrawl.crawl.offline).
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "newscrawl.crawl.offline.OfflineCookiesMiddleware": 700,
+    # WARC captures at the downloader's edge: requests as sent, responses as received
+    # (before decompression and redirects); inactive unless NEWSCRAWL_CAPTURE.
+    "newscrawl.capture.middleware.WarcCapture": 950,
 }
 NEWSCRAWL_RETRY_BACKOFF = 0.5  # seconds before the first retry of a 5xx/429 without Retry-After
 NEWSCRAWL_RETRY_AFTER_MAX = 60.0  # the longest wait before a retry, whatever Retry-After says
@@ -100,6 +106,13 @@ NEWSCRAWL_REVISIT = "1d=0,7d=6h,30d=1d,*=7d"
 # Keep what a crawl learned about the site's URL templates (which turned out to be
 # articles, lists, nothing) for its next harvest, in a JSON file beside the archive.
 NEWSCRAWL_DISCOVERY_MEMORY = True
+
+# WARC captures of every request and response (newscrawl.capture): off for `scrapy
+# crawl`, on for `newscrawl harvest` and `newscrawl demo` unless -s NEWSCRAWL_CAPTURE=0.
+NEWSCRAWL_CAPTURE = False
+NEWSCRAWL_CAPTURE_DIR = ""  # the folder; empty: <archive file>.captures/ beside a SQLite archive
+NEWSCRAWL_CAPTURE_MAX_SIZE = 1_000_000_000  # bytes after which the next capture file begins
+NEWSCRAWL_CAPTURE_QUEUE = 256  # exchanges handed to the capture process, not written yet, at most
 
 # Progress: a live line on a terminal, log lines under cron (auto|line|log|off).
 NEWSCRAWL_PROGRESS = "auto"

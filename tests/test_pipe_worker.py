@@ -60,6 +60,29 @@ def test_results_come_back_in_their_futures() -> None:
     assert results == [(n, bytes([n]) * n * 2) for n in range(1, 40)]
 
 
+def test_a_batching_worker_answers_what_waits_for_the_delay_or_a_flush() -> None:
+    async def scenario() -> list[tuple[int, bytes]]:
+        # Nothing is written until 1 MB of tasks is there: the delay sends them.
+        worker = PipeWorker(echo_length, batch=1 << 20, batch_delay=0.01)
+        try:
+            futures = [worker.submit(bytes([n]) * n) for n in range(1, 100)]
+            answers = list(await asyncio.gather(*futures))
+            # A flush sends at once (a delay of an hour would never come).
+            worker.batch_delay = 3600.0
+            last = worker.submit(b"last")
+            worker.flush()
+            answers.append(await asyncio.wait_for(last, timeout=60))
+            # The task that fills the batch sends them all, in order.
+            many = [worker.submit(os.urandom(300_000)) for _ in range(4)]
+            assert [answer[0] for answer in await asyncio.gather(*many)] == [300_000] * 4
+            return answers
+        finally:
+            worker.close()
+
+    answers = run(scenario())
+    assert answers == [(n, bytes([n]) * n) for n in range(1, 100)] + [(4, b"last")]
+
+
 def test_big_payloads_both_ways_do_not_stall() -> None:
     """20 MB out and 40 MB back, many at once: far beyond the pipes' buffers."""
     big = os.urandom(20 * 1024 * 1024)

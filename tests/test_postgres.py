@@ -25,11 +25,14 @@ BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-def crawled(postgres_server: Server) -> Iterator[str]:
+def crawled(postgres_server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A PostgreSQL archive filled by one real demo crawl."""
     url = create_database(postgres_server, "newscrawl_demo_crawl")
     done = subprocess.run(
         [str(BIN / "newscrawl"), "demo", "--db", url],
+        # The crawl's captures go to captures/ in the current directory (a server
+        # database has no file to put them beside): a folder of the test's own.
+        cwd=tmp_path_factory.mktemp("postgres-demo"),
         capture_output=True,
         text=True,
         timeout=300,

@@ -158,7 +158,7 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     with sessions() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
     sessions.kw["bind"].dispose()
-    assert revision_of(path) == "0013" == head_revision()
+    assert revision_of(path) == "0014" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
     }  # fmt: skip

@@ -63,6 +63,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawl import urls
+from newscrawl.capture.middleware import pending_capture
 from newscrawl.crawl.roles import (
     Role,
     Templates,
@@ -72,13 +73,10 @@ from newscrawl.crawl.roles import (
     save_templates,
 )
 from newscrawl.encoding import DecodedPage, decode_page
-from newscrawl.extraction import PageExtractor, PageResult
+from newscrawl.extraction import PageExtractor, PageResult, apply_counter, merge_page
 from newscrawl.gc_tuning import gc_threshold
 from newscrawl.incremental import Incremental, gap_reason, incremental_settings, restrict_to
 from newscrawl.items import Article, Gone
-from newscrawl.normalize import clean_text
-from newscrawl.pages.blocks import body_text, merge_sections
-from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
 from newscrawl.pipelines import RUN_ID, archive_settings
@@ -142,6 +140,14 @@ def _is_home(url: str) -> bool:
 def _same_chain(url: str, page: str) -> bool:
     """Is list ``url`` a pager link of list ``page`` (a later page, or page 1 again)?"""
     return urls.page_number(url) > 1 or urls.first_page_url(url) == urls.first_page_url(page)
+
+
+def _add_capture(item: Article, response: Response, role: str = "page") -> None:
+    """Note where this response of the item is captured (when captures are on): the
+    capture being written, which the archive pipeline waits for."""
+    capture = pending_capture(response, role)
+    if capture is not None:
+        item.captures.append(capture)
 
 
 class CmsSpider(scrapy.Spider):
@@ -657,6 +663,7 @@ class CmsSpider(scrapy.Spider):
             # A later page reached by a link of its own: page 1 brings it with the rest.
             self._count("article_page_alone")
             return
+        _add_capture(item, response)
         for output in self._complete(item, result.page_urls, result.counter_url):
             yield output
 
@@ -729,10 +736,8 @@ class CmsSpider(scrapy.Spider):
         """Page 2..n of an article: append its sections to the item."""
         result = await self._extract(response, normalize=False)
         if result is not None and result.item is not None:
-            more = result.item
-            item.sections = merge_sections(item.sections, more.sections)
-            item.body = body_text(item.sections)
-            item.normalized = False  # the merged sections are raw: the pipeline cleans them
+            _add_capture(item, response)
+            merge_page(item, result.item)  # raw sections: the pipeline cleans them
             here = page_number_of(item.url, response.url)
             for url in result.page_urls:
                 if url not in pending and page_number_of(item.url, url) > here:
@@ -746,14 +751,11 @@ class CmsSpider(scrapy.Spider):
         self, response: Response, item: Article, pending: list[str], counter: str | None
     ) -> Iterator[Article]:
         """The counter endpoint's answer fills views (each such request adds one on the site)."""
-        value = counter_value(response.text) if isinstance(response, TextResponse) else None
-        if value is None:
-            self._count("counter_unreadable")
-        else:
-            item.views_raw = clean_text(value)  # the item's texts stay clean (text_clean)
-            item.views_source = "endpoint"
-            item.normalized = False  # views come from views_raw in the pipeline
+        _add_capture(item, response, "counter")
+        if isinstance(response, TextResponse) and apply_counter(item, response.text):
             self._count("counter_fetched")
+        else:
+            self._count("counter_unreadable")
         yield item
 
     def on_more_error(self, failure: Failure) -> Iterator[Article]:
