@@ -91,11 +91,46 @@ def canonical_url(url: str) -> str:
     that is a path, not arguments (PbootCMS ``/?news/12.html``), is kept as it is.
     """
     url = _drop_tracking(url)
+    simple = _canonical_as_is(url)
+    if simple is not None:
+        return simple
     parts = urlsplit(url)
     if parts.query and "=" not in parts.query:
         base = canonicalize_url(urlunsplit((*parts[:3], "", "")), keep_fragments=False)
         return f"{base}?{parts.query}"
     return canonicalize_url(url, keep_fragments=False)
+
+
+#: A URL w3lib would give back unchanged (but for a "/" after a bare host): lowercase
+#: host, a path and query of unreserved characters only, no dot segment.
+_PLAIN_URL = re.compile(
+    r"https?://[a-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?(?:\?[A-Za-z0-9._~=&-]*)?"
+)
+
+
+def _canonical_as_is(url: str) -> str | None:
+    """``canonicalize_url(url)`` without w3lib for the plain URLs most links are, else None.
+
+    w3lib splits, quotes and joins every URL again (about 20 us, most of the
+    cost of reading a new link). A URL of unreserved characters whose query
+    arguments each have a value and are already sorted comes back as it is,
+    with a "/" after a bare host; anything else goes to w3lib. The equality
+    is tested on real pages' links (``tests/test_urls.py``).
+    """
+    if _PLAIN_URL.fullmatch(url) is None or "/." in url:
+        return None
+    path, mark, query = url.partition("?")
+    if path.find("/", path.index("//") + 2) < 0:
+        path += "/"
+    if not query:
+        return None if mark else path
+    pairs = [pair.partition("=") for pair in query.split("&")]
+    if any(not key or not equals or "=" in value for key, equals, value in pairs):
+        return None
+    arguments = [(key, value) for key, _equals, value in pairs]
+    if arguments != sorted(arguments):
+        return None
+    return f"{path}?{query}"
 
 
 def _path_and_route(url: str) -> str:

@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from w3lib.url import canonicalize_url
 
 from newscrawl import urls
 
@@ -144,3 +145,22 @@ def test_page_number_of_a_query_route_list_page() -> None:
     assert page_number("http://h/?article/") == 1
     assert page_number("http://h/?article/12.html") == 1
     assert page_number("http://h/news_2/") == 1  # a directory, not a query route
+
+
+PLAIN = ("http://h.example/a/b_2.html", "http://h.example", "http://h.example?frompage=x")
+PLAIN += ("http://h.example:8000/show.php?cid=29&id=613", "http://h.example/a?a=1&a=2")
+NOT_PLAIN = ("http://h.example/show.php?id=613&cid=29", "http://h.example/a?a=2&a=1")
+NOT_PLAIN += ("http://h.example/a?a", "http://h.example/a?")
+PLAIN += ("http://h.example/a?a=",)
+NOT_PLAIN += ("http://h.example/a/../b", "http://h.example/./b", "http://h.example/a?x=1&&y=2")
+NOT_PLAIN += ("http://h.example/a?=1", "http://h.example/a?b=c=d", "http://H.example/A")
+NOT_PLAIN += ("http://h.example/a?u=http://x.example/y", "http://h.example/a%41b")
+NOT_PLAIN += ("http://h.example/新闻/1.html", "http://h.example/?news/12.html")
+
+
+@pytest.mark.parametrize("url", [*PLAIN, *NOT_PLAIN])
+def test_plain_urls_skip_w3lib_and_give_what_it_gives(url: str) -> None:
+    fast = urls._canonical_as_is(url)
+    assert (fast is not None) is (url in PLAIN)
+    if fast is not None:
+        assert fast == canonicalize_url(url, keep_fragments=False)
