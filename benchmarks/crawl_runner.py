@@ -123,6 +123,11 @@ class DescendantPeaks:
     def __init__(self, interval: float = 1.0) -> None:
         self.interval = interval
         self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (command, VmHWM in KiB)
+        #: The largest sum, at one reading, of the proportional set size (PSS) of this
+        #: process and every descendant: pages they share (the interpreter, lxml,
+        #: SQLAlchemy, inherited from the forkserver) counted once, not once each
+        #: as the VmHWM sum does. Sampled, so it may miss a peak between readings.
+        self.tree_pss_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="rss-peaks", daemon=True)
 
@@ -154,6 +159,7 @@ class DescendantPeaks:
             found = {pid for pid, parent in parents.items() if parent in mine} - mine
             grew = bool(found)
             mine |= found
+        self.tree_pss_kb = max(self.tree_pss_kb, sum(map(_pss_kb, mine)))
         for pid in mine - {os.getpid()}:
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
@@ -169,6 +175,18 @@ class DescendantPeaks:
     def total_kb(self) -> int:
         """The sum of every descendant's peak (an upper bound: peaks need not coincide)."""
         return sum(kb for _command, kb in self.peaks.values())
+
+
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size in KiB (``smaps_rollup``), 0 when unreadable."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
 
 
 def run(
@@ -236,6 +254,8 @@ def run(
         "max_rss_kb": peak_rss_kb(),
         # The worker processes (extraction, writer, their forkserver), each at its peak.
         "descendants_rss_kb": descendants.total_kb,
+        # The whole tree's PSS, at its largest reading (shared pages counted once).
+        "tree_pss_kb": descendants.tree_pss_kb,
         "descendants": len(descendants.peaks),
         "descendant_peaks_kb": sorted(kb for _command, kb in descendants.peaks.values()),
         "index_ms": stats.get("newscrawl/archive/index_ms", 0),

@@ -11,7 +11,9 @@ and noisy: a ratio measured side by side is what carries, not a rate).
 
 Also per cell: the peak RSS (the crawl process; in two-process mode the
 crawl, its worker and its writer together, each at its own peak: an upper
-bound) and where the CPU went per page: Scrapy (the crawl process less what
+bound, since the processes share the pages of what they inherited), the
+largest sampled PSS of the whole process tree (those shared pages counted
+once: what the crawl costs the machine) and where the CPU went per page: Scrapy (the crawl process less what
 our stages took in it), extraction, normalization and storage (with the
 full-text index), measured in whichever process ran them. The archive of
 every full crawl is checked against the site's truth: a crawl that got
@@ -72,6 +74,10 @@ class Cell:
             (int(run["max_rss_kb"]) + int(run.get("descendants_rss_kb") or 0)) / 1024
             for run in self.full[mode]
         )
+
+    def pss_mb(self, mode: str) -> float:
+        """The largest sampled PSS of the crawl's process tree (shared pages once)."""
+        return max(int(run.get("tree_pss_kb") or 0) / 1024 for run in self.full[mode])
 
     def cpu_split(self, mode: str) -> str:
         """Scrapy / extraction / normalization / storage, CPU ms a page (medians of rounds)."""
@@ -151,16 +157,19 @@ def render(cells: list[Cell], command: str, rounds: int, seconds: float) -> str:
             "Ratios are the median over rounds of each round's full crawl over that round's bare "
             f"crawl (targets: one process >= {TARGETS['cms']:.2f}, two-process >= "
             f"{TARGETS['cms-both']:.2f}). RSS: peak MB, two-process counts the crawl, worker "
-            f"and writer (target <= {RSS_TARGET_MB} MB at 50,000 articles). CPU: ms a page, "
-            "Scrapy / extraction / normalization / storage."
+            f"and writer each at its own peak (target <= {RSS_TARGET_MB} MB at 50,000 "
+            "articles); PSS: the largest sampled sum over the crawl's process tree, pages "
+            "they share counted once. CPU: ms a page, Scrapy / extraction / normalization / "
+            "storage."
         ),
         "",
         (
             "| articles | concurrency | bare pages/s | one process pages/s | ratio | two-process "
-            "pages/s | ratio | RSS one / two (MB) | CPU one process | CPU two-process | "
+            "pages/s | ratio | RSS one / two (MB) | PSS one / two (MB) | CPU one process | "
+            "CPU two-process | "
             "archive |"
         ),
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cell in cells:
         marks = {
@@ -172,6 +181,7 @@ def render(cells: list[Cell], command: str, rounds: int, seconds: float) -> str:
             f"{cell.rate('cms'):,.0f} | {cell.ratio('cms'):.3f}{marks['cms']} | "
             f"{cell.rate('cms-both'):,.0f} | {cell.ratio('cms-both'):.3f}{marks['cms-both']} | "
             f"{cell.rss_mb('cms'):.0f} / {cell.rss_mb('cms-both'):.0f} | "
+            f"{cell.pss_mb('cms'):.0f} / {cell.pss_mb('cms-both'):.0f} | "
             f"{cell.cpu_split('cms')} | {cell.cpu_split('cms-both')} | "
             f"{'complete' if complete else 'INCOMPLETE'} |"
         )
