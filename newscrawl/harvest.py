@@ -77,6 +77,8 @@ def health_problem(
     ``max_fill_drop`` below the previous runs' mean. A run that stores no
     article (nothing new) has no fill rates and is not compared.
     """
+    if stats.get("newscrawl/shared_worker") and not _int(stats, "downloader/response_count"):
+        return None  # a worker of a shared queue that others left nothing to do
     list_pages = _int(stats, "newscrawl/list_pages")
     empty_lists = _int(stats, "newscrawl/list_pages_without_articles")
     articles = _int(stats, "newscrawl/items") + _int(stats, "newscrawl/soft_404")
@@ -254,6 +256,11 @@ def plan_harvest(
     extra: dict[str, Any] = {"ARCHIVE_URL": url, **overrides}
     if log_file:
         extra["LOG_FILE"] = log_file
+    redis_url = extra.get("NEWSCRAWL_REDIS_URL")
+    if redis_url:
+        from newscrawl.shared_queue import shared_settings
+
+        extra.update(shared_settings(str(redis_url)))
     settings = project_settings(extra)
     fields = settings.getlist("NEWSCRAWL_HEALTH_FIELDS", list(DEFAULT_HEALTH_FIELDS))
     try:
