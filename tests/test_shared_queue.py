@@ -62,7 +62,7 @@ def workers(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for i in range(n)
     ]
 
