@@ -150,21 +150,23 @@ class SiteLock:
         return taken
 
     def _sql(self, statement: str) -> Any:
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import text
         from sqlalchemy.exc import SQLAlchemyError
-        from sqlalchemy.pool import NullPool
 
-        from archive.db import error_line
+        from archive.db import ArchiveError, error_line, make_engine
 
         try:
             if self._connection is None:
-                self._engine = create_engine(self.url, poolclass=NullPool)
+                # The archive's own URL parsing (a password with '@' or ':' in it).
+                self._engine = make_engine(self.url)
                 self._connection = self._engine.connect().execution_options(
                     isolation_level="AUTOCOMMIT"
                 )
             return self._connection.execute(
                 text(statement), {"k": advisory_key(self.site)}
             ).scalar()
+        except ArchiveError as exc:
+            raise LockError(str(exc)) from None
         except SQLAlchemyError as exc:
             raise LockError(
                 f"cannot take the harvest lock of {self.what}: "
