@@ -188,3 +188,31 @@ def test_a_bad_setting_of_one_site_harvests_nothing(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: site b (")
     assert "ARCHIVE_WRITER" in result.stderr
     assert not (tmp_path / "a.sqlite").exists()
+
+
+@pytest.mark.e2e
+def test_a_hanging_site_holds_up_no_other(tmp_path: Path) -> None:
+    """A site that accepts connections and never answers is ended by its timeout;
+    the other site's harvest finishes and is recorded before it."""
+    with socket.socket() as silent, DemoServer(host="127.0.0.2") as server:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # connections complete in the backlog; nothing is ever read
+        port = silent.getsockname()[1]
+        (tmp_path / "sites.toml").write_text(
+            f'[sites.good]\nurls = ["{server.base_url}/"]\ndelay = 0\n'
+            "[sites.good.settings]\nAUTOTHROTTLE_ENABLED = false\n\n"
+            f'[sites.silent]\nurls = ["http://127.0.0.1:{port}/"]\ntimeout = "8s"\n'
+            "[sites.silent.settings]\nROBOTSTXT_OBEY = false\n"
+        )
+        result = run("newscrawl", "harvest", "--all", "--db", "a.sqlite", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("harvest good: ") and lines[0].endswith("-> ok")
+    assert lines[1].startswith("harvest silent: failed: ")
+    assert "closespider_timeout" in lines[1]
+    by_site = {r.stats["newscrawl/site"]: r for r in runs_of(tmp_path / "a.sqlite")}
+    good, silent_run = by_site["good"], by_site["silent"]
+    assert good.status == "finished"
+    assert silent_run.status != "finished"
+    assert good.finished_at is not None and silent_run.finished_at is not None
+    assert good.finished_at < silent_run.finished_at
