@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,13 +31,23 @@ SETTINGS = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING"]  # fmt: skip
 
 
-def run_workers(count: int, base_url: str, db: str, redis: str, logs: Path) -> tuple[int, float]:
-    """Start ``count`` workers at once; returns (pages, wall seconds)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_workers(
+    count: int, base_url: str, db: str, redis: str | None, logs: Path
+) -> tuple[int, float, float]:
+    """Start ``count`` workers at once (``redis`` None: one plain harvest); returns
+    (pages, wall seconds, CPU seconds of the workers and their own processes)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     processes = []
+    shared = ["--redis", redis] if redis else []
     for number in range(count):
         command = [str(BIN / "newscrawl"), "harvest", "--url", f"{base_url}/", "--db", db,
-                   "--redis", redis, "--log-file", str(logs / f"w{count}-{number}.log"),
+                   *shared, "--log-file", str(logs / f"w{count}-{number}.log"),
                    *SETTINGS]  # fmt: skip
         processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
     for process in processes:
@@ -48,7 +59,10 @@ def run_workers(count: int, base_url: str, db: str, redis: str, logs: Path) -> t
     with sessions() as session:
         pages = sum(int(r.stats.get("downloader/response_count", 0)) for r in list_runs(session))
     sessions.kw["bind"].dispose()
-    return pages, seconds
+    return pages, seconds, _children_cpu() - cpu
+
+
+Row = tuple[str, int, int, float, float]  # name, workers, pages, seconds, CPU seconds
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -63,34 +77,40 @@ def main(argv: list[str] | None = None) -> None:
     from tests.redis_server import start as start_redis
 
     bundle = build_site(args.articles)
-    rows: list[tuple[int, int, float]] = []
+    rows: list[Row] = []
     with start_postgres() as pg, start_redis() as redis, SiteServer(bundle) as server:
         if not isinstance(pg, Server) or redis.startswith("no redis"):
             raise SystemExit(f"needs PostgreSQL and Redis: {pg if isinstance(pg, str) else redis}")
         logs = Path(tempfile.mkdtemp(prefix="newscrawl-workers-"))
-        for count in counts:
-            db = create_database(pg, f"bench_workers_{count}_{os.getpid()}")
-            pages, seconds = run_workers(count, server.base_url, db, redis, logs)
-            rows.append((count, pages, seconds))
-            print(
-                f"{count} worker(s): {pages} pages in {seconds:.1f} s = {pages / seconds:.0f} pages/s"
-            )
-    one = rows[0][1] / rows[0][2]
+        load = os.getloadavg()[0]
+        runs: list[tuple[str, int, str | None]] = [("plain harvest (no Redis)", 1, None)]
+        runs += [(f"{n} shared worker(s)", n, redis) for n in counts]
+        for number, (name, count, queue) in enumerate(runs):
+            db = create_database(pg, f"bench_workers_{number}_{os.getpid()}")
+            pages, seconds, cpu = run_workers(count, server.base_url, db, queue, logs)
+            rows.append((name, count, pages, seconds, cpu))
+            print(f"{name}: {pages} pages in {seconds:.1f} s, {pages / seconds:.0f} pages/s")
+    one = rows[1][2] / rows[1][3]
     lines = [
         f"# Shared harvest: pages/s with {', '.join(map(str, counts))} workers",
         "",
         (
             f"`python -m benchmarks.workers --articles {args.articles}` on this machine "
-            f"({os.cpu_count()} cores), one synthetic site of {args.articles} articles, archive on "
-            "PostgreSQL, queue on Redis, every worker on this machine."
+            f"({os.cpu_count()} cores, load average {load:.2f} when it began), one synthetic "
+            f"site of {args.articles} articles, archive on PostgreSQL, queue on Redis, every "
+            "worker on this machine. CPU is the workers' own (user + system), not "
+            "PostgreSQL's, Redis's or the site server's."
         ),
         "",
-        "| workers | pages | seconds | pages/s | ratio to 1 worker |",
-        "|---:|---:|---:|---:|---:|",
+        "| run | pages | seconds | pages/s | ratio to 1 shared worker | worker CPU s | CPU ms/page |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for count, pages, seconds in rows:
+    for name, _count, pages, seconds, cpu in rows:
         rate = pages / seconds
-        lines.append(f"| {count} | {pages} | {seconds:.1f} | {rate:.0f} | {rate / one:.2f} |")
+        lines.append(
+            f"| {name} | {pages} | {seconds:.1f} | {rate:.0f} | {rate / one:.2f} | {cpu:.1f} "
+            f"| {1000 * cpu / pages:.1f} |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

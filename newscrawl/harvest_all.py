@@ -164,22 +164,22 @@ def harvest_sites(
 
     plans = plan_sites(entries, url=url, overrides=overrides, log_file=log_file)
     results: dict[str, SiteResult] = {}
-    if only_due:
-        moment = now or datetime.now(UTC)
-        for key, next_due in due_sites(url, [p.key for p in plans], moment).items():
-            if next_due is not None:
-                results[key] = SiteResult(key, "not due", f"harvest {key}: due at {next_due}")
     locks: dict[str, SiteLock] = {}
     marked: dict[str, int] = {}
     try:
         for plan in plans:
-            if plan.key in results:
-                continue
             try:
                 locks[plan.key], marked[plan.key] = take_lock(url, plan.key)
             except HarvestError as exc:
                 verdict = "locked" if exc.code == EXIT_LOCKED else "failed"
                 results[plan.key] = SiteResult(plan.key, verdict, f"harvest {plan.key}: {exc}")
+        if only_due and locks:
+            # Asked under the locks: a harvest elsewhere that just finished a site counts.
+            moment = now or datetime.now(UTC)
+            for key, next_due in due_sites(url, list(locks), moment).items():
+                if next_due is not None:
+                    locks.pop(key).release()
+                    results[key] = SiteResult(key, "not due", f"harvest {key}: due at {next_due}")
         running = [plan for plan in plans if plan.key in locks]
         if running:
             extra: dict[str, Any] = {"ARCHIVE_URL": url, **overrides}

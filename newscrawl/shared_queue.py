@@ -10,9 +10,8 @@ Three things scrapy-redis leaves to its user, done here:
 
 - **Nothing lost when a worker dies.** A request a worker takes is moved, in
   one Redis script, from the queue to the worker's in-flight hash, and left
-  there until Scrapy has finished with it: downloaded, its callback's links
-  queued and its articles committed (``ARCHIVE_BATCH_SIZE`` is 1 in a shared
-  crawl). Each worker keeps a heartbeat key alive; when one stops (killed,
+  there until Scrapy has finished with it (downloaded, its callback's links
+  queued) and the archive has committed the batch its articles went into. Each worker keeps a heartbeat key alive; when one stops (killed,
   machine gone), the others put its in-flight requests back in the queue.
   Those few pages are then fetched again: that is the only case in which a
   page is fetched twice.
@@ -40,6 +39,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
+from newscrawl.pipelines import BATCHES_STARTED, BATCHES_STORED
+
 logger = logging.getLogger(__name__)
 
 #: Seconds a worker's heartbeat key lives; it is renewed every HEARTBEAT_SECONDS.
@@ -56,20 +57,37 @@ redis.call('HSET', KEYS[2], ARGV[1], found[2] .. ' ' .. found[1])
 return found[1]
 """
 
-# Put the in-flight requests of workers whose heartbeat stopped back in the queue.
-# KEYS: workers set, queue; ARGV: alive-key prefix, in-flight prefix. Returns how many.
+# Requests Scrapy has finished with (their links are queued) whose articles wait for
+# their batch's commit: moved from the in-flight hash to the committing one, where they
+# no longer keep the pass open but are still put back if the worker dies.
+# KEYS: in-flight hash, committing hash; ARGV: tokens.
+_SETTLE = """
+for _, token in ipairs(ARGV) do
+  local entry = redis.call('HGET', KEYS[1], token)
+  if entry then
+    redis.call('HSET', KEYS[2], token, entry)
+    redis.call('HDEL', KEYS[1], token)
+  end
+end
+return #ARGV
+"""
+
+# Put the held requests of workers whose heartbeat stopped back in the queue.
+# KEYS: workers set, queue; ARGV: alive-key prefix, in-flight prefix, committing
+# prefix. Returns how many.
 _RECOVER = """
 local moved = 0
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', ARGV[1] .. worker) == 0 then
-    local held = redis.call('HVALS', ARGV[2] .. worker)
-    for _, entry in ipairs(held) do
-      local space = string.find(entry, ' ', 1, true)
-      redis.call('ZADD', KEYS[2], tonumber(string.sub(entry, 1, space - 1)),
-                 string.sub(entry, space + 1))
-      moved = moved + 1
+    for _, prefix in ipairs({ARGV[2], ARGV[3]}) do
+      for _, entry in ipairs(redis.call('HVALS', prefix .. worker)) do
+        local space = string.find(entry, ' ', 1, true)
+        redis.call('ZADD', KEYS[2], tonumber(string.sub(entry, 1, space - 1)),
+                   string.sub(entry, space + 1))
+        moved = moved + 1
+      end
+      redis.call('DEL', prefix .. worker)
     end
-    redis.call('DEL', ARGV[2] .. worker)
     redis.call('SREM', KEYS[1], worker)
   end
 end
@@ -77,8 +95,10 @@ return moved
 """
 
 # Is the pass over? Busy (0) while the queue holds requests or a live worker has
-# some in flight; else clear the pass's keys and answer 1. KEYS: workers set,
-# queue, filter; ARGV: alive-key prefix, in-flight prefix, this worker.
+# some in flight (they may bring links). Else clear the queue, the filter and the
+# in-flight hashes (the next harvest starts afresh) and answer 1; committing
+# hashes stay until their worker commits (or dies: the next pass fetches them).
+# KEYS: workers set, queue, filter; ARGV: alive-key prefix, in-flight prefix, worker.
 _FINISH = """
 if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -90,19 +110,14 @@ end
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   redis.call('DEL', ARGV[2] .. worker)
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3])
 return 1
 """
 
 
 def shared_settings(url: str) -> dict[str, Any]:
     """Scrapy settings of a shared crawl through the Redis at ``url``."""
-    return {
-        "SCHEDULER": "newscrawl.shared_queue.SharedScheduler",
-        "NEWSCRAWL_REDIS_URL": url,
-        # An article counts as done only once committed: one per transaction.
-        "ARCHIVE_BATCH_SIZE": 1,
-    }
+    return {"SCHEDULER": "newscrawl.shared_queue.SharedScheduler", "NEWSCRAWL_REDIS_URL": url}
 
 
 class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no type hints
@@ -117,8 +132,12 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         self._tokens = itertools.count(1)
         #: Requests handed to the engine and not yet finished, by token.
         self._held: dict[str, Request] = {}
+        #: Finished requests whose articles may not be committed yet: (batch, token),
+        #: acknowledged once the archive has committed batch number ``batch``.
+        self._committing: list[tuple[int, str]] = []
         self._pop = server.register_script(_POP)
         self._recover = server.register_script(_RECOVER)
+        self._settle = server.register_script(_SETTLE)
         self._finish = server.register_script(_FINISH)
         self._beat: Any = None
         self.finished = False
@@ -155,7 +174,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         self.server.sadd(self.key("workers"), self.worker)
         moved = self._recover(
             keys=[self.key("workers"), self.key("requests")],
-            args=[self.key("alive:"), self.key("inflight:")],
+            args=[self.key("alive:"), self.key("inflight:"), self.key("committing:")],
         )
         if moved:
             logger.warning("shared queue: %d requests of stopped workers queued again", moved)
@@ -173,14 +192,13 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         )
 
     def close(self, reason: str) -> None:
+        """After the archive pipeline's last batch: forget what this worker held (a
+        request Scrapy had not finished goes back to the queue) and leave the pass."""
         if self._beat is not None and self._beat.running:
             self._beat.stop()
         self._ack(everything=True)
         self.server.delete(self.key(f"alive:{self.worker}"))
-        if not self.finished:
-            # Stopped before the pass ended (a signal, a time limit): what this
-            # worker holds is already back in the queue (see _ack); others go on.
-            self.server.srem(self.key("workers"), self.worker)
+        self.server.srem(self.key("workers"), self.worker)
 
     # -- requests ----------------------------------------------------------------
 
@@ -210,24 +228,34 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         return len(self.queue) > 0
 
     def _ack(self, *, everything: bool = False) -> None:
-        """Forget the in-flight records of requests Scrapy has finished with.
+        """Settle the requests Scrapy has finished with, and forget those whose
+        articles are committed (``BATCHES_STARTED``/``BATCHES_STORED`` of the archive
+        pipeline: what was buffered when N batches had started is in batch N + 1).
 
-        ``everything`` (closing): requests still unfinished go back to the queue.
+        ``everything`` (closing, after the pipeline's last batch): forget them all; a
+        request still unfinished goes back to the queue.
         """
-        if not self._held:
-            return
-        busy = self._in_progress()
-        done = [t for t, r in self._held.items() if everything or r not in busy]
-        if not done:
-            return
+        stats = self.stats
+        started = int(stats.get_value(BATCHES_STARTED, 0)) if stats is not None else 0
+        stored = int(stats.get_value(BATCHES_STORED, 0)) if stats is not None else 0
         inflight = self.key(f"inflight:{self.worker}")
-        if everything:
-            unfinished = [self._held[t] for t in done if self._held[t] in busy]
-            for request in unfinished:
+        committing = self.key(f"committing:{self.worker}")
+        busy = self._in_progress()
+        settled = [t for t, r in self._held.items() if everything or r not in busy]
+        for token in settled:
+            request = self._held.pop(token)
+            if everything and request in busy:
                 self.queue.push(request)
-        self.server.hdel(inflight, *done)
-        for token in done:
-            del self._held[token]
+            self._committing.append((started + 1, token))
+        if settled and not everything:
+            self._settle(keys=[inflight, committing], args=settled)
+        done = [t for batch, t in self._committing if everything or batch <= stored]
+        if done:
+            self._committing = [(b, t) for b, t in self._committing if b > stored]
+            if everything:
+                self._committing = []
+                self.server.hdel(inflight, *done)
+            self.server.hdel(committing, *done)
 
     def _in_progress(self) -> set[Request]:
         """The requests the engine has not finished with (downloading, parsing, storing)."""
@@ -260,7 +288,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         self._ack()
         self._recover(
             keys=[self.key("workers"), self.key("requests")],
-            args=[self.key("alive:"), self.key("inflight:")],
+            args=[self.key("alive:"), self.key("inflight:"), self.key("committing:")],
         )
         done = self._finish(
             keys=[self.key("workers"), self.key("requests"), self.key("dupefilter")],

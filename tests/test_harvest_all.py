@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from archive import RunSummary, list_runs, open_archive
 from archive.models import Article
@@ -216,3 +216,49 @@ def test_a_hanging_site_holds_up_no_other(tmp_path: Path) -> None:
     assert silent_run.status != "finished"
     assert good.finished_at is not None and silent_run.finished_at is not None
     assert good.finished_at < silent_run.finished_at
+
+
+@pytest.mark.e2e
+def test_two_machines_harvest_all_into_postgresql_each_site_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Two ``harvest --all`` processes at once against one PostgreSQL archive (as two
+    machines' crontabs): the advisory locks give each site to one of them."""
+    servers = [DemoServer(host=f"127.0.0.{2 + i}") for i in range(3)]
+    for server in servers:
+        server.start()
+    try:
+        registry = tmp_path / "sites.toml"
+        registry.write_text(
+            "".join(
+                f'[sites.s{i}]\nurls = ["{s.base_url}/"]\ndelay = 0\n'
+                f"[sites.s{i}.settings]\nAUTOTHROTTLE_ENABLED = false\n\n"
+                for i, s in enumerate(servers)
+            )
+        )
+        command = [str(BIN / "newscrawl"), "harvest", "--all", "--registry", str(registry),
+                   "--db", postgres_url]  # fmt: skip
+        both = [
+            subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [p.communicate(timeout=300)[0] for p in both]
+    finally:
+        for server in servers:
+            server.stop()
+    assert all(p.returncode in (0, 3) for p in both), outputs
+    lines = [line for out in outputs for line in out.splitlines()[:-1]]
+    for i in range(3):
+        mine = [line for line in lines if line.startswith(f"harvest s{i}: ")]
+        assert len(mine) == 2, mine
+        assert sum(line.endswith("-> ok") for line in mine) == 1, mine
+        other = next(line for line in mine if not line.endswith("-> ok"))
+        assert "another harvest" in other or ": due at " in other, other
+    sessions = open_archive(postgres_url, create=False)
+    with sessions() as session:
+        runs = list_runs(session)
+        articles = session.scalar(select(func.count()).select_from(Article))
+    sessions.kw["bind"].dispose()
+    assert sorted(r.stats["newscrawl/site"] for r in runs) == ["s0", "s1", "s2"]
+    assert all(r.status == "finished" for r in runs)
+    assert articles == 3 * len(expected_articles("http://x"))
