@@ -8,7 +8,7 @@ run records) over the wall time from the first start to the last exit.
 PostgreSQL and Redis come from ``NEWSCRAWL_TEST_POSTGRES_URL`` /
 ``NEWSCRAWL_TEST_REDIS_URL`` or are started for the run by the test helpers.
 
-    python -m benchmarks.workers [--articles 2000] [--workers 1,2,3] [--out benchmarks/WORKERS.md]
+    python -m benchmarks.workers [--articles 2000] [--workers 1,2,3] [--repeat 3] [--out FILE]
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--workers", default="1,2,3")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of each; the fastest is shown.")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
@@ -85,17 +86,24 @@ def main(argv: list[str] | None = None) -> None:
         load = os.getloadavg()[0]
         runs: list[tuple[str, int, str | None]] = [("plain harvest (no Redis)", 1, None)]
         runs += [(f"{n} shared worker(s)", n, redis) for n in counts]
-        for number, (name, count, queue) in enumerate(runs):
-            db = create_database(pg, f"bench_workers_{number}_{os.getpid()}")
-            pages, seconds, cpu = run_workers(count, server.base_url, db, queue, logs)
-            rows.append((name, count, pages, seconds, cpu))
-            print(f"{name}: {pages} pages in {seconds:.1f} s, {pages / seconds:.0f} pages/s")
+        every: dict[str, list[float]] = {}
+        for repeat in range(args.repeat):  # interleaved, so a busy moment hits every kind
+            for number, (name, count, queue) in enumerate(runs):
+                db = create_database(pg, f"bench_workers_{number}_{repeat}_{os.getpid()}")
+                pages, seconds, cpu = run_workers(count, server.base_url, db, queue, logs)
+                every.setdefault(name, []).append(pages / seconds)
+                print(f"{name}: {pages} pages in {seconds:.1f} s, {pages / seconds:.0f} pages/s")
+                best = next((r for r in rows if r[0] == name), None)
+                if best is None or pages / seconds > best[2] / best[3]:
+                    rows = [r for r in rows if r[0] != name] + [(name, count, pages, seconds, cpu)]
+        rows.sort(key=lambda r: [n for n, _, _ in runs].index(r[0]))
     one = rows[1][2] / rows[1][3]
     lines = [
         f"# Shared harvest: pages/s with {', '.join(map(str, counts))} workers",
         "",
         (
-            f"`python -m benchmarks.workers --articles {args.articles}` on this machine "
+            f"`python -m benchmarks.workers --articles {args.articles} --repeat {args.repeat}` "
+            "on this machine "
             f"({os.cpu_count()} cores, load average {load:.2f} when it began), one synthetic "
             f"site of {args.articles} articles, archive on PostgreSQL, queue on Redis, every "
             "worker on this machine. CPU is the workers' own (user + system), not "
@@ -111,6 +119,13 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {pages} | {seconds:.1f} | {rate:.0f} | {rate / one:.2f} | {cpu:.1f} "
             f"| {1000 * cpu / pages:.1f} |"
         )
+    lines += [
+        "",
+        f"Each run {args.repeat} times, interleaved; the table shows the fastest of each "
+        "(pages/s of every run: "
+        + "; ".join(f"{n}: {', '.join(f'{r:.0f}' for r in rates)}" for n, rates in every.items())
+        + ").",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -9,16 +9,19 @@ same site (and archive) share ``newscrawl:<site>:*`` keys.
 Three things scrapy-redis leaves to its user, done here:
 
 - **Nothing lost when a worker dies.** A request a worker takes is moved, in
-  one Redis script, from the queue to the worker's in-flight hash, and left
-  there until Scrapy has finished with it (downloaded, its callback's links
-  queued) and the archive has committed the batch its articles went into. Each worker keeps a heartbeat key alive; when one stops (killed,
-  machine gone), the others put its in-flight requests back in the queue.
-  Those few pages are then fetched again: that is the only case in which a
-  page is fetched twice.
+  one Redis script, from the queue to the worker's in-flight hash. Once Scrapy
+  has finished with it (downloaded, its callback's links queued) it moves to
+  the worker's committing hash, and it is forgotten once the archive has
+  committed the batch its articles went into. Each worker keeps a heartbeat
+  key alive; when one stops (killed, machine gone), the others put what it
+  held (in flight and committing) back in the queue. Those pages, at most its
+  downloads and one archive batch, are then fetched again: the only case in
+  which a page is fetched twice.
 - **When the harvest is over.** A worker with nothing to do stays open while
   the queue holds requests or another live worker has some in flight (those
-  may bring new links). When neither is true the pass is complete: the last
-  worker to see it clears the keys, so the next harvest starts afresh.
+  may bring new links; committing ones cannot). When neither is true the pass
+  is complete: the queue and the filter are cleared, so the next harvest
+  starts afresh.
 - **Joining.** A worker that starts while others run joins their pass (its
   start requests are already in the filter); one that starts when no worker
   is alive resumes what a pass that died entirely left in Redis.
@@ -135,12 +138,15 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         #: Finished requests whose articles may not be committed yet: (batch, token),
         #: acknowledged once the archive has committed batch number ``batch``.
         self._committing: list[tuple[int, str]] = []
+        #: BATCHES_STORED when _ack last ran.
+        self._acked_at = 0
         self._pop = server.register_script(_POP)
         self._recover = server.register_script(_RECOVER)
         self._settle = server.register_script(_SETTLE)
         self._finish = server.register_script(_FINISH)
         self._beat: Any = None
-        self.finished = False
+        #: This worker is idle, kept open for the pass (see spider_idle).
+        self._waiting = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
@@ -212,12 +218,16 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         return True
 
     def next_request(self) -> Request | None:
+        stats = self.stats
+        if stats is not None and stats.get_value(BATCHES_STORED, 0) != self._acked_at:
+            self._ack()  # a batch was committed: forget its requests now, not at the next beat
         token = f"{next(self._tokens)}"
         data = self._pop(
             keys=[self.key("requests"), self.key(f"inflight:{self.worker}")], args=[token]
         )
         if not data:
             return None
+        self._waiting = False
         request: Request = self.queue._decode_request(data)
         self._held[token] = request
         if self.stats is not None:
@@ -238,6 +248,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         stats = self.stats
         started = int(stats.get_value(BATCHES_STARTED, 0)) if stats is not None else 0
         stored = int(stats.get_value(BATCHES_STORED, 0)) if stats is not None else 0
+        self._acked_at = stored
         inflight = self.key(f"inflight:{self.worker}")
         committing = self.key(f"committing:{self.worker}")
         busy = self._in_progress()
@@ -274,8 +285,9 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
             # A pass that ended while this worker was still starting: be a worker of the next.
             self.server.sadd(self.key("workers"), self.worker)
             self._ack()
-            if len(self.queue):
-                # Work others queued: wake the engine now rather than at its next idle tick.
+            if self._waiting or len(self.queue):
+                # Work others queued, or a pass that may have ended: look now rather
+                # than at the engine's next idle tick (every 5 s).
                 engine = self.crawler.engine
                 slot = getattr(engine, "_slot", None)  # no public "look again" call
                 if slot is not None:
@@ -294,8 +306,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
             keys=[self.key("workers"), self.key("requests"), self.key("dupefilter")],
             args=[self.key("alive:"), self.key("inflight:"), self.worker],
         )
+        self._waiting = not done
         if done:
-            self.finished = True
             return
         raise DontCloseSpider("the shared queue is not finished")
 

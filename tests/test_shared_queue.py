@@ -126,10 +126,11 @@ def test_killing_a_worker_mid_run_loses_nothing(
     assert paths(urls, site.base_url) == {t.path for t in bundle.truth}
     # Only what the killed worker held is fetched again: its downloads and pages
     # being parsed (CONCURRENT_REQUESTS, 16, and the scraper's queue) and the pages
-    # whose articles waited in its uncommitted batch, with the list pages read
+    # whose articles waited in its uncommitted batch (and a batch just committed
+    # whose requests it had not yet forgotten), with the list pages read
     # meanwhile; never a page twice more.
     twice = {t: n for t, n in site.fetches.items() if n > 1 and t != "/robots.txt"}
     assert all(n == 2 for n in twice.values())
     articles_twice = [t for t in twice if t.startswith("/show.php")]
-    assert len(articles_twice) <= batch + 32, len(articles_twice)
-    assert len(twice) <= 2 * batch + 64, len(twice)
+    assert len(articles_twice) <= 2 * batch + 32, len(articles_twice)
+    assert len(twice) <= 3 * batch + 64, len(twice)
