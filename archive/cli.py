@@ -1,5 +1,5 @@
 """``newsarchive``: read the archive from a shell (search, list, show, top, history,
-export, stats, runs; upgrade, reindex and identity maintain it).
+export, stats, runs, sites; upgrade, reindex and identity maintain it).
 
 A thin layer over :mod:`archive.queries`; the CLI owns the session and its
 transaction. Reading commands never create an archive, and every error a user
@@ -602,6 +602,14 @@ def identity_command(db: str, site: str | None, fix: bool, as_json: bool) -> Non
         plural = "s mix" if len(found) != 1 else " mixes"
         click.echo(f"{len(found)} article{plural} two pages (--repair splits them)")
 
+
+def _register() -> None:
+    from archive.sites_cli import sites_command
+
+    main.add_command(sites_command)
+
+
+_register()
 
 # raw and reextract (the captured pages) attach themselves to ``main``; imported last
 # because they use this module's helpers.

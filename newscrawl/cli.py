@@ -224,9 +224,11 @@ def savefixture(url: str, name: str, fixtures: str, family: str, fetched_at: str
 
 
 def _register() -> None:
-    from newscrawl.harvest import harvest
+    from newscrawl.harvest_cli import harvest
+    from newscrawl.sites.cli import sites
 
     main.add_command(harvest)
+    main.add_command(sites)
 
 
 _register()

@@ -10,24 +10,15 @@ record and prints one summary line. Exit codes are :data:`EXIT_CODES`.
 
 from __future__ import annotations
 
-import errno
-import fcntl
-import hashlib
 import logging
-import os
-import re
-import sys
-import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import Any
 
-import click
-
+from newscrawl.locks import LockBusy, LockError, SiteLock
 from newscrawl.pipelines import RUN_ID, unstored_articles
 
 logger = logging.getLogger(__name__)
@@ -61,67 +52,6 @@ class HarvestError(Exception):
         self.code = code
 
 
-# -- the lock ------------------------------------------------------------------
-
-
-def _slug(site: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", site).strip("._") or "site"
-
-
-def lock_path(archive: str, site: str) -> Path:
-    """The lock file of harvests of ``site`` into the archive at URL ``archive``.
-
-    Next to a SQLite file: ``<file>.<site>.lock``. For a server database (or an
-    in-memory one) it lives in the temp directory, keyed by a hash of the
-    archive URL with its password masked.
-    """
-    from archive.db import mask_url, sqlite_file
-
-    path = sqlite_file(archive)
-    if path is not None:
-        return path.with_name(f"{path.name}.{_slug(site)}.lock")
-    digest = hashlib.sha1(mask_url(archive).encode("utf-8")).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"newscrawl-{digest}.{_slug(site)}.lock"
-
-
-@contextmanager
-def harvest_lock(path: Path, what: str) -> Iterator[IO[str]]:
-    """Hold an exclusive ``flock`` on ``path`` (with this pid written in it).
-
-    Raises :class:`HarvestError` with :data:`EXIT_LOCKED` naming the holder's
-    pid when another process holds it. The lock file is never deleted: a
-    deleted lock file would let two runs lock two different files.
-    """
-    try:
-        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115  # held for the whole run
-    except OSError as exc:
-        raise HarvestError(f"cannot open the lock file {path}: {exc.strerror}") from None
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise HarvestError(f"cannot lock {path}: {exc.strerror}") from None
-            handle.seek(0)
-            pid = handle.read().strip() or "unknown"
-            raise HarvestError(
-                f"another harvest of {what} is running (pid {pid}; lock {path})", EXIT_LOCKED
-            ) from None
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-        except OSError as exc:  # e.g. the disk is full
-            raise HarvestError(f"cannot write the lock file {path}: {exc.strerror}") from None
-        try:
-            yield handle
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    finally:
-        handle.close()
-
-
 # -- health ------------------------------------------------------------------
 
 
@@ -147,6 +77,8 @@ def health_problem(
     ``max_fill_drop`` below the previous runs' mean. A run that stores no
     article (nothing new) has no fill rates and is not compared.
     """
+    if stats.get("newscrawl/shared_worker") and not _int(stats, "downloader/response_count"):
+        return None  # a worker of a shared queue that others left nothing to do
     list_pages = _int(stats, "newscrawl/list_pages")
     empty_lists = _int(stats, "newscrawl/list_pages_without_articles")
     articles = _int(stats, "newscrawl/items") + _int(stats, "newscrawl/soft_404")
@@ -292,16 +224,27 @@ def _judge(url: str, stats: dict[str, Any], fields: Sequence[str], max_drop: flo
     return problem
 
 
-def run_harvest(
+@dataclass
+class Plan:
+    """One site's harvest, checked before anything is crawled."""
+
+    key: str
+    site: str | None
+    start_urls: list[str]
+    settings: Any  # scrapy.settings.Settings
+    fields: list[str]
+    max_drop: float
+
+
+def plan_harvest(
     *,
     site: str | None,
     start_urls: list[str],
     url: str,
-    overrides: dict[str, str],
+    overrides: Mapping[str, Any],
     log_file: str | None,
-) -> Outcome:
-    """Lock, mark killed runs, crawl, judge; raises :class:`HarvestError`."""
-    from archive import ArchiveError, mask_url
+) -> Plan:
+    """Check a harvest's arguments and settings; raises :class:`HarvestError` (exit 2)."""
     from newscrawl.cli import project_settings
     from newscrawl.spiders.cms import CmsSpider, site_key
 
@@ -314,6 +257,11 @@ def run_harvest(
     extra: dict[str, Any] = {"ARCHIVE_URL": url, "NEWSCRAWL_CAPTURE": True, **overrides}
     if log_file:
         extra["LOG_FILE"] = log_file
+    redis_url = extra.get("NEWSCRAWL_REDIS_URL")
+    if redis_url:
+        from newscrawl.shared_queue import shared_settings
+
+        extra.update(shared_settings(str(redis_url)))
     settings = project_settings(extra)
     fields = settings.getlist("NEWSCRAWL_HEALTH_FIELDS", list(DEFAULT_HEALTH_FIELDS))
     try:
@@ -328,147 +276,157 @@ def run_harvest(
         folder = Path(log_file).expanduser().resolve().parent
         if not folder.is_dir():
             raise HarvestError(f"cannot write the log file {log_file}: no folder {folder}")
+    return Plan(key, site, start_urls, settings, fields, max_drop)
 
-    from scrapy import signals
-    from scrapy.crawler import CrawlerProcess
+
+def take_lock(url: str, key: str, *, shared: bool = False) -> tuple[SiteLock, int]:
+    """The site's harvest lock, taken, and how many killed runs of the site it marked
+    interrupted (for the log, which the caller sets up after this).
+
+    ``shared`` (a shared-queue worker): only the first worker marks them.
+    Raises :class:`HarvestError` (:data:`EXIT_LOCKED` when another harvest holds it).
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
-    with harvest_lock(lock_path(url, key), f"{mask_url(url)} for {key}"):
-        try:
-            marked = _mark_interrupted(url, key)
-        except ArchiveError as exc:
-            raise HarvestError(str(exc)) from None
-        except (SQLAlchemyError, OSError) as exc:  # a database that cannot be opened or written
-            raise HarvestError(
-                f"cannot open the archive {mask_url(url)}: {_db_error(exc)}"
-            ) from None
-        process = CrawlerProcess(settings)  # logging goes to LOG_FILE from here on
-        if marked:
-            logger.warning("marked %d earlier run(s) of %s as interrupted", marked, key)
-        crawler = process.create_crawler(CmsSpider)
-        item_errors = _ItemErrors()
-        crawler.signals.connect(item_errors, signal=signals.item_error)
-        started = time.perf_counter()
-        kwargs: dict[str, Any] = {"start_urls": start_urls}
-        if site:
-            kwargs["site"] = site
-        start_errors: list[str] = []
+    from archive import ArchiveError, mask_url
 
-        def crawl_failed(failure: Any) -> None:
-            """The crawl raised (e.g. the archive refused the run record): keep its reason.
-
-            Handled here, so Twisted does not print an "Unhandled error in
-            Deferred" traceback to stderr; the traceback goes to the log.
-            """
-            from archive.db import error_line
-
-            value = failure.value
-            start_errors.append(error_line(getattr(value, "orig", None) or value))
-            logger.error(
-                "the crawl failed: %s",
-                start_errors[-1],
-                exc_info=(failure.type, value, failure.getTracebackObject()),
-            )
-
-        process.crawl(crawler, **kwargs).addErrback(crawl_failed)
-        process.start()
-        seconds = time.perf_counter() - started
-        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-        reason = stats.get("finish_reason")
-        if reason is None or RUN_ID not in stats:
-            where = f"see {log_file}" if log_file else "see the log above"
-            why = f": {start_errors[0]}" if start_errors else ""
-            raise HarvestError(f"the crawl of {key} could not start{why} ({where})")
-        if reason != "finished":
-            raise HarvestError(f"the crawl of {key} did not finish: {reason}")
-        stats.setdefault("newscrawl/site", key)
-        lost = max(unstored_articles(stats), item_errors.count)
-        if lost:
-            reason = item_errors.first or "see the log"
-            failure = (
-                f"{lost} of {_int(stats, 'newscrawl/items')} articles could not be stored "
-                f"in the archive ({reason})"
-            )
-            _record_failure(url, stats, failure)
-            raise HarvestError(
-                f"{failure}; what was stored before is kept, the next harvest fetches them again"
-            )
-        try:
-            problem = _judge(url, stats, fields, max_drop)
-        except (ArchiveError, SQLAlchemyError, OSError) as exc:
-            raise HarvestError(f"cannot record the run's health: {_db_error(exc)}") from None
-    return Outcome(key, stats, seconds, problem)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
-
-
-_EXIT_HELP = "\b\nExit codes:\n" + "\n".join(
-    f"  {code}  {meaning}" for code, meaning in sorted(EXIT_CODES.items())
-)
-
-
-@click.command(epilog=_EXIT_HELP)
-@click.option("--site", help="A site profile name (e.g. xingyuyle).")
-@click.option(
-    "--url",
-    "urls",
-    multiple=True,
-    metavar="URL",
-    help="A start URL (repeatable), instead of --site.",
-)
-@click.option("--db", default="archive.sqlite", show_default=True, help="Archive path or URL.")
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A Scrapy setting, as with scrapy crawl -s (repeatable).",
-)
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False),
-    help="Write the Scrapy log here (appended); stdout then gets only the summary line.",
-)
-def harvest(
-    site: str | None,
-    urls: tuple[str, ...],
-    db: str,
-    overrides: tuple[str, ...],
-    log_file: str | None,
-) -> None:
-    """One harvest of a site into the archive, meant for crontab.
-
-    Takes a lock on the archive and site (a second harvest of both exits 3),
-    marks runs of the site that were killed as interrupted, crawls with the
-    cms spider, checks the run's health and prints one summary line:
-    harvest SITE: N pages, M articles (new X, updated Y, revisited R, gone G), K known skipped,
-    E errors, T s -> ok.
-    """
-    from newscrawl.cli import archive_url, parse_overrides
-
-    if not site and not urls:
-        _fail("give --site NAME or --url URL", EXIT_USAGE)
+    lock = SiteLock(url, key)
+    marked = 0
     try:
-        extra = parse_overrides(overrides)
-    except click.BadParameter as exc:
-        _fail(f"-s: {exc.message}", EXIT_USAGE)
-    try:
-        outcome = run_harvest(
-            site=site,
-            start_urls=list(urls),
-            url=archive_url(db),
-            overrides=extra,
-            log_file=log_file,
-        )
-    except HarvestError as exc:
-        _fail(str(exc), exc.code)
-    except Exception as exc:  # noqa: BLE001  # never a traceback in a cron mail
+        if shared:
+            first = lock.acquire_shared()
+        else:
+            lock.acquire()
+            first = True
+        if first:
+            try:
+                marked = _mark_interrupted(url, key)
+            except ArchiveError as exc:
+                raise HarvestError(str(exc)) from None
+            except (SQLAlchemyError, OSError) as exc:  # a database that cannot be opened
+                raise HarvestError(
+                    f"cannot open the archive {mask_url(url)}: {_db_error(exc)}"
+                ) from None
+            if shared:
+                lock.share()
+    except LockBusy as exc:
+        lock.release()
+        raise HarvestError(str(exc), EXIT_LOCKED) from None
+    except LockError as exc:
+        lock.release()
+        raise HarvestError(str(exc)) from None
+    except BaseException:
+        lock.release()
+        raise
+    return lock, marked
+
+
+class CrawlWatch:
+    """What a crawl's signals and Deferred said: pipeline item errors, a crawl that raised."""
+
+    def __init__(self, crawler: Any) -> None:
+        from scrapy import signals
+
+        self.crawler = crawler
+        self.item_errors = _ItemErrors()
+        crawler.signals.connect(self.item_errors, signal=signals.item_error)
+        self.start_errors: list[str] = []
+        self.started = time.perf_counter()
+        self.seconds = 0.0
+
+    def crawl_failed(self, failure: Any) -> None:
+        """The crawl raised (e.g. the archive refused the run record): keep its reason.
+
+        Handled here, so Twisted does not print an "Unhandled error in
+        Deferred" traceback to stderr; the traceback goes to the log.
+        """
         from archive.db import error_line
 
-        _fail(f"harvest failed: {type(exc).__name__}: {error_line(exc)}", EXIT_FAILED)
-    click.echo(outcome.summary())
-    sys.exit(outcome.code)
+        value = failure.value
+        self.start_errors.append(error_line(getattr(value, "orig", None) or value))
+        logger.error(
+            "the crawl failed: %s",
+            self.start_errors[-1],
+            exc_info=(failure.type, value, failure.getTracebackObject()),
+        )
+
+    def ended(self, _result: Any = None) -> Any:
+        self.seconds = time.perf_counter() - self.started
+        return _result
+
+
+def conclude(plan: Plan, url: str, watch: CrawlWatch, log_file: str | None) -> Outcome:
+    """Judge a crawl that ended and record the verdict; raises :class:`HarvestError`."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from archive import ArchiveError
+
+    key = plan.key
+    crawler = watch.crawler
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    reason = stats.get("finish_reason")
+    if reason is None or RUN_ID not in stats:
+        where = f"see {log_file}" if log_file else "see the log above"
+        why = f": {watch.start_errors[0]}" if watch.start_errors else ""
+        raise HarvestError(f"the crawl of {key} could not start{why} ({where})")
+    if reason != "finished":
+        unfinished = f"the crawl of {key} did not finish: {reason}"
+        _record_failure(url, stats, unfinished)
+        raise HarvestError(unfinished)
+    stats.setdefault("newscrawl/site", key)
+    lost = max(unstored_articles(stats), watch.item_errors.count)
+    if lost:
+        first = watch.item_errors.first or "see the log"
+        failure = (
+            f"{lost} of {_int(stats, 'newscrawl/items')} articles could not be stored "
+            f"in the archive ({first})"
+        )
+        _record_failure(url, stats, failure)
+        raise HarvestError(
+            f"{failure}; what was stored before is kept, the next harvest fetches them again"
+        )
+    try:
+        problem = _judge(url, stats, plan.fields, plan.max_drop)
+    except (ArchiveError, SQLAlchemyError, OSError) as exc:
+        raise HarvestError(f"cannot record the run's health: {_db_error(exc)}") from None
+    return Outcome(key, stats, watch.seconds, problem)
+
+
+def crawl_kwargs(plan: Plan) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"start_urls": plan.start_urls}
+    if plan.site:
+        kwargs["site"] = plan.site
+    return kwargs
+
+
+def run_harvest(
+    *,
+    site: str | None,
+    start_urls: list[str],
+    url: str,
+    overrides: Mapping[str, Any],
+    log_file: str | None,
+) -> Outcome:
+    """Lock, mark killed runs, crawl, judge; raises :class:`HarvestError`."""
+    from scrapy.crawler import CrawlerProcess
+
+    from newscrawl.spiders.cms import CmsSpider
+
+    plan = plan_harvest(
+        site=site, start_urls=start_urls, url=url, overrides=overrides, log_file=log_file
+    )
+    shared = bool(plan.settings.get("NEWSCRAWL_REDIS_URL"))
+    lock, marked = take_lock(url, plan.key, shared=shared)
+    try:
+        process = CrawlerProcess(plan.settings)  # logging goes to LOG_FILE from here on
+        if marked:
+            logger.warning("marked %d earlier run(s) of %s as interrupted", marked, plan.key)
+        crawler = process.create_crawler(CmsSpider)
+        watch = CrawlWatch(crawler)
+        process.crawl(crawler, **crawl_kwargs(plan)).addBoth(watch.ended).addErrback(
+            watch.crawl_failed
+        )
+        process.start()
+        return conclude(plan, url, watch, log_file)
+    finally:
+        lock.release()

@@ -58,6 +58,11 @@ class ArchiveSettings(NamedTuple):
 
 #: Stats key of the run's record id, set when the archive pipeline opens the record.
 RUN_ID = "newscrawl/run_id"
+#: Stats keys counting batches handed to the archive and batches committed, in order:
+#: an item buffered before ``BATCHES_STARTED`` read N is committed once
+#: ``BATCHES_STORED`` reaches N + 1 (the shared queue acknowledges requests by it).
+BATCHES_STARTED = "newscrawl/archive/batches_started"
+BATCHES_STORED = "newscrawl/archive/batches"
 
 
 def archive_settings(settings: Any) -> ArchiveSettings:
@@ -258,8 +263,10 @@ class ArchivePipeline:
         batch, self.buffer = self.buffer, []
         gone = [(report.url, report.reason, report.at) for report in self.gone]
         self.gone = []
+        self.stats.inc_value(BATCHES_STARTED)
         if self.writer_mode != "process":
             self._count(store_batch(self.sessions, batch, gone, index=self.index_each_batch))
+            self.stats.inc_value(BATCHES_STORED)
             return succeed(None)
         future = self._writer().submit(
             store_in_writer, self.url, batch, gone, self.index_each_batch, self.checkpoint_thread
@@ -284,6 +291,7 @@ class ArchivePipeline:
     def _count_future(self, future: Future[Stored]) -> None:
         if not future.cancelled() and future.exception() is None:
             self._count(future.result())
+            self.stats.inc_value(BATCHES_STORED)
 
     def _count(self, stored: Stored) -> None:
         self.stats.inc_value("newscrawl/archive/new", stored.new)

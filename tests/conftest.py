@@ -28,3 +28,16 @@ def postgres_server() -> Iterator[Server]:
 def postgres_url(postgres_server: Server) -> str:
     """A fresh, empty PostgreSQL database for one test, as a SQLAlchemy URL."""
     return create_database(postgres_server, f"newscrawl_test_{next(_numbers)}")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis server on 127.0.0.1 for the session (skips with the reason if none)."""
+    from tests.redis_server import start as start_redis
+
+    with start_redis() as url:
+        if url.startswith("no redis"):
+            if os.environ.get("NEWSCRAWL_REQUIRE_REDIS"):  # .ci/run: never skip
+                pytest.fail(url)
+            pytest.skip(url)
+        yield url

@@ -25,7 +25,8 @@ from archive.queries import count_articles
 from newscrawl.cli import archive_url
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
-from newscrawl.harvest import health_problem, lock_path
+from newscrawl.harvest import health_problem
+from newscrawl.locks import lock_path
 
 BIN = Path(sys.executable).parent
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]

@@ -1,13 +1,22 @@
 """Site profiles: what a user names with ``-a site=NAME``, kept as data.
 
-A profile gives the start URLs and the site's time zone; the page class is
-chosen by ``newscrawl.pages.detect_family``. Adding a site of a known family
-means adding one entry here, not code.
+The built-in sites are entries of ``builtin.toml``, in the form of a user's
+``sites.toml`` and read by the same code (:mod:`newscrawl.sites.registry`); a
+profile gives the start URLs and the site's time zone, the page class is chosen
+by ``newscrawl.pages.detect_family``. Adding a site means adding an entry to a
+registry (``newscrawl sites add``), not code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newscrawl.sites.registry import SiteEntry
 
 
 @dataclass(frozen=True)
@@ -22,18 +31,22 @@ class SiteProfile:
     extra_hosts: tuple[str, ...] = field(default=())
 
 
+@cache
+def builtin_entries() -> dict[str, SiteEntry]:
+    """The built-in sites (``builtin.toml``), as registry entries."""
+    from newscrawl.sites.registry import parse_registry
+
+    text = files("newscrawl.sites").joinpath("builtin.toml").read_text(encoding="utf-8")
+    return parse_registry(text, Path("newscrawl/sites/builtin.toml"))
+
+
+def _profile(entry: SiteEntry) -> SiteProfile:
+    timezone = str(entry.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai"))
+    return SiteProfile(name=entry.name, start_urls=entry.urls, timezone=timezone)
+
+
 PROFILES: dict[str, SiteProfile] = {
-    profile.name: profile
-    for profile in (
-        SiteProfile(
-            name="xingyuyle",
-            start_urls=(
-                "http://www.xingyuyle.com/",
-                "http://www.xingyuyle.com/list.php?cid=29",
-            ),
-            family="phpmywind",
-        ),
-    )
+    name: _profile(entry) for name, entry in builtin_entries().items()
 }
 
 
@@ -42,9 +55,19 @@ class UnknownSite(ValueError):
 
 
 def get_profile(name: str) -> SiteProfile:
-    """The profile called ``name``, or ``UnknownSite`` with the known names."""
+    """The site called ``name``: a built-in one, else one of the registry
+    (``$NEWSCRAWL_REGISTRY`` or ``sites.toml`` here); ``UnknownSite`` lists the known names.
+
+    A registry that cannot be read is an ``UnknownSite`` too, with the registry's error.
+    """
+    from newscrawl.sites.registry import RegistryError, all_sites, registry_path
+
     try:
-        return PROFILES[name]
-    except KeyError:
-        known = ", ".join(sorted(PROFILES)) or "none"
-        raise UnknownSite(f"unknown site {name!r} (known: {known})") from None
+        entries = all_sites(registry_path(None))
+    except RegistryError as exc:
+        raise UnknownSite(f"unknown site {name!r} ({exc})") from None
+    entry = entries.get(name)
+    if entry is None:
+        known = ", ".join(sorted(entries)) or "none"
+        raise UnknownSite(f"unknown site {name!r} (known: {known})")
+    return _profile(entry)

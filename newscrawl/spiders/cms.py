@@ -81,7 +81,7 @@ from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
 from newscrawl.pipelines import RUN_ID, archive_settings
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
-from newscrawl.sites import get_profile
+from newscrawl.sites import PROFILES, get_profile
 
 
 def parse_start_urls(value: str | list[str] | None) -> list[str]:
@@ -251,10 +251,12 @@ class CmsSpider(scrapy.Spider):
         start = parse_start_urls(args.get("start_urls"))
         hosts: tuple[str, ...] = ()
         site = args.get("site")
-        if site:
+        if site and not start:
             profile = get_profile(str(site))
-            start = start or list(profile.start_urls)
+            start = list(profile.start_urls)
             hosts = profile.extra_hosts
+        elif site and str(site) in PROFILES:
+            hosts = PROFILES[str(site)].extra_hosts
         if not start:
             raise ValueError("give -a start_urls=URL[,URL...] or -a site=NAME")
         return start, hosts
@@ -311,6 +313,12 @@ class CmsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for key in ("revisited", "skipped_known", "list_stop_known"):
             self._count(key, 0)  # present in every run record, also when 0
+        if self.crawler.stats is not None:
+            # For ``newsarchive sites``: where the site's articles live, how often it is due.
+            self.crawler.stats.set_value("newscrawl/hosts", ",".join(self.allowed_domains))
+            every = self.crawler.settings.getfloat("NEWSCRAWL_EVERY", 0.0)
+            if every > 0:
+                self.crawler.stats.set_value("newscrawl/every", every)
         self.incremental = self._load_known()
         if self.memory_file is not None:
             self.templates = load_templates(self.memory_file)
