@@ -30,13 +30,15 @@ from newscrawl.archive_writer import (
     close_in_writer,
     index_in_writer,
     index_queued,
+    start_writer,
     store_batch,
     store_in_writer,
 )
 from newscrawl.capture.warc import settle
-from newscrawl.gc_tuning import gc_threshold, set_young_threshold
+from newscrawl.gc_tuning import gc_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
+from newscrawl.runtime.lifeline import Lifeline
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +179,7 @@ class ArchivePipeline:
         self.checkpointer: WalCheckpointer | None = None
         self.gc_threshold = 0  # for the writer process (newscrawl.gc_tuning)
         self.writer: ProcessPoolExecutor | None = None
+        self.lifeline: Lifeline | None = None  # the writer process ends with this one
         self.pending: list[Future[Stored]] = []
 
     @classmethod
@@ -273,11 +276,12 @@ class ArchivePipeline:
     def _writer(self) -> ProcessPoolExecutor:
         if self.writer is None:
             context = multiprocessing.get_context("forkserver")
+            self.lifeline = Lifeline()
             self.writer = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=context,
-                initializer=set_young_threshold,
-                initargs=(self.gc_threshold,),
+                initializer=start_writer,
+                initargs=(self.gc_threshold, self.lifeline.end),
             )
         return self.writer
 
@@ -350,6 +354,9 @@ class ArchivePipeline:
         finally:
             self.writer.shutdown(wait=True)
             self.writer = None
+            if self.lifeline is not None:
+                self.lifeline.close()
+                self.lifeline = None
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close the run record with its status and stats (after the last flush), then

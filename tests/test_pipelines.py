@@ -169,9 +169,9 @@ def test_a_writer_process_stores_the_batches_in_order(tmp_path: Path) -> None:
         waiting = pipeline.process_item(item)
         assert isinstance(waiting.send(None), Deferred)
         waiting.close()
-    assert pipeline.writer is not None
+    assert pipeline.writer is not None and pipeline.lifeline is not None
     pipeline.close_spider()
-    assert pipeline.writer is None
+    assert pipeline.writer is None and pipeline.lifeline is None
     sessions = open_archive(url, create=False)
     with sessions() as session:
         article_id = find_article_id(session, raw_article().url) or 0
