@@ -38,6 +38,7 @@ from newscrawl.capture.warc import settle
 from newscrawl.gc_tuning import gc_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
+from newscrawl.runtime.cores import archive_writer
 from newscrawl.runtime.lifeline import Lifeline
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ TRACKED_FIELDS = tuple(
 class ArchiveSettings(NamedTuple):
     """How the archive pipeline runs its transactions (``ARCHIVE_*`` settings)."""
 
-    writer: str  # ARCHIVE_WRITER: "inline" or "process"
+    writer: str  # ARCHIVE_WRITER resolved: "inline" or "process" (newscrawl.runtime.cores)
     index_each_batch: bool  # ARCHIVE_INDEX == "batch"
     checkpoint_thread: bool  # ARCHIVE_CHECKPOINT == "thread"
 
@@ -65,9 +66,7 @@ RUN_ID = "newscrawl/run_id"
 def archive_settings(settings: Any) -> ArchiveSettings:
     """``ARCHIVE_WRITER``, ``ARCHIVE_INDEX`` and ``ARCHIVE_CHECKPOINT``, checked; raises
     ``ValueError`` with a one-line message (the commands check them before crawling)."""
-    mode = str(settings.get("ARCHIVE_WRITER", "inline"))
-    if mode not in ("inline", "process"):
-        raise ValueError(f"ARCHIVE_WRITER must be inline or process, not {mode!r}")
+    mode = archive_writer(settings)
     index = str(settings.get("ARCHIVE_INDEX", "batch"))
     if index not in ("batch", "close"):
         raise ValueError(f"ARCHIVE_INDEX must be batch or close, not {index!r}")

@@ -1,2 +1,2 @@
-"""What the crawl's processes need from the machine they run on: child processes that
-end with the crawl process."""
+"""What the crawl's processes need from the machine they run on: its cores, and
+child processes that end with the crawl process."""
