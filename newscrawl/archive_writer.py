@@ -22,12 +22,15 @@ that the archive still records the schema revision this code writes
 from __future__ import annotations
 
 import time
+from multiprocessing.connection import Connection
 from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
 from archive.schema import check_unchanged
+from newscrawl.gc_tuning import set_young_threshold
+from newscrawl.runtime.lifeline import hold
 
 #: Per writer process: the archive's sessionmaker, opened on the first batch.
 _opened: dict[str, sessionmaker[Session]] = {}
@@ -80,6 +83,14 @@ def store_batch(
         caught_up = index_queued(sessions)
         stored = stored._replace(indexed=caught_up.indexed, index_seconds=caught_up.index_seconds)
     return stored._replace(cpu_seconds=time.process_time() - started)
+
+
+def start_writer(threshold: int, lifeline: Connection) -> None:
+    """The writer process's initializer: the garbage collector's young threshold
+    (:mod:`newscrawl.gc_tuning`), and an end to the crawl process's
+    :class:`~newscrawl.runtime.lifeline.Lifeline`, so that the writer ends with it."""
+    set_young_threshold(threshold)
+    hold(lifeline)
 
 
 def _sessions(url: str, checkpoint_thread: bool = True) -> sessionmaker[Session]:

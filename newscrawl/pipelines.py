@@ -30,13 +30,16 @@ from newscrawl.archive_writer import (
     close_in_writer,
     index_in_writer,
     index_queued,
+    start_writer,
     store_batch,
     store_in_writer,
 )
 from newscrawl.capture.warc import settle
-from newscrawl.gc_tuning import gc_threshold, set_young_threshold
+from newscrawl.gc_tuning import gc_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
+from newscrawl.runtime.cores import archive_writer
+from newscrawl.runtime.lifeline import Lifeline
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ TRACKED_FIELDS = tuple(
 class ArchiveSettings(NamedTuple):
     """How the archive pipeline runs its transactions (``ARCHIVE_*`` settings)."""
 
-    writer: str  # ARCHIVE_WRITER: "inline" or "process"
+    writer: str  # ARCHIVE_WRITER resolved: "inline" or "process" (newscrawl.runtime.cores)
     index_each_batch: bool  # ARCHIVE_INDEX == "batch"
     checkpoint_thread: bool  # ARCHIVE_CHECKPOINT == "thread"
 
@@ -68,9 +71,7 @@ BATCHES_STORED = "newscrawl/archive/batches"
 def archive_settings(settings: Any) -> ArchiveSettings:
     """``ARCHIVE_WRITER``, ``ARCHIVE_INDEX`` and ``ARCHIVE_CHECKPOINT``, checked; raises
     ``ValueError`` with a one-line message (the commands check them before crawling)."""
-    mode = str(settings.get("ARCHIVE_WRITER", "inline"))
-    if mode not in ("inline", "process"):
-        raise ValueError(f"ARCHIVE_WRITER must be inline or process, not {mode!r}")
+    mode = archive_writer(settings)
     index = str(settings.get("ARCHIVE_INDEX", "batch"))
     if index not in ("batch", "close"):
         raise ValueError(f"ARCHIVE_INDEX must be batch or close, not {index!r}")
@@ -182,6 +183,7 @@ class ArchivePipeline:
         self.checkpointer: WalCheckpointer | None = None
         self.gc_threshold = 0  # for the writer process (newscrawl.gc_tuning)
         self.writer: ProcessPoolExecutor | None = None
+        self.lifeline: Lifeline | None = None  # the writer process ends with this one
         self.pending: list[Future[Stored]] = []
 
     @classmethod
@@ -280,11 +282,12 @@ class ArchivePipeline:
     def _writer(self) -> ProcessPoolExecutor:
         if self.writer is None:
             context = multiprocessing.get_context("forkserver")
+            self.lifeline = Lifeline()
             self.writer = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=context,
-                initializer=set_young_threshold,
-                initargs=(self.gc_threshold,),
+                initializer=start_writer,
+                initargs=(self.gc_threshold, self.lifeline.end),
             )
         return self.writer
 
@@ -358,6 +361,9 @@ class ArchivePipeline:
         finally:
             self.writer.shutdown(wait=True)
             self.writer = None
+            if self.lifeline is not None:
+                self.lifeline.close()
+                self.lifeline = None
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close the run record with its status and stats (after the last flush), then

@@ -4,12 +4,12 @@ Project settings (read through ``from_crawler``, never at import time):
 
 - ``ARCHIVE_URL``: SQLAlchemy URL (or file path) of the archive.
 - ``ARCHIVE_BATCH_SIZE``: items stored per transaction.
-- ``ARCHIVE_WRITER``: ``inline`` or ``process`` (a writer process stores the batches).
+- ``ARCHIVE_WRITER``: ``auto``, ``inline`` or ``process`` (a writer process stores the batches).
 - ``ARCHIVE_INDEX``: ``batch`` or ``close``: when the full-text index catches up.
 - ``ARCHIVE_CHECKPOINT``: ``thread`` or ``commit``: where SQLite's WAL checkpoints run.
 - ``NEWSCRAWL_TZ``: time zone of naive site times.
 - ``NEWSCRAWL_FETCH_COUNTERS``: request script counter endpoints.
-- ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes.
+- ``NEWSCRAWL_EXTRACT_WORKERS``: extraction worker processes (``auto`` or a number).
 - ``NEWSCRAWL_GC_THRESHOLD``: allocations between young garbage collections.
 - ``NEWSCRAWL_HEALTH_FIELDS``: fields whose fill rate ``newscrawl harvest`` checks.
 - ``NEWSCRAWL_HEALTH_MAX_FILL_DROP``: how far a fill rate may fall below the previous runs'.
@@ -75,8 +75,9 @@ ITEM_PIPELINES = {
 ARCHIVE_URL = "sqlite:///archive.sqlite"  # the archive database (SQLAlchemy URL or path)
 ARCHIVE_BATCH_SIZE = 200  # items per transaction: fewer commits, bounded loss on a crash
 # Where the transactions run: "inline" (the crawl process waits) or "process" (a writer
-# process stores the batches in order while the crawl goes on).
-ARCHIVE_WRITER = "inline"
+# process stores the batches in order while the crawl goes on). "auto": "process" where
+# this process may use two or more cores, else "inline" (newscrawl.runtime.cores).
+ARCHIVE_WRITER = "auto"
 # When the full-text index catches up with stored articles: "batch" (after each batch)
 # or "close" (once, when the crawl ends; search scans the queued ones meanwhile).
 ARCHIVE_INDEX = "batch"
@@ -87,7 +88,8 @@ NEWSCRAWL_TZ = "Asia/Shanghai"  # zone of naive site times (+08:00)
 # Request script counter endpoints: each request adds one to the site's public count.
 NEWSCRAWL_FETCH_COUNTERS = False
 # Worker processes that parse, extract and normalize article pages (0: in the crawl process).
-NEWSCRAWL_EXTRACT_WORKERS = 0
+# "auto": 1 where this process may use two or more cores, else 0 (newscrawl.runtime.cores).
+NEWSCRAWL_EXTRACT_WORKERS = "auto"
 # Allocations between young garbage collections in every process of a crawl (Python's
 # default is 700; 0 keeps it): fewer, larger passes over mostly short-lived objects.
 NEWSCRAWL_GC_THRESHOLD = 10_000

@@ -143,8 +143,11 @@ def test_a_file_the_thread_cannot_open_is_one_warning_and_nothing_waits(
 
 
 def pipeline_for(tmp_path: Path, **settings: object) -> ArchivePipeline:
+    """The archive pipeline, inline unless ``ARCHIVE_WRITER`` says otherwise (its default,
+    ``auto``, depends on the machine's cores)."""
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
-    crawler = get_crawler(CmsSpider, settings_dict={"ARCHIVE_URL": url, **settings})
+    defaults = {"ARCHIVE_URL": url, "ARCHIVE_WRITER": "inline"}
+    crawler = get_crawler(CmsSpider, settings_dict={**defaults, **settings})
     crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
     return ArchivePipeline.from_crawler(crawler)
 

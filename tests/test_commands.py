@@ -90,6 +90,7 @@ def test_crawl_with_bad_arguments_is_a_usage_error(args: list[str], tmp_path: Pa
         "ARCHIVE_INDEX=later",
         "ARCHIVE_CHECKPOINT=never",
         "NEWSCRAWL_GC_THRESHOLD=lots",
+        "NEWSCRAWL_EXTRACT_WORKERS=some",
     ],
 )
 def test_bad_archive_setting_is_one_line_in_every_command(setting: str, tmp_path: Path) -> None:

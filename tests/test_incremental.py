@@ -279,6 +279,7 @@ def test_history_of_an_unknown_article_exits_1_in_one_line(tmp_path: Path) -> No
         "ARCHIVE_INDEX=later",
         "ARCHIVE_CHECKPOINT=never",
         "NEWSCRAWL_GC_THRESHOLD=-1",
+        "NEWSCRAWL_EXTRACT_WORKERS=-1",
     ],
 )
 def test_bad_incremental_setting_is_one_line_and_exit_2(setting: str, tmp_path: Path) -> None:

@@ -104,7 +104,8 @@ def test_missing_fields_are_counted() -> None:
 
 def test_archive_pipeline_stores_in_batches_and_records_the_run(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
-    crawler = get_crawler(CmsSpider, settings_dict={"ARCHIVE_URL": url, "ARCHIVE_BATCH_SIZE": 2})
+    settings = {"ARCHIVE_URL": url, "ARCHIVE_BATCH_SIZE": 2, "ARCHIVE_WRITER": "inline"}
+    crawler = get_crawler(CmsSpider, settings_dict=settings)
     crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
     normalize = NormalizePipeline.from_crawler(crawler)
     pipeline = ArchivePipeline.from_crawler(crawler)
@@ -129,7 +130,8 @@ def test_archive_pipeline_stores_in_batches_and_records_the_run(tmp_path: Path) 
 
 def test_gone_reports_are_applied_in_the_same_flush_and_dropped_quietly(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'a.sqlite'}"
-    crawler = get_crawler(CmsSpider, settings_dict={"ARCHIVE_URL": url, "ARCHIVE_BATCH_SIZE": 50})
+    settings = {"ARCHIVE_URL": url, "ARCHIVE_BATCH_SIZE": 50, "ARCHIVE_WRITER": "inline"}
+    crawler = get_crawler(CmsSpider, settings_dict=settings)
     crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
     normalize = NormalizePipeline.from_crawler(crawler)
     pipeline = ArchivePipeline.from_crawler(crawler)
@@ -169,9 +171,9 @@ def test_a_writer_process_stores_the_batches_in_order(tmp_path: Path) -> None:
         waiting = pipeline.process_item(item)
         assert isinstance(waiting.send(None), Deferred)
         waiting.close()
-    assert pipeline.writer is not None
+    assert pipeline.writer is not None and pipeline.lifeline is not None
     pipeline.close_spider()
-    assert pipeline.writer is None
+    assert pipeline.writer is None and pipeline.lifeline is None
     sessions = open_archive(url, create=False)
     with sessions() as session:
         article_id = find_article_id(session, raw_article().url) or 0
@@ -202,5 +204,5 @@ def test_archive_writer_setting_is_checked(tmp_path: Path) -> None:
     crawler = get_crawler(
         CmsSpider, settings_dict={"ARCHIVE_URL": f"sqlite:///{tmp_path}/a", "ARCHIVE_WRITER": "x"}
     )
-    with pytest.raises(ValueError, match="ARCHIVE_WRITER must be inline or process"):
+    with pytest.raises(ValueError, match="ARCHIVE_WRITER must be auto, inline or process"):
         ArchivePipeline.from_crawler(crawler)

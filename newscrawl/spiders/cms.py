@@ -81,6 +81,7 @@ from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
 from newscrawl.pipelines import RUN_ID, archive_settings
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
+from newscrawl.runtime.cores import extract_workers
 from newscrawl.sites import PROFILES, get_profile
 
 
@@ -216,7 +217,7 @@ class CmsSpider(scrapy.Spider):
         spider.fetch_counters = crawler.settings.getbool("NEWSCRAWL_FETCH_COUNTERS", False)
         spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
         spider.extractor = PageExtractor(
-            crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS", 0), gc_threshold(crawler.settings)
+            extract_workers(crawler.settings), gc_threshold(crawler.settings)
         )
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.close_incremental, signal=signals.spider_closed)
@@ -242,6 +243,7 @@ class CmsSpider(scrapy.Spider):
         """Incremental settings, after checking the archive pipeline's; raises
         ``ValueError`` with a one-line message."""
         archive_settings(settings)
+        extract_workers(settings)
         gc_threshold(settings)
         return incremental_settings(settings)
 

@@ -382,18 +382,69 @@ def test_export_streaming_during_a_harvest_neither_blocks_nor_sees_half_a_run(
 SLEEP_SYSCALLS = {"x86_64": {"35", "230"}, "aarch64": {"101", "115"}}.get(platform.machine(), set())
 
 
+def process_tree(pid: int) -> dict[int, str]:
+    """The process and all its descendants, running or not yet reaped (Linux /proc):
+    pid -> start time (which tells a reused pid apart)."""
+    children: dict[int, list[int]] = {}
+    started: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        after_name = text[text.rindex(")") + 2 :].split()  # state, ppid, ... (proc(5))
+        child = int(stat.parent.name)
+        children.setdefault(int(after_name[1]), []).append(child)
+        started[child] = after_name[19]
+    tree: dict[int, str] = {}
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        if current in started and current not in tree:
+            tree[current] = started[current]
+            todo.extend(children.get(current, []))
+    return tree
+
+
+def still_running(tree: dict[int, str]) -> list[int]:
+    """The processes of ``tree`` that still run (a zombie holds no file, lock or pipe)."""
+    running = []
+    for pid, start in tree.items():
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        after_name = text[text.rindex(")") + 2 :].split()
+        if after_name[19] == start and after_name[0] not in ("Z", "X"):
+            running.append(pid)
+    return running
+
+
+def holds_open(pid: int, path: Path) -> bool:
+    """The process has ``path`` open (Linux /proc)."""
+    for fd in Path(f"/proc/{pid}/fd").glob("*"):
+        try:
+            if Path(os.readlink(fd)) == path:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def waiting_on_a_lock(pid: int) -> bool:
-    """A thread of the process (the archive's writer) sleeps in SQLite's busy handler.
+    """A thread of the harvest (the process or one of its own, such as the archive's
+    writer process) sleeps in SQLite's busy handler.
 
     The reactor's thread waits in epoll, never in these sleeps (Linux /proc).
     """
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            call = (task / "syscall").read_text().split()[0]
-        except (OSError, IndexError):
-            continue
-        if call in SLEEP_SYSCALLS:
-            return True
+    for member in process_tree(pid):
+        for task in Path(f"/proc/{member}/task").glob("*"):
+            try:
+                call = (task / "syscall").read_text().split()[0]
+            except (OSError, IndexError):
+                continue
+            if call in SLEEP_SYSCALLS:
+                return True
     return False
 
 
@@ -583,6 +634,36 @@ def test_repeated_sigkill_at_random_moments_never_leaves_a_broken_archive(tmp_pa
     assert found.runs[-1] == "finished"
     assert "running" not in found.runs, "a killed run was not marked interrupted"
     assert found.runs.count("interrupted") >= killed - 1  # a kill before start_run leaves no record
+
+
+#: Two-process mode (a worker and a writer process), set whatever the cores this test may use.
+TWO_PROCESS = ("NEWSCRAWL_EXTRACT_WORKERS=1", "ARCHIVE_WRITER=process")
+
+needs_proc = pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/fd").exists(), reason="needs Linux /proc"
+)
+
+
+@needs_proc
+def test_a_harvest_killed_in_two_process_mode_takes_its_processes_along(tmp_path: Path) -> None:
+    db = tmp_path / "archive.sqlite"
+    with DemoServer() as server:
+        run = start_harvest(server.base_url, str(db), *SLOW, *TWO_PROCESS)
+        wait_for(lambda: archived(db) >= 3 or run.poll() is not None)  # the writer committed
+        tree = process_tree(run.pid)
+        assert run.poll() is None, "the harvest ended before it could be killed"
+        helpers = [pid for pid in tree if pid != run.pid]
+        # The forkserver, the extraction worker and the writer (which has the archive open).
+        assert len(helpers) >= 3, tree
+        assert any(holds_open(pid, db) for pid in helpers), "no writer process holds the archive"
+        run.send_signal(signal.SIGKILL)
+        run.communicate(timeout=60)  # nothing of it holds its stdout and stderr any more
+        assert run.returncode == -signal.SIGKILL
+        wait_for(lambda: not still_running(tree), timeout=30)
+        final = harvest(server.base_url, str(db), *FAST, *TWO_PROCESS)
+    assert final.returncode == 0, final.stderr[-2000:]
+    found = assert_whole(db, DEMO_ARTICLES)
+    assert found.runs == ["interrupted", "finished"]
 
 
 def test_unstored_articles_counts_what_passed_normalization_but_was_not_stored() -> None:
