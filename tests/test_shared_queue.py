@@ -63,6 +63,8 @@ def workers(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # A server archive's captures go to ./captures: the test's folder, not the repo's.
+            cwd=logs,
         )
         for i in range(n)
     ]
