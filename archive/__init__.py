@@ -7,7 +7,7 @@ taking a Session whose transaction the caller owns.
 
 from archive.checkpoint import WalCheckpointer
 from archive.contract import ARTICLE_KEYS
-from archive.db import ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
+from archive.db import Archive, ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
 from archive.fts import index_pending
 from archive.queries import (
     FILL_FIELDS,
@@ -42,6 +42,7 @@ from archive.versions import mark_gone
 __all__ = [
     "ARTICLE_KEYS",
     "FILL_FIELDS",
+    "Archive",
     "ArchiveError",
     "ArchiveNotFound",
     "ArchiveStats",

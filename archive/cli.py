@@ -13,8 +13,7 @@ import functools
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -23,11 +22,12 @@ from typing import IO, Any
 import click
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from archive import fts
 from archive._display import display_width, one_line, pad, sparkline, truncate
-from archive.db import ArchiveError, error_line, make_engine, mask_url, open_archive, sqlite_file
+from archive.cli_captures import raw_command, reextract_command
+from archive.cli_common import first_line, period_option, reading
+from archive.db import ArchiveError, make_engine, mask_url, sqlite_file
 from archive.export import FORMATS, write_export
 from archive.filters import ArticleFilters
 from archive.identity_repair import MixedRow, find_mixed, repair
@@ -42,35 +42,12 @@ from archive.queries import (
     list_articles,
     list_runs,
     observations,
-    period_bound,
     top_articles,
 )
 from archive.render import as_version, dumps, render_article, state_lines
 from archive.schema import SchemaError, upgrade
 from archive.search import SearchError, search_articles
-
-
-def _first_line(exc: DBAPIError) -> str:
-    return error_line(exc.orig if exc.orig is not None else exc)
-
-
-@contextmanager
-def _reading(db: str, doing: str = "read") -> Iterator[Session]:
-    """A session (one transaction) on an existing archive; errors become one line."""
-    try:
-        factory = open_archive(db, create=False)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
-    engine = factory.kw["bind"]
-    try:
-        with factory.begin() as session:
-            yield session
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except DBAPIError as exc:
-        raise click.ClickException(f"cannot {doing} the archive: {_first_line(exc)}") from exc
-    finally:
-        engine.dispose()
+from archive.sites_cli import sites_command
 
 
 def _terminal_width() -> int:
@@ -91,23 +68,6 @@ def _terminal_width() -> int:
 def main(ctx: click.Context, db: str) -> None:
     """Query the newscrawl archive."""
     ctx.obj = db
-
-
-def _period_option(end: bool) -> Any:
-    """A click callback turning a period bound into naive UTC; a bad date is one line."""
-
-    def convert(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-        if value is None:
-            return None
-        try:
-            return period_bound(value, end=end)
-        except ValueError:
-            option = param.opts[0] if param.opts else param.name
-            raise click.ClickException(
-                f"not a date: {value!r} ({option} takes YYYY-MM-DD or an ISO datetime)"
-            ) from None
-
-    return convert
 
 
 def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -136,14 +96,14 @@ def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--since",
             metavar="DATE",
-            callback=_period_option(end=False),
+            callback=period_option(end=False),
             help="Only articles published on or after DATE (YYYY-MM-DD or ISO; "
             "naive = Asia/Shanghai).",
         ),
         click.option(
             "--until",
             metavar="DATE",
-            callback=_period_option(end=True),
+            callback=period_option(end=True),
             help="Only articles published up to DATE, that whole day included.",
         ),
     )
@@ -161,7 +121,7 @@ def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
 @click.pass_obj
 def list_command(db: str, filters: ArticleFilters, limit: int, offset: int, as_json: bool) -> None:
     """List articles, newest published first."""
-    with _reading(db) as session:
+    with reading(db) as session:
         rows = list_articles(session, filters=filters, limit=limit, offset=offset)
     if as_json:
         click.echo(dumps([asdict(row) for row in rows]))
@@ -196,7 +156,7 @@ def list_command(db: str, filters: ArticleFilters, limit: int, offset: int, as_j
 @click.pass_obj
 def show_command(db: str, id_or_url: str, number: int | None, as_json: bool) -> None:
     """Show one article by id or URL, with its sections and sidebar."""
-    with _reading(db) as session:
+    with reading(db) as session:
         article = get_article(session, id_or_url)
         if article is None:
             raise click.ClickException(f"no article with id or URL {id_or_url!r}")
@@ -239,7 +199,7 @@ def _show_version(
 @click.pass_obj
 def history_command(db: str, id_or_url: str, as_json: bool) -> None:
     """Show an article's popularity observations (one per fetch), oldest first."""
-    with _reading(db) as session:
+    with reading(db) as session:
         article_id = find_article_id(session, id_or_url)
         if article_id is None:
             raise click.ClickException(f"no article with id or URL {id_or_url!r}")
@@ -267,13 +227,13 @@ def history_command(db: str, id_or_url: str, as_json: bool) -> None:
 @click.option(
     "--since",
     metavar="DATE",
-    callback=_period_option(end=False),
+    callback=period_option(end=False),
     help="Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = Asia/Shanghai).",
 )
 @click.option(
     "--until",
     metavar="DATE",
-    callback=_period_option(end=True),
+    callback=period_option(end=True),
     help="Only articles published up to DATE, that whole day included.",
 )
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
@@ -288,7 +248,7 @@ def top_command(
     as_json: bool,
 ) -> None:
     """Rank articles by views, using each article's latest observation."""
-    with _reading(db) as session:
+    with reading(db) as session:
         rows = top_articles(session, site=site, since=since, until=until, limit=limit)
     if as_json:
         click.echo(dumps([asdict(row) for row in rows]))
@@ -349,7 +309,7 @@ def search_command(
     any length match (裁员, 人气, 一). Other characters (- * % _ OR) are
     literal, not operators.
     """
-    with _reading(db) as session:
+    with reading(db) as session:
         try:
             page = search_articles(
                 session, " ".join(query), filters=filters, limit=limit, offset=offset
@@ -388,7 +348,7 @@ _FIELD_LABELS = {"body": "body (non-empty)", "sidebar": "sidebar links", "sectio
 @click.pass_obj
 def stats_command(db: str, site: str | None, as_json: bool) -> None:
     """Count articles, sites, observations and runs; show field fill rates."""
-    with _reading(db) as session:
+    with reading(db) as session:
         stats = archive_stats(session, site=site)
     rates = stats.fill_rates()
     if as_json:
@@ -444,7 +404,7 @@ def stats_command(db: str, site: str | None, as_json: bool) -> None:
 @click.pass_obj
 def export_command(db: str, fmt: str, filters: ArticleFilters, output: Path | None) -> None:
     """Export articles in the Article contract shape, streamed in id order."""
-    with _reading(db) as session:
+    with reading(db) as session:
         if output is None:
             write_export(session, sys.stdout, fmt, filters)
             return
@@ -475,7 +435,7 @@ def _open_output(path: Path) -> IO[str]:
 @click.pass_obj
 def runs_command(db: str, limit: int, as_json: bool) -> None:
     """List crawl runs, newest first."""
-    with _reading(db) as session:
+    with reading(db) as session:
         runs = list_runs(session, limit=limit)
     if as_json:
         click.echo(dumps([asdict(run) for run in runs]))
@@ -522,7 +482,7 @@ def upgrade_command(db: str) -> None:
     except SchemaError as exc:
         raise click.ClickException(str(exc)) from exc
     except DBAPIError as exc:
-        raise click.ClickException(f"cannot upgrade the archive: {_first_line(exc)}") from exc
+        raise click.ClickException(f"cannot upgrade the archive: {first_line(exc)}") from exc
     finally:
         engine.dispose()
     if before == after:
@@ -539,7 +499,7 @@ def reindex_command(db: str) -> None:
     The crawl's pipeline keeps the index caught up with what it stores; this
     is for an archive whose articles were edited by another tool.
     """
-    with _reading(db, doing="reindex") as session:
+    with reading(db, doing="reindex") as session:
         connection = session.connection()
         if not fts.has_index(connection):
             click.echo("nothing to rebuild: only SQLite archives have a full-text index")
@@ -577,7 +537,7 @@ def identity_command(db: str, site: str | None, fix: bool, as_json: bool) -> Non
     each other. The upgrade splits what the archive shows; this finds what
     later crawls' sidebar links reveal.
     """
-    with _reading(db, doing="repair" if fix else "read") as session:
+    with reading(db, doing="repair" if fix else "read") as session:
         connection = session.connection()
         if fix:
             found = repair(connection, site=site)
@@ -603,17 +563,9 @@ def identity_command(db: str, site: str | None, fix: bool, as_json: bool) -> Non
         click.echo(f"{len(found)} article{plural} two pages (--repair splits them)")
 
 
-def _register() -> None:
-    from archive.sites_cli import sites_command
-
-    main.add_command(sites_command)
-
-
-_register()
-
-# raw and reextract (the captured pages) attach themselves to ``main``; imported last
-# because they use this module's helpers.
-import archive.cli_captures  # noqa: F401  # imported for its commands, after main exists
+main.add_command(raw_command)
+main.add_command(reextract_command)
+main.add_command(sites_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

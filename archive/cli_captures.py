@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from archive._display import one_line, truncate
 from archive.captures import Capture, CaptureError, base_folder, read_capture
-from archive.cli import _first_line, _period_option, _reading, main
+from archive.cli_common import first_line, period_option, reading
 from archive.db import ArchiveError, open_archive
 from archive.filters import ArticleFilters
 from archive.models import Article, ArticleVersion
@@ -39,7 +39,7 @@ _FOLDERS = click.option(
 )
 
 
-@main.command("raw")
+@click.command("raw")
 @click.argument("id_or_url")
 @click.option("--page", type=click.IntRange(min=1), help="Only page N of the article.")
 @click.option(
@@ -54,7 +54,7 @@ def raw_command(
     db: str, id_or_url: str, page: int | None, number: int | None, http: bool, folders: tuple[Path]
 ) -> None:
     """Write the captured bytes of an article's pages to stdout, page after page."""
-    with _reading(db) as session:
+    with reading(db) as session:
         article_id = find_article_id(session, id_or_url)
         if article_id is None:
             raise click.ClickException(f"no article with id or URL {id_or_url!r}")
@@ -132,12 +132,12 @@ class _Progress:
             click.echo("\r\033[K", err=True, nl=False)
 
 
-@main.command("reextract")
+@click.command("reextract")
 @click.option("--site", help="Only articles of this site (host).")
 @click.option(
     "--since",
     metavar="DATE",
-    callback=_period_option(end=False),
+    callback=period_option(end=False),
     help="Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = Asia/Shanghai).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would change; store nothing.")
@@ -158,7 +158,7 @@ def reextract_command(
     except ImportError:  # the archive installed without newscrawl
         raise click.ClickException("reextract needs newscrawl's extractor installed") from None
     try:
-        sessions = open_archive(db, create=False)
+        opened = open_archive(db, create=False)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
     progress = _Progress()
@@ -174,7 +174,7 @@ def reextract_command(
 
     started = time.perf_counter()
     run = Reextraction(
-        sessions,
+        opened.sessions,
         base=base_folder(db),
         folders=folders,
         tz=tz,
@@ -188,11 +188,9 @@ def reextract_command(
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
     except DBAPIError as exc:
-        raise click.ClickException(
-            f"cannot reextract into the archive: {_first_line(exc)}"
-        ) from exc
+        raise click.ClickException(f"cannot reextract into the archive: {first_line(exc)}") from exc
     finally:
-        sessions.kw["bind"].dispose()
+        opened.close()
     progress.clear()
     stored = "nothing stored (dry run)" if dry_run else "stored"
     click.echo(

@@ -1,4 +1,4 @@
-"""Opening an archive: engine factory, SQLite pragmas, the sessionmaker.
+"""Opening an archive: engine factory, SQLite pragmas, the :class:`Archive` handle.
 
 The default archive is one SQLite file, so a plain path must work wherever a
 URL does. Reading tools must never create an empty archive by accident (a typo
@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
@@ -158,8 +160,54 @@ def sqlite_file(url: str | URL) -> Path | None:
     return Path(database)
 
 
-def open_archive(url: str, *, create: bool = True) -> sessionmaker[Session]:
-    """A sessionmaker bound to the archive at ``url``.
+class Archive:
+    """An open archive: the engine and the sessionmaker bound to it, closed together.
+
+    One object owns the connections, so whoever opened the archive closes it
+    with :meth:`close` (or a ``with`` block) instead of reaching into the
+    sessionmaker for its engine. The rule the code keeps: whoever closes the
+    archive holds the ``Archive``; code that only runs transactions takes a
+    ``Session`` (the archive functions) or the :attr:`sessions` factory, so
+    it cannot close what it does not own.
+
+    Built by :func:`open_archive`, which upgrades the schema first; wrapping an
+    engine directly skips that, which only tests of the upgrade itself want.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = sessionmaker(engine)
+
+    def session(self) -> Session:
+        """A new Session (use it in a ``with`` block; nothing is committed unless asked)."""
+        return self.sessions()
+
+    def begin(self) -> AbstractContextManager[Session]:
+        """A Session in a transaction, committed when the ``with`` block ends without error."""
+        return self.sessions.begin()
+
+    def close(self) -> None:
+        """Close the archive's pooled connections (SQLite folds its write-ahead log back
+        into the file when the last one closes). Closing twice is harmless."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Archive({self.engine.url.render_as_string()!r})"  # password hidden
+
+
+def open_archive(url: str, *, create: bool = True) -> Archive:
+    """The archive at ``url``, open (close it, or use it in a ``with`` block).
 
     The archive is brought to the newest schema revision (``archive.schema``).
     With ``create=True`` the tables are created when missing. With
@@ -189,4 +237,4 @@ def open_archive(url: str, *, create: bool = True) -> sessionmaker[Session]:
     except ArchiveError:
         engine.dispose()
         raise
-    return sessionmaker(engine)
+    return Archive(engine)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
+from archive.cli_common import reading
 from archive.render import dumps
 from archive.sites import site_statuses
 
@@ -16,10 +17,8 @@ from archive.sites import site_statuses
 def sites_command(db: str, as_json: bool) -> None:
     """Every harvested site: last run and its status and health, articles, new this week,
     next harvest due (from the site's `every`; "now" when it has no good run yet)."""
-    from archive.cli import _reading
-
     now = datetime.now(UTC)
-    with _reading(db) as session:
+    with reading(db) as session:
         statuses = sorted(site_statuses(session, now=now).values(), key=lambda s: s.site)
     if as_json:
         click.echo(dumps([status.as_dict() for status in statuses]))

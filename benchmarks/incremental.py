@@ -67,9 +67,9 @@ def harvest(base_url: str, db: Path, log: Path) -> Run:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"harvest failed (exit {proc.returncode})")
     sessions = open_archive(str(db), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         stats: dict[str, Any] = list_runs(session, limit=1)[0].stats
-    sessions.kw["bind"].dispose()
+    sessions.close()
     return Run(
         requests=int(stats.get("downloader/request_count", 0)),
         responses=int(stats.get("downloader/response_count", 0)),
@@ -81,9 +81,9 @@ def harvest(base_url: str, db: Path, log: Path) -> Run:
 
 def archived(db: Path) -> int:
     sessions = open_archive(str(db), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         count = count_articles(session)
-    sessions.kw["bind"].dispose()
+    sessions.close()
     return count
 
 

@@ -79,7 +79,7 @@ def fill(url: str, base: str, count: int, *, due: bool, offset: int) -> None:
             },
         )
         session.execute(text("DELETE FROM articles_fts_pending"))
-    sessions.kw["bind"].dispose()
+    sessions.close()
 
 
 def crawl(base: str, archive: str, out: Path, known: int, due: int) -> Crawl:

@@ -114,7 +114,7 @@ def time_storage(items: Sequence[dict[str, Any]], directory: Path) -> tuple[floa
     into the file on a thread, alongside the indexing and the next batch: its time
     is not counted as the writer's own (the crawls' machine CPU per page counts it)."""
     sessions = open_archive(f"sqlite:///{directory / 'store-bench.sqlite'}")
-    checkpointer = WalCheckpointer.start(sessions.kw["bind"])
+    checkpointer = WalCheckpointer.start(sessions.engine)
     try:
         stored = indexed = 0.0
         for start in range(0, len(items), STORE_BATCH):
@@ -130,9 +130,7 @@ def time_storage(items: Sequence[dict[str, Any]], directory: Path) -> tuple[floa
     finally:
         if checkpointer is not None:
             checkpointer.close()
-        bind = sessions.kw.get("bind")
-        if bind is not None:
-            bind.dispose()
+        sessions.close()
 
 
 def run_micro(

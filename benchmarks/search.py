@@ -172,7 +172,7 @@ def store_batches(
                     index_pending(session)
                 indexed += time.perf_counter() - began
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
     return stored, indexed
 
 
@@ -203,7 +203,7 @@ def time_searches(path: Path, mix: list[tuple[str, str]]) -> dict[str, Any]:
     by_kind: dict[str, list[float]] = {}
     hits: dict[str, int] = {}
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             for kind, query in mix:
                 search_articles(session, query)  # warm the page cache for this term
                 for _ in range(REPEAT):
@@ -222,7 +222,7 @@ def time_searches(path: Path, mix: list[tuple[str, str]]) -> dict[str, Any]:
                     filtered.append(ms)
             deep, _page = _timed(lambda: search_articles(session, mix[0][1], offset=6000))
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
     return {
         "latencies": latencies,
         "by_kind": by_kind,
@@ -251,12 +251,12 @@ def time_export(path: Path, fmt: str, repeat: int = 3) -> tuple[int, float]:
     count = 0
     try:
         for _ in range(repeat):
-            with sessions() as session:
+            with sessions.session() as session:
                 began = time.perf_counter()
                 count = write_export(session, _NullSink(), fmt)
                 best = min(best, time.perf_counter() - began)
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
     return count, best
 
 
@@ -264,7 +264,7 @@ def sizes(path: Path) -> tuple[int, int]:
     """(bytes of the full-text index's tables, bytes of the body text)."""
     sessions = open_archive(str(path), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             index = session.execute(
                 text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%'")
             ).scalar_one()
@@ -273,7 +273,7 @@ def sizes(path: Path) -> tuple[int, int]:
             ).scalar_one()
             return int(index or 0), int(body or 0)
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 def _percentile(values: list[float], fraction: float) -> float:

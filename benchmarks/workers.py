@@ -56,9 +56,9 @@ def run_workers(
             raise SystemExit(f"a worker failed (exit {process.returncode}); see {logs}")
     seconds = time.perf_counter() - started
     sessions = open_archive(db, create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         pages = sum(int(r.stats.get("downloader/response_count", 0)) for r in list_runs(session))
-    sessions.kw["bind"].dispose()
+    sessions.close()
     return pages, seconds, _children_cpu() - cpu
 
 

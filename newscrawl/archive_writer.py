@@ -27,13 +27,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
+from archive import Archive, WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
 from archive.schema import check_unchanged
 from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.runtime.lifeline import hold
 
-#: Per writer process: the archive's sessionmaker, opened on the first batch.
-_opened: dict[str, sessionmaker[Session]] = {}
+#: Per writer process: the archive, opened on the first batch.
+_opened: dict[str, Archive] = {}
 #: Per writer process: the archive's background checkpointer, if it has one.
 _checkpointers: dict[str, WalCheckpointer] = {}
 
@@ -94,13 +94,15 @@ def start_writer(threshold: int, lifeline: Connection) -> None:
 
 
 def _sessions(url: str, checkpoint_thread: bool = True) -> sessionmaker[Session]:
-    sessions = _opened.get(url)
-    if sessions is None:
-        sessions = _opened[url] = open_archive(url)
-        checkpointer = WalCheckpointer.start(sessions.kw["bind"]) if checkpoint_thread else None
+    """The writer process's sessions on ``url``; the archive stays open (in
+    :data:`_opened`) until :func:`close_in_writer`."""
+    opened = _opened.get(url)
+    if opened is None:
+        opened = _opened[url] = open_archive(url)
+        checkpointer = WalCheckpointer.start(opened.engine) if checkpoint_thread else None
         if checkpointer is not None:
             _checkpointers[url] = checkpointer
-    return sessions
+    return opened.sessions
 
 
 def store_in_writer(
@@ -128,7 +130,7 @@ def close_in_writer(url: str) -> int | None:
     checkpointer = _checkpointers.pop(url, None)
     if checkpointer is not None:
         checkpointer.close()
-    sessions = _opened.pop(url, None)
-    if sessions is not None:
-        sessions.kw["bind"].dispose()
+    opened = _opened.pop(url, None)
+    if opened is not None:
+        opened.close()
     return checkpointer.checkpoints if checkpointer is not None else None

@@ -128,8 +128,7 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
         process.start()
         elapsed = time.perf_counter() - started
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    sessions = open_archive(url, create=False)
-    with sessions() as session:
+    with open_archive(url, create=False) as opened, opened.session() as session:
         archived = count_articles(session)
     pages = int(stats.get("downloader/response_count", 0))
     items = int(stats.get("newscrawl/items", 0))

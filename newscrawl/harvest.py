@@ -182,12 +182,8 @@ def _record_failure(url: str, stats: Mapping[str, Any], problem: str) -> None:
     if not isinstance(run_id, int):
         return
     try:
-        sessions = open_archive(url)
-        try:
-            with sessions.begin() as session:
-                record_health(session, run_id, problem=problem)
-        finally:
-            sessions.kw["bind"].dispose()
+        with open_archive(url) as opened, opened.begin() as session:
+            record_health(session, run_id, problem=problem)
     except Exception:  # the harvest fails with its own message anyway
         logger.warning("could not record the failure in run %s", run_id, exc_info=True)
 
@@ -195,12 +191,8 @@ def _record_failure(url: str, stats: Mapping[str, Any], problem: str) -> None:
 def _mark_interrupted(url: str, site: str) -> int:
     from archive import mark_interrupted, open_archive
 
-    sessions = open_archive(url)
-    try:
-        with sessions.begin() as session:
-            return mark_interrupted(session, site=site, before=_now())
-    finally:
-        sessions.kw["bind"].dispose()
+    with open_archive(url) as opened, opened.begin() as session:
+        return mark_interrupted(session, site=site, before=_now())
 
 
 def _judge(url: str, stats: dict[str, Any], fields: Sequence[str], max_drop: float) -> str | None:
@@ -209,18 +201,14 @@ def _judge(url: str, stats: dict[str, Any], fields: Sequence[str], max_drop: flo
 
     site = str(stats.get("newscrawl/site") or "")
     run_id = stats.get(RUN_ID)
-    sessions = open_archive(url)
-    try:
-        with sessions.begin() as session:
-            before = run_id if isinstance(run_id, int) else None
-            history = previous_runs(session, site=site, before_id=before, limit=BASELINE_RUNS)
-            problem = health_problem(
-                stats, [run.stats for run in history], fields=fields, max_fill_drop=max_drop
-            )
-            if before is not None:
-                record_health(session, before, problem=problem)
-    finally:
-        sessions.kw["bind"].dispose()
+    before = run_id if isinstance(run_id, int) else None
+    with open_archive(url) as opened, opened.begin() as session:
+        history = previous_runs(session, site=site, before_id=before, limit=BASELINE_RUNS)
+        problem = health_problem(
+            stats, [run.stats for run in history], fields=fields, max_fill_drop=max_drop
+        )
+        if before is not None:
+            record_health(session, before, problem=problem)
     return problem
 
 

@@ -125,12 +125,8 @@ def due_sites(url: str, names: Sequence[str], now: datetime) -> dict[str, str | 
     from archive.sites import site_statuses
 
     try:
-        sessions = open_archive(url)
-        try:
-            with sessions() as session:
-                statuses = site_statuses(session, now=now, sites=names)
-        finally:
-            sessions.kw["bind"].dispose()
+        with open_archive(url) as opened, opened.session() as session:
+            statuses = site_statuses(session, now=now, sites=names)
     except ArchiveError as exc:
         raise HarvestError(str(exc)) from None
     except (SQLAlchemyError, OSError) as exc:

@@ -21,10 +21,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
-from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred, succeed
 
-from archive import WalCheckpointer, finish_run, mask_url, open_archive, start_run
+from archive import Archive, WalCheckpointer, finish_run, mask_url, open_archive, start_run
 from newscrawl.archive_writer import (
     Stored,
     close_in_writer,
@@ -174,7 +173,7 @@ class ArchivePipeline:
         self.stats = stats
         self.buffer: list[dict[str, Any]] = []
         self.gone: list[Gone] = []
-        self.sessions: sessionmaker[Session] | None = None
+        self.archive: Archive | None = None
         self.run_id: int | None = None
         self.crawler: Crawler | None = None
         self.writer_mode = "inline"
@@ -207,11 +206,11 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.sessions = open_archive(self.url)
+        self.archive = open_archive(self.url)
         logger.info("archiving into %s", mask_url(self.url))
         spider = self.crawler.spider if self.crawler is not None else None
         site = getattr(spider, "site_key", None)
-        with self.sessions.begin() as session:
+        with self.archive.begin() as session:
             self.run_id = start_run(
                 session,
                 spider=self.spider_name,
@@ -226,7 +225,7 @@ class ArchivePipeline:
         self.stats.set_value(RUN_ID, self.run_id)
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
         if self.writer_mode == "inline" and self.checkpoint_thread:
-            self.checkpointer = WalCheckpointer.start(self.sessions.kw["bind"])
+            self.checkpointer = WalCheckpointer.start(self.archive.engine)
 
     async def process_item(self, item: Any) -> Any:
         """Buffer the item; the one that fills a batch waits for the batch to be stored
@@ -260,14 +259,16 @@ class ArchivePipeline:
         it fires (in the reactor's thread) once the batch is committed, or
         fails with the archive's error.
         """
-        if (not self.buffer and not self.gone) or self.sessions is None:
+        if (not self.buffer and not self.gone) or self.archive is None:
             return succeed(None)
         batch, self.buffer = self.buffer, []
         gone = [(report.url, report.reason, report.at) for report in self.gone]
         self.gone = []
         self.stats.inc_value(BATCHES_STARTED)
         if self.writer_mode != "process":
-            self._count(store_batch(self.sessions, batch, gone, index=self.index_each_batch))
+            self._count(
+                store_batch(self.archive.sessions, batch, gone, index=self.index_each_batch)
+            )
             self.stats.inc_value(BATCHES_STORED)
             return succeed(None)
         future = self._writer().submit(
@@ -319,8 +320,8 @@ class ArchivePipeline:
         """
         last = self.flush()
         if self.writer is None:
-            if not self.index_each_batch and self.sessions is not None:
-                self._count(index_queued(self.sessions))
+            if not self.index_each_batch and self.archive is not None:
+                self._count(index_queued(self.archive.sessions))
             return
         tail = self.pending[-1] if self.pending else None
         last.addErrback(lambda _failure: None)  # raised below instead
@@ -368,19 +369,17 @@ class ArchivePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close the run record with its status and stats (after the last flush), then
         the archive: its checkpoint thread and connections, whatever failed before."""
-        if self.sessions is None:
+        if self.archive is None:
             return
         self._count_checkpoints()  # so far, for the run record; the thread stops after it
         try:
             self._finish_run(reason)
         finally:
             self._close_checkpointer()
-            bind = self.sessions.kw.get("bind")
-            if bind is not None:
-                bind.dispose()
+            self.archive.close()
 
     def _finish_run(self, reason: str) -> None:
-        if self.sessions is None or self.run_id is None:
+        if self.archive is None or self.run_id is None:
             return
         lost = unstored_articles(self.stats.get_stats())
         if lost:  # each batch's error was logged with its item; this is the total
@@ -397,7 +396,7 @@ class ArchivePipeline:
             # "finished" when a later write (the harvest's health verdict) fails too,
             # as on a full disk.
             status = "failed"
-        with self.sessions.begin() as session:
+        with self.archive.begin() as session:
             finish_run(
                 session,
                 self.run_id,

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from archive import (
     ARTICLE_KEYS,
+    Archive,
     ArchiveError,
     ArchiveNotFound,
     ArticleState,
@@ -83,24 +84,24 @@ def link(number: int, date: str | None = "2025-01-05", box: str = "新闻资讯"
 
 
 @pytest.fixture
-def factory(tmp_path: Path) -> sessionmaker[Session]:
+def factory(tmp_path: Path) -> Archive:
     return open_archive(str(tmp_path / "archive.sqlite"))
 
 
-def store(factory: sessionmaker[Session], *items: dict[str, Any]) -> tuple[int, int, int]:
+def store(factory: Archive, *items: dict[str, Any]) -> tuple[int, int, int]:
     with factory.begin() as session:
         result = store_articles(session, list(items))
     return result.new, result.updated, result.unchanged
 
 
-def fetch(factory: sessionmaker[Session], key: str) -> dict[str, Any]:
+def fetch(factory: Archive, key: str) -> dict[str, Any]:
     with factory.begin() as session:
         found = get_article(session, key)
     assert found is not None
     return found
 
 
-def links_of(factory: sessionmaker[Session], url: str) -> list[tuple[str | None, bool]]:
+def links_of(factory: Archive, url: str) -> list[tuple[str | None, bool]]:
     with factory.begin() as session:
         rows = session.execute(select(Link.date, Link.date_settled).where(Link.url == url))
         return [(row.date, row.date_settled) for row in rows]
@@ -124,7 +125,7 @@ def test_archive_imports_neither_scrapy_nor_newscrawl() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_new_then_unchanged_then_updated(factory: sessionmaker[Session]) -> None:
+def test_new_then_unchanged_then_updated(factory: Archive) -> None:
     assert store(factory, item(1)) == (1, 0, 0)
     assert store(factory, item(1, views=7, views_raw="人气：7")) == (0, 0, 1)
     assert store(factory, item(1, title="春耕时节话农事（修订）", views=8)) == (0, 1, 0)
@@ -133,7 +134,7 @@ def test_new_then_unchanged_then_updated(factory: sessionmaker[Session]) -> None
     assert stored["views"] == 8
 
 
-def test_none_never_replaces_a_stored_value(factory: sessionmaker[Session]) -> None:
+def test_none_never_replaces_a_stored_value(factory: Archive) -> None:
     store(factory, item(1))
     blanks = dict.fromkeys(
         (
@@ -155,7 +156,7 @@ def test_none_never_replaces_a_stored_value(factory: sessionmaker[Session]) -> N
 
 
 def test_empty_sections_body_and_sidebar_keep_the_stored_ones(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     store(factory, item(1, sidebar=[link(2)]))
     store(factory, item(1, sections=[], body="", sidebar=[]))
@@ -171,7 +172,7 @@ def test_empty_sections_body_and_sidebar_keep_the_stored_ones(
     assert [entry["url"] for entry in stored["sidebar"]] == [link(3)["url"], link(4)["url"]]
 
 
-def test_one_observation_per_store_even_without_views(factory: sessionmaker[Session]) -> None:
+def test_one_observation_per_store_even_without_views(factory: Archive) -> None:
     store(factory, item(1))
     store(factory, item(1, views=None, views_raw=None, fetched_at="2026-01-09T11:00:00+08:00"))
     store(factory, item(1, views=8, fetched_at="2026-01-09T12:00:00+08:00"))
@@ -189,7 +190,7 @@ def test_one_observation_per_store_even_without_views(factory: sessionmaker[Sess
     ]
 
 
-def test_one_page_under_several_urls_is_one_row(factory: sessionmaker[Session]) -> None:
+def test_one_page_under_several_urls_is_one_row(factory: Archive) -> None:
     """The same id under the same URL template is one page, whatever the channel,
     argument order or page number; the row follows the newest URL."""
     store(factory, item(613))
@@ -206,7 +207,7 @@ def test_one_page_under_several_urls_is_one_row(factory: sessionmaker[Session]) 
     assert fetch(factory, same_page[-1])["cms_id"] == "613"
 
 
-def test_two_pages_with_one_cms_id_are_two_rows(factory: sessionmaker[Session]) -> None:
+def test_two_pages_with_one_cms_id_are_two_rows(factory: Archive) -> None:
     """PHPMyWind numbers news and products each from 1: two pages, two rows, in
     either fetch order, and neither becomes a version of the other."""
     news = item(1, url=f"http://{SITE}/newsshow-4-1-1.html", title="新闻：春耕开始")
@@ -227,7 +228,7 @@ def test_two_pages_with_one_cms_id_are_two_rows(factory: sessionmaker[Session]) 
     assert [tuple(row) for row in versions] == [(1, news["url"])]
 
 
-def test_without_cms_id_matches_by_url(factory: sessionmaker[Session]) -> None:
+def test_without_cms_id_matches_by_url(factory: Archive) -> None:
     assert store(factory, item(5, cms_id=None)) == (1, 0, 0)
     assert store(factory, item(5, cms_id=None)) == (0, 0, 1)
     # A later fetch that learns the CMS id completes the same row.
@@ -235,7 +236,7 @@ def test_without_cms_id_matches_by_url(factory: sessionmaker[Session]) -> None:
     assert fetch(factory, "1")["cms_id"] == "5"
 
 
-def test_link_stored_before_its_target_is_settled_later(factory: sessionmaker[Session]) -> None:
+def test_link_stored_before_its_target_is_settled_later(factory: Archive) -> None:
     store(factory, item(1, sidebar=[link(2, date="2025-01-05")]))
     target = link(2)["url"]
     assert links_of(factory, target) == [("2025-01-05", False)]
@@ -246,7 +247,7 @@ def test_link_stored_before_its_target_is_settled_later(factory: sessionmaker[Se
 
 
 def test_link_to_an_archived_target_is_settled_when_stored(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
     store(factory, item(1, sidebar=[link(2, date="2025-01-05"), link(9, date="2025-12-30")]))
@@ -255,7 +256,7 @@ def test_link_to_an_archived_target_is_settled_when_stored(
     assert links_of(factory, link(9)["url"]) == [("2025-12-30", False)]
 
 
-def test_links_settle_within_one_batch_in_any_order(factory: sessionmaker[Session]) -> None:
+def test_links_settle_within_one_batch_in_any_order(factory: Archive) -> None:
     store(
         factory,
         item(1, sidebar=[link(2, date=None)]),
@@ -265,7 +266,7 @@ def test_links_settle_within_one_batch_in_any_order(factory: sessionmaker[Sessio
     assert links_of(factory, link(1)["url"]) == [("2026-01-08", True)]
 
 
-def test_a_target_without_published_date_settles_nothing(factory: sessionmaker[Session]) -> None:
+def test_a_target_without_published_date_settles_nothing(factory: Archive) -> None:
     store(factory, item(1, sidebar=[link(2)]))
     store(factory, item(2, published_at=None))
     assert links_of(factory, link(2)["url"]) == [("2025-01-05", False)]
@@ -289,7 +290,7 @@ def count_statements(session: Session, *items: dict[str, Any]) -> list[tuple[str
     return statements
 
 
-def test_store_uses_a_few_bulk_statements_per_batch(factory: sessionmaker[Session]) -> None:
+def test_store_uses_a_few_bulk_statements_per_batch(factory: Archive) -> None:
     store(factory, *(item(n) for n in range(100, 140)))
     batch = [item(n, sidebar=[link(100 + k) for k in range(10)]) for n in range(1, 41)]
     with factory.begin() as session:
@@ -302,7 +303,7 @@ def test_store_uses_a_few_bulk_statements_per_batch(factory: sessionmaker[Sessio
     assert links_of(factory, link(100)["url"]) == [("2026-01-08", True)] * 40
 
 
-def test_restoring_existing_articles_is_bulk_too(factory: sessionmaker[Session]) -> None:
+def test_restoring_existing_articles_is_bulk_too(factory: Archive) -> None:
     store(factory, *(item(n, sidebar=[link(n + 1)]) for n in range(1, 41)))
     again = [item(n, views=n, sidebar=[link(n + 2)]) for n in range(1, 41)]
     # Two without sections: their hash needs the stored sections (one more SELECT).
@@ -315,7 +316,7 @@ def test_restoring_existing_articles_is_bulk_too(factory: sessionmaker[Session])
     assert len(statements) <= 12, statements
 
 
-def archive_rows(factory: sessionmaker[Session]) -> dict[str, list[tuple[Any, ...]]]:
+def archive_rows(factory: Archive) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables a store writes, the search index's queue included."""
     tables = (
         "articles",
@@ -325,7 +326,7 @@ def archive_rows(factory: sessionmaker[Session]) -> dict[str, list[tuple[Any, ..
         "article_versions",
         "articles_fts_pending",
     )
-    with factory() as session:
+    with factory.session() as session:
         return {
             table: [tuple(row) for row in session.execute(text(f"SELECT * FROM {table}"))]
             for table in tables
@@ -333,7 +334,7 @@ def archive_rows(factory: sessionmaker[Session]) -> dict[str, list[tuple[Any, ..
 
 
 def test_a_bulk_write_that_fails_leaves_the_archive_as_it_was(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     """On SQLite the bulk writes say OR ROLLBACK (no statement journal, see
     ``archive.store._Writer``): a constraint failing in the middle of a batch ends
@@ -368,7 +369,7 @@ def test_a_bulk_write_that_fails_leaves_the_archive_as_it_was(
     assert fetch(factory, "3")["title"] == "同名的文章"
 
 
-def test_a_batch_mixing_new_and_archived_articles(factory: sessionmaker[Session]) -> None:
+def test_a_batch_mixing_new_and_archived_articles(factory: Archive) -> None:
     store(factory, item(1), item(2, sidebar=[link(1)]))
     batch = [
         item(3, sidebar=[link(2)]),
@@ -410,7 +411,7 @@ def test_a_batch_mixing_new_and_archived_articles(factory: sessionmaker[Session]
     assert ids == ["1", "2", "3", "4", None]
 
 
-def test_the_same_article_twice_in_a_batch_last_wins(factory: sessionmaker[Session]) -> None:
+def test_the_same_article_twice_in_a_batch_last_wins(factory: Archive) -> None:
     first = item(1, sidebar=[link(2)], fetched_at="2026-01-09T10:00:00+08:00")
     second = item(
         1,
@@ -444,7 +445,7 @@ def test_the_same_article_twice_in_a_batch_last_wins(factory: sessionmaker[Sessi
     assert store(factory, item(2, title="改"), item(2, title="改")) == (0, 1, 1)
 
 
-def test_a_batch_larger_than_the_internal_chunk(factory: sessionmaker[Session]) -> None:
+def test_a_batch_larger_than_the_internal_chunk(factory: Archive) -> None:
     from archive.store import CHUNK
 
     count = 2 * CHUNK + 200
@@ -471,7 +472,7 @@ def test_a_batch_larger_than_the_internal_chunk(factory: sessionmaker[Session]) 
 
 
 def test_sections_kept_by_an_item_count_in_the_content_hash(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     store(factory, item(1))
     # Title changed, sections kept: hashed with the stored sections.
@@ -483,7 +484,7 @@ def test_sections_kept_by_an_item_count_in_the_content_hash(
     assert stored["body"] == item(1)["body"]
 
 
-def test_content_hash_formula_is_stable(factory: sessionmaker[Session]) -> None:
+def test_content_hash_formula_is_stable(factory: Archive) -> None:
     """Archived hashes must stay comparable: a new formula would flag every article
     (unless a migration computes every hash again, as revision 0007 did)."""
     import hashlib
@@ -499,7 +500,7 @@ def test_content_hash_formula_is_stable(factory: sessionmaker[Session]) -> None:
 
 
 def test_a_new_article_may_take_the_url_another_moved_away_from(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     store(factory, item(1))
     moved = f"http://{SITE}/show.php?cid=30&id=1"
@@ -512,7 +513,7 @@ def test_a_new_article_may_take_the_url_another_moved_away_from(
     assert fetch(factory, item(1)["url"])["cms_id"] is None
 
 
-def test_orm_objects_in_the_session_see_what_was_stored(factory: sessionmaker[Session]) -> None:
+def test_orm_objects_in_the_session_see_what_was_stored(factory: Archive) -> None:
     store(factory, item(1, sidebar=[link(2)]), item(3, sidebar=[link(2)]))
     new_sections = [{"heading": "收获", "paragraphs": ["秋天的稻田一片金黄。"]}]
     with factory.begin() as session:
@@ -535,7 +536,7 @@ def test_orm_objects_in_the_session_see_what_was_stored(factory: sessionmaker[Se
         assert again is article
 
 
-def test_store_flushes_pending_orm_changes_first(factory: sessionmaker[Session]) -> None:
+def test_store_flushes_pending_orm_changes_first(factory: Archive) -> None:
     with factory.begin() as session:
         session.add(Article(url=item(1)["url"], site=SITE, body="", content_hash=""))
         assert store_articles(session, [item(1)]).unchanged + 0 == 0
@@ -544,12 +545,12 @@ def test_store_flushes_pending_orm_changes_first(factory: sessionmaker[Session])
         assert session.scalars(select(Article.title)).one() == item(1)["title"]
 
 
-def test_empty_batch_writes_nothing(factory: sessionmaker[Session]) -> None:
+def test_empty_batch_writes_nothing(factory: Archive) -> None:
     with factory.begin() as session:
         assert count_statements(session) == []
 
 
-def test_iter_articles_round_trips_the_contract(factory: sessionmaker[Session]) -> None:
+def test_iter_articles_round_trips_the_contract(factory: Archive) -> None:
     items = [item(n, sidebar=[link(900 + n)]) for n in range(1, 8)]
     items[2] = item(3, cms_id=None, published_at=None, views=None, sections=[], body="")
     items.append(item(50, site="news.other.cn", url="http://news.other.cn/50.html"))
@@ -562,7 +563,7 @@ def test_iter_articles_round_trips_the_contract(factory: sessionmaker[Session]) 
     assert other == items[-1:]
 
 
-def test_list_articles_newest_first_undated_last(factory: sessionmaker[Session]) -> None:
+def test_list_articles_newest_first_undated_last(factory: Archive) -> None:
     store(
         factory,
         item(1, published_at="2026-01-08T09:30:00+08:00"),
@@ -580,7 +581,7 @@ def test_list_articles_newest_first_undated_last(factory: sessionmaker[Session])
         assert stored.published_utc == datetime(2026, 1, 8, 2, 0)
 
 
-def test_get_article_by_id_or_url(factory: sessionmaker[Session]) -> None:
+def test_get_article_by_id_or_url(factory: Archive) -> None:
     store(factory, item(7))
     by_id = fetch(factory, "1")
     assert list(by_id) == ["id", *ARTICLE_KEYS]
@@ -590,14 +591,14 @@ def test_get_article_by_id_or_url(factory: sessionmaker[Session]) -> None:
         assert get_article(session, "http://nowhere.cn/") is None
 
 
-def test_missing_url_is_rejected_before_writing(factory: sessionmaker[Session]) -> None:
+def test_missing_url_is_rejected_before_writing(factory: Archive) -> None:
     with pytest.raises(ValueError, match="url"), factory.begin() as session:
         store_articles(session, [item(1), item(2, url=None)])
     with factory.begin() as session:
         assert count_articles(session) == 0
 
 
-def test_runs_are_recorded_with_json_safe_stats(factory: sessionmaker[Session]) -> None:
+def test_runs_are_recorded_with_json_safe_stats(factory: Archive) -> None:
     url = "postgresql://crawler:s3cret@db.example.cn/news"
     with factory.begin() as session:
         run_id = start_run(session, "xingyu", url, "2026-01-09T10:00:00+08:00")
@@ -622,7 +623,7 @@ def test_runs_are_recorded_with_json_safe_stats(factory: sessionmaker[Session]) 
 
 
 def test_a_killed_run_is_marked_interrupted_even_in_the_second_the_next_began(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     at = "2026-01-09T02:00:00+00:00"
     with factory.begin() as session:
@@ -661,7 +662,7 @@ def test_open_without_create_rejects_a_foreign_database(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def pragmas(factory: sessionmaker[Session]) -> Iterator[dict[str, Any]]:
+def pragmas(factory: Archive) -> Iterator[dict[str, Any]]:
     with factory.begin() as session:
         yield {
             name: session.execute(text(f"PRAGMA {name}")).scalar()
@@ -678,7 +679,7 @@ def test_sqlite_pragmas(pragmas: dict[str, Any]) -> None:
     }
 
 
-def test_deleting_an_article_deletes_its_rows(factory: sessionmaker[Session]) -> None:
+def test_deleting_an_article_deletes_its_rows(factory: Archive) -> None:
     store(factory, item(1, sidebar=[link(2)]))
     with factory.begin() as session:
         session.delete(session.scalars(select(Article)).one())
@@ -687,7 +688,7 @@ def test_deleting_an_article_deletes_its_rows(factory: sessionmaker[Session]) ->
             assert session.scalars(select(model)).all() == []
 
 
-def test_links_shown_without_a_date_stay_undated(factory: sessionmaker[Session]) -> None:
+def test_links_shown_without_a_date_stay_undated(factory: Archive) -> None:
     undated = {**link(2, date=None), "date_raw": None, "box": "热点文章"}
     store(factory, item(1, sidebar=[undated]))
     store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
@@ -698,14 +699,14 @@ def test_links_shown_without_a_date_stay_undated(factory: sessionmaker[Session])
 # -- change tracking: versions and gone articles --------------------------------
 
 
-def versions_of(factory: sessionmaker[Session], number: int) -> list[VersionRow]:
+def versions_of(factory: Archive, number: int) -> list[VersionRow]:
     with factory.begin() as session:
         article_id = find_article_id(session, item(number)["url"])
         assert article_id is not None
         return article_versions(session, article_id)
 
 
-def state_of(factory: sessionmaker[Session], number: int) -> ArticleState:
+def state_of(factory: Archive, number: int) -> ArticleState:
     with factory.begin() as session:
         article_id = find_article_id(session, item(number)["url"])
         assert article_id is not None
@@ -719,7 +720,7 @@ def edited(number: int, text: str, fetched: str, **overrides: Any) -> dict[str, 
     return item(number, body=text, sections=sections, fetched_at=fetched, **overrides)
 
 
-def test_a_changed_article_keeps_its_previous_content(factory: sessionmaker[Session]) -> None:
+def test_a_changed_article_keeps_its_previous_content(factory: Archive) -> None:
     first = item(1)
     store(factory, first)
     assert store(factory, edited(1, "更正：秧苗长势良好。", "2026-01-10T10:00:00+08:00")) == (
@@ -741,7 +742,7 @@ def test_a_changed_article_keeps_its_previous_content(factory: sessionmaker[Sess
     assert fetch(factory, "1")["body"] == "更正：秧苗长势良好。"
 
 
-def test_unchanged_content_adds_no_version(factory: sessionmaker[Session]) -> None:
+def test_unchanged_content_adds_no_version(factory: Archive) -> None:
     store(factory, item(1))
     assert store(factory, item(1, views=99, fetched_at="2026-01-11T10:00:00+08:00")) == (0, 0, 1)
     # Nulls and empty lists keep the stored content: no change either.
@@ -750,7 +751,7 @@ def test_unchanged_content_adds_no_version(factory: sessionmaker[Session]) -> No
     assert state_of(factory, 1).versions == 0
 
 
-def test_two_changes_give_versions_1_and_2(factory: sessionmaker[Session]) -> None:
+def test_two_changes_give_versions_1_and_2(factory: Archive) -> None:
     store(factory, item(1))
     store(factory, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00", author="王芳"))
     store(factory, edited(1, "第三稿。", "2026-01-11T10:00:00+08:00"))
@@ -765,7 +766,7 @@ def test_two_changes_give_versions_1_and_2(factory: sessionmaker[Session]) -> No
     assert state_of(factory, 1).versions == 2
 
 
-def test_changes_within_one_batch_are_versioned_in_order(factory: sessionmaker[Session]) -> None:
+def test_changes_within_one_batch_are_versioned_in_order(factory: Archive) -> None:
     store(factory, item(1), item(2))
     result = store(
         factory,
@@ -783,7 +784,7 @@ def test_changes_within_one_batch_are_versioned_in_order(factory: sessionmaker[S
     assert [(v.version, v.body) for v in versions_of(factory, 3)] == [(1, item(3)["body"])]
 
 
-def test_a_title_only_change_keeps_the_stored_sections(factory: sessionmaker[Session]) -> None:
+def test_a_title_only_change_keeps_the_stored_sections(factory: Archive) -> None:
     store(factory, item(1))
     store(factory, item(1, title="春耕时节话农事（修订）", sections=[], body=""))
     [old] = versions_of(factory, 1)
@@ -792,7 +793,7 @@ def test_a_title_only_change_keeps_the_stored_sections(factory: sessionmaker[Ses
 
 
 def test_mark_gone_marks_keeps_the_first_date_ignores_unknown_and_deletes_nothing(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     store(factory, item(1), item(2))
     with factory.begin() as session:
@@ -813,7 +814,7 @@ def test_mark_gone_marks_keeps_the_first_date_ignores_unknown_and_deletes_nothin
     assert fetch(factory, "1")["body"] == item(1)["body"]
 
 
-def test_a_later_successful_fetch_clears_gone(factory: sessionmaker[Session]) -> None:
+def test_a_later_successful_fetch_clears_gone(factory: Archive) -> None:
     store(factory, item(1))
     with factory.begin() as session:
         mark_gone(session, {item(1)["url"]: "410"}, at="2026-02-01T00:00:00+00:00")
@@ -822,7 +823,7 @@ def test_a_later_successful_fetch_clears_gone(factory: sessionmaker[Session]) ->
     assert state_of(factory, 1) == ArticleState(0, None, None)
 
 
-def test_versions_go_with_their_article(factory: sessionmaker[Session]) -> None:
+def test_versions_go_with_their_article(factory: Archive) -> None:
     store(factory, item(1))
     store(factory, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00"))
     with factory.begin() as session:
@@ -831,7 +832,7 @@ def test_versions_go_with_their_article(factory: sessionmaker[Session]) -> None:
 
 
 def test_a_row_another_tool_inserted_gets_its_key_on_the_next_fetch(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     """Rows written in plain SQL have no page key (NULL never collides); the
     next fetch of the page finds the row by URL and gives it one."""
@@ -851,7 +852,7 @@ def test_a_row_another_tool_inserted_gets_its_key_on_the_next_fetch(
     assert keys == ["/show.php?cid={n}&id={id=1}", None]
 
 
-def sidebar_of(factory: sessionmaker[Session], url: str) -> list[tuple[str, bool]]:
+def sidebar_of(factory: Archive, url: str) -> list[tuple[str, bool]]:
     return [(entry["title"], entry["truncated"]) for entry in fetch(factory, url)["sidebar"]]
 
 
@@ -872,7 +873,7 @@ EXPECTED_CUT = [(FULL, True), (FULL, True), (FULL, False), ("北塘镇新闻", F
 
 
 def test_a_title_cut_without_a_marker_is_completed_by_its_archived_target(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     store(factory, item(2, title=FULL))
     store(factory, item(1, sidebar=cut_links()))
@@ -880,7 +881,7 @@ def test_a_title_cut_without_a_marker_is_completed_by_its_archived_target(
 
 
 def test_cut_titles_stored_before_their_target_are_completed_later(
-    factory: sessionmaker[Session],
+    factory: Archive,
 ) -> None:
     store(factory, item(1, sidebar=cut_links()), item(3, sidebar=cut_links()[:1]))
     assert sidebar_of(factory, item(1)["url"])[0] == ("北塘镇博物馆推广稻渔综", False)

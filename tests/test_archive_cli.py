@@ -249,7 +249,7 @@ def test_runs_table_shows_each_runs_counts_and_health(tmp_path: Path) -> None:
         run_id = start_run(session, "cms", path, "2026-02-10T12:00:00+08:00")
         finish_run(session, run_id, status="failed", finished_at="2026-02-10T12:03:00+08:00",
                    stats=stats)  # fmt: skip
-    factory.kw["bind"].dispose()
+    factory.close()
     result = run("--db", path, "runs")
     assert result.exit_code == 0, result.output
     header, row = result.stdout.splitlines()
@@ -282,7 +282,7 @@ def test_show_version_gives_the_url_its_content_came_from(tmp_path: Path) -> Non
     with sessions.begin() as session:
         store_articles(session, [ITEMS[0]])
         store_articles(session, [{**ITEMS[0], "url": moved, "title": "社区图书馆改为全天开放"}])
-    sessions.kw["bind"].dispose()
+    sessions.close()
     shown = run("--db", db, "show", moved, "--version", "1")
     assert f"url:    {ITEMS[0]['url']}\n" in shown.stdout
     as_json = json.loads(run("--db", db, "show", moved, "--version", "1", "--json").stdout)

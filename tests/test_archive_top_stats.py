@@ -66,7 +66,7 @@ def build(path: Path, *batches: list[dict[str, Any]], runs: tuple[str, ...] = ()
                 finished_at="2026-02-10T12:03:00+08:00",
                 stats={"newscrawl/site": site},
             )
-    factory.kw["bind"].dispose()
+    factory.close()
     return str(path)
 
 

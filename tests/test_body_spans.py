@@ -15,9 +15,8 @@ from alembic import command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from archive import get_article, open_archive, store_articles
+from archive import Archive, get_article, open_archive, store_articles
 from archive.body_spans import section_paragraphs, spans
 from archive.export import iter_export, write_export
 from archive.schema import _config
@@ -126,14 +125,14 @@ def test_the_content_hash_is_its_definition_for_spans_and_json_alike(
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+def sessions(tmp_path: Path) -> Iterator[Archive]:
     factory = open_archive(f"sqlite:///{tmp_path / 'spans.sqlite'}")
     yield factory
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
-def stored_rows(factory: sessionmaker[Session]) -> list[tuple[Any, ...]]:
-    path = factory.kw["bind"].url.database
+def stored_rows(factory: Archive) -> list[tuple[Any, ...]]:
+    path = factory.engine.url.database
     with sqlite3.connect(path) as conn:
         return conn.execute(
             "SELECT article_id, position, paragraphs, body_offset, body_length FROM sections"
@@ -141,9 +140,9 @@ def stored_rows(factory: sessionmaker[Session]) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def readers(factory: sessionmaker[Session], url: str) -> dict[str, list[dict[str, Any]]]:
+def readers(factory: Archive, url: str) -> dict[str, list[dict[str, Any]]]:
     """The sections of ``url`` as each reader gives them: ORM, export by Python, by SQL."""
-    with factory() as session:
+    with factory.session() as session:
         shown = get_article(session, url)
         exported = [a for a in iter_export(session) if a["url"] == url]
         out = io.StringIO()
@@ -158,7 +157,7 @@ def readers(factory: sessionmaker[Session], url: str) -> dict[str, list[dict[str
 
 
 def test_sections_are_stored_as_spans_and_read_back_by_every_reader(
-    sessions: sessionmaker[Session],
+    sessions: Archive,
 ) -> None:
     with sessions.begin() as session:
         store_articles(session, [item(1, SECTIONS)])
@@ -172,7 +171,7 @@ def test_sections_are_stored_as_spans_and_read_back_by_every_reader(
 
 
 def test_an_article_whose_body_is_not_its_paragraphs_keeps_them_as_json(
-    sessions: sessionmaker[Session],
+    sessions: Archive,
 ) -> None:
     sections = [section(None, "正文里有反斜杠 C:\\data。", TRICKY)]
     with sessions.begin() as session:
@@ -187,7 +186,7 @@ def test_an_article_whose_body_is_not_its_paragraphs_keeps_them_as_json(
 
 @pytest.mark.parametrize("same_batch", [False, True])
 def test_a_new_body_without_sections_keeps_the_stored_sections_text(
-    sessions: sessionmaker[Session], same_batch: bool
+    sessions: Archive, same_batch: bool
 ) -> None:
     first = item(3, SECTIONS)
     rewritten = {**item(3, []), "body": "编辑只改了正文。\n没有给出分节。"}
@@ -197,19 +196,19 @@ def test_a_new_body_without_sections_keeps_the_stored_sections_text(
             store_articles(session, batch)
     for reader, got in readers(sessions, first["url"]).items():
         assert got == SECTIONS, reader
-    with sessions() as session:
+    with sessions.session() as session:
         shown = get_article(session, first["url"])
     assert shown is not None and shown["body"] == rewritten["body"]
 
 
 def test_a_replaced_content_keeps_its_sections_in_the_version(
-    sessions: sessionmaker[Session],
+    sessions: Archive,
 ) -> None:
     changed = [section(None, "改造方案有了调整。"), section("一、资金", "资金增加了一成。")]
     for batch in ([item(4, SECTIONS)], [item(4, changed)]):
         with sessions.begin() as session:
             store_articles(session, batch)
-    path = sessions.kw["bind"].url.database
+    path = sessions.engine.url.database
     with sqlite3.connect(path) as conn:
         (old,) = conn.execute("SELECT sections FROM article_versions").fetchone()
     assert json.loads(old) == SECTIONS
@@ -222,7 +221,7 @@ def test_downgrade_writes_the_spans_back_as_json(tmp_path: Path) -> None:
     factory = open_archive(f"sqlite:///{path}")
     with factory.begin() as session:
         store_articles(session, [item(5, SECTIONS), item(6, SECTIONS[:2])])
-    factory.kw["bind"].dispose()
+    factory.close()
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0005")
@@ -254,7 +253,7 @@ def test_hashes_are_computed_again_on_upgrade_and_downgrade(tmp_path: Path) -> N
     factory = open_archive(f"sqlite:///{path}")
     with factory.begin() as session:
         store_articles(session, items)
-    factory.kw["bind"].dispose()
+    factory.close()
     current = stored_hashes(path)
     assert current == [reference_hash(i["title"], i["body"], i["sections"]) for i in items]
 
@@ -270,15 +269,15 @@ def test_hashes_are_computed_again_on_upgrade_and_downgrade(tmp_path: Path) -> N
         result = store_articles(
             session, [{**i, "fetched_at": "2026-03-03T09:00:00+08:00"} for i in items]
         )
-    factory.kw["bind"].dispose()
+    factory.close()
     assert stored_hashes(path) == current
     assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
 
 
-def test_a_section_row_without_its_text_is_refused(sessions: sessionmaker[Session]) -> None:
+def test_a_section_row_without_its_text_is_refused(sessions: Archive) -> None:
     with sessions.begin() as session:
         store_articles(session, [item(9, SECTIONS)])
-    path = sessions.kw["bind"].url.database
+    path = sessions.engine.url.database
     with sqlite3.connect(path) as conn:
         with pytest.raises(sqlite3.IntegrityError, match="ck_sections_text"):
             conn.execute("UPDATE sections SET body_offset = NULL, body_length = NULL")
@@ -292,7 +291,7 @@ def test_spans_downgrade_and_upgrade_on_postgresql(postgres_url: str) -> None:
     factory = open_archive(postgres_url)
     with factory.begin() as session:
         store_articles(session, items)
-    factory.kw["bind"].dispose()
+    factory.close()
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0005")
@@ -304,8 +303,8 @@ def test_spans_downgrade_and_upgrade_on_postgresql(postgres_url: str) -> None:
     factory = open_archive(postgres_url)  # upgrades to the head again
     with factory.begin() as session:
         result = store_articles(session, items)
-    with factory() as session:
+    with factory.session() as session:
         shown = [get_article(session, i["url"]) for i in items]
-    factory.kw["bind"].dispose()
+    factory.close()
     assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
     assert [s["sections"] for s in shown if s is not None] == [i["sections"] for i in items]

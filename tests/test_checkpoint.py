@@ -17,9 +17,8 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
-from archive import WalCheckpointer, make_engine, open_archive, store_articles
+from archive import Archive, WalCheckpointer, make_engine, open_archive, store_articles
 from archive.checkpoint import BACKSTOP_BYTES
 from newscrawl import archive_writer
 from newscrawl.items import Article
@@ -55,24 +54,24 @@ def urls_in_file(path: Path) -> set[str]:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+def sessions(tmp_path: Path) -> Iterator[Archive]:
     """A new archive at ``tmp_path / "a.sqlite"``, disposed of after the test."""
     opened = open_archive(str(tmp_path / "a.sqlite"))
     yield opened
-    opened.kw["bind"].dispose()
+    opened.close()
 
 
 @pytest.fixture
-def checkpointer(sessions: sessionmaker[Session]) -> Iterator[WalCheckpointer]:
+def checkpointer(sessions: Archive) -> Iterator[WalCheckpointer]:
     """A running checkpointer for ``sessions``' engine, closed after the test."""
-    started = WalCheckpointer.start(sessions.kw["bind"])
+    started = WalCheckpointer.start(sessions.engine)
     assert started is not None
     yield started
     started.close()
 
 
 def test_each_committed_batch_reaches_the_file_without_a_checkpoint_in_the_commit(
-    tmp_path: Path, sessions: sessionmaker[Session], checkpointer: WalCheckpointer
+    tmp_path: Path, sessions: Archive, checkpointer: WalCheckpointer
 ) -> None:
     for number in (1, 2):
         with sessions.begin() as session:
@@ -85,7 +84,7 @@ def test_each_committed_batch_reaches_the_file_without_a_checkpoint_in_the_commi
 
 
 def test_without_the_thread_a_small_batch_stays_in_the_log(
-    tmp_path: Path, sessions: sessionmaker[Session]
+    tmp_path: Path, sessions: Archive
 ) -> None:
     """The control for the test above: SQLite alone leaves it in the WAL."""
     with sessions.begin() as session:
@@ -94,18 +93,18 @@ def test_without_the_thread_a_small_batch_stays_in_the_log(
 
 
 def test_the_writer_keeps_its_own_checkpoint_as_a_backstop(
-    sessions: sessionmaker[Session], checkpointer: WalCheckpointer
+    sessions: Archive, checkpointer: WalCheckpointer
 ) -> None:
-    with sessions.kw["bind"].connect() as connection:
+    with sessions.engine.connect() as connection:
         page_size = connection.execute(text("PRAGMA page_size")).scalar_one()
         backstop = connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one()
     assert backstop == BACKSTOP_BYTES // page_size
 
 
 def test_close_stops_the_thread_and_leaves_the_engine_alone(
-    sessions: sessionmaker[Session],
+    sessions: Archive,
 ) -> None:
-    engine = sessions.kw["bind"]
+    engine = sessions.engine
     checkpointer = WalCheckpointer.start(engine)
     assert checkpointer is not None
     with sessions.begin() as session:
@@ -125,12 +124,10 @@ def test_only_sqlite_files_get_a_checkpointer() -> None:
 
 
 def test_a_file_the_thread_cannot_open_is_one_warning_and_nothing_waits(
-    tmp_path: Path, sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+    tmp_path: Path, sessions: Archive, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="archive.checkpoint"):
-        checkpointer = WalCheckpointer(
-            sessions.kw["bind"], tmp_path / "no-such-dir" / "a.sqlite", 1.0
-        )
+        checkpointer = WalCheckpointer(sessions.engine, tmp_path / "no-such-dir" / "a.sqlite", 1.0)
         with sessions.begin() as session:
             store_articles(session, [item(1)])
         checkpointer.wait()  # returns although no checkpoint will ever run
@@ -138,7 +135,7 @@ def test_a_file_the_thread_cannot_open_is_one_warning_and_nothing_waits(
     assert [r.getMessage().split(":")[0] for r in caplog.records] == [
         "WAL checkpoints stay in the writer"
     ]
-    with sessions() as session:
+    with sessions.session() as session:
         assert session.execute(text("SELECT count(*) FROM articles")).scalar_one() == 1
 
 

@@ -98,7 +98,7 @@ def crawl(scenario: Scenario, tmp: Path) -> Crawl:
         counts = dict(server.fetch_counts)
         base = server.base_url
     sessions = open_archive(f"sqlite:///{db}", create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         archived = {a["url"]: a for a in iter_articles(session)}
         runs = list_runs(session)
     options = {"counters": True} if scenario.counters_read else {}

@@ -27,7 +27,7 @@ def archive_file(tmp_path: Path) -> Path:
         store_articles(session, CORPUS)
     with factory.begin() as session:
         index_pending(session)  # as the crawl's pipeline does after each batch
-    factory.kw["bind"].dispose()
+    factory.close()
     return path
 
 

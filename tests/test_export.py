@@ -72,16 +72,16 @@ def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     factory = open_archive(url)
     with factory.begin() as session:
         store_articles(session, ITEMS)
-    factory.kw["bind"].dispose()
+    factory.close()
     return url
 
 
 def _export(url: str, fmt: str, filters: ArticleFilters | None = None) -> str:
     factory = open_archive(url, create=False)
     out = io.StringIO()
-    with factory() as session:
+    with factory.session() as session:
         count = write_export(session, out, fmt, filters)
-    factory.kw["bind"].dispose()
+    factory.close()
     if fmt == "jsonl":
         assert count == len(out.getvalue().splitlines())
     return out.getvalue()
@@ -90,9 +90,9 @@ def _export(url: str, fmt: str, filters: ArticleFilters | None = None) -> str:
 def _stored(url: str) -> list[dict[str, Any]]:
     """What the ORM reads back, through the contract (the reference)."""
     factory = open_archive(url, create=False)
-    with factory() as session:
+    with factory.session() as session:
         found = [get_article(session, str(n)) for n in range(1, len(ITEMS) + 1)]
-    factory.kw["bind"].dispose()
+    factory.close()
     return [{key: article[key] for key in ARTICLE_KEYS} for article in found if article]
 
 
@@ -154,7 +154,7 @@ def test_sections_keep_their_positions_not_their_row_order(tmp_path: Path) -> No
                     "n": row.body_length,
                 },
             )
-    factory.kw["bind"].dispose()
+    factory.close()
     (line,) = _export(url, "jsonl").splitlines()
     assert json.loads(line)["sections"] == ITEMS[0]["sections"]
 
@@ -164,9 +164,9 @@ def test_iter_export_pages_by_id(tmp_path: Path) -> None:
     factory = open_archive(url)
     with factory.begin() as session:
         store_articles(session, ITEMS)
-    with factory() as session:
+    with factory.session() as session:
         urls = [article["url"] for article in iter_export(session, batch_size=2)]
-    factory.kw["bind"].dispose()
+    factory.close()
     assert urls == [item["url"] for item in ITEMS]
 
 

@@ -42,10 +42,10 @@ def harvest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def runs_of(db: Path) -> list[RunSummary]:
     sessions = open_archive(str(db), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             return list_runs(session)
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 def add_running_row(db: Path, site: str) -> int:
@@ -61,7 +61,7 @@ def add_running_row(db: Path, site: str) -> int:
                 site=site,
             )
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 @dataclass
@@ -104,7 +104,7 @@ def test_harvest_archives_the_demo_and_prints_one_summary_line(harvested: Harves
     )
     assert lines[0].endswith("-> ok")
     sessions = open_archive(str(harvested.db), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         assert count_articles(session) == len(expected_articles("http://x")) == 33
 
 
@@ -291,4 +291,4 @@ def test_previous_runs_are_the_sites_finished_runs_newest_first(tmp_path: Path) 
         found = previous_runs(session, site="a")
         assert [run.id for run in found] == [ids[3], ids[0]]
         assert [run.id for run in previous_runs(session, site="a", before_id=ids[3])] == [ids[0]]
-    sessions.kw["bind"].dispose()
+    sessions.close()

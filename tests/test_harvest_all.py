@@ -45,10 +45,10 @@ def closed_port() -> int:
 def runs_of(db: Path) -> list[RunSummary]:
     sessions = open_archive(str(db), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             return list_runs(session)
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 @dataclass
@@ -92,7 +92,7 @@ def harvest_all(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harvest]:
 @pytest.mark.e2e
 def test_the_four_good_sites_are_archived_completely(harvest_all: Harvest) -> None:
     sessions = open_archive(str(harvest_all.db), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         stored = set(session.scalars(select(Article.url)))
     for (name, base), theme in zip(harvest_all.bases.items(), THEMES, strict=True):
         expected = {a["url"] for a in expected_articles(base, theme)}
@@ -255,10 +255,10 @@ def test_two_machines_harvest_all_into_postgresql_each_site_once(
         other = next(line for line in mine if not line.endswith("-> ok"))
         assert "another harvest" in other or ": due at " in other, other
     sessions = open_archive(postgres_url, create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         runs = list_runs(session)
         articles = session.scalar(select(func.count()).select_from(Article))
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert sorted(r.stats["newscrawl/site"] for r in runs) == ["s0", "s1", "s2"]
     assert all(r.status == "finished" for r in runs)
     assert articles == 3 * len(expected_articles("http://x"))

@@ -75,16 +75,16 @@ class Series:
 def _views(db: Path) -> dict[str, int | None]:
     sessions = open_archive(str(db), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             return {a["url"]: a["views"] for a in iter_articles(session)}
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 def _observation_counts(db: Path) -> dict[str, int]:
     sessions = open_archive(str(db), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             counts = {}
             for article in iter_articles(session):
                 article_id = find_article_id(session, article["url"])
@@ -92,7 +92,7 @@ def _observation_counts(db: Path) -> dict[str, int]:
                 counts[article["url"]] = len(observations(session, article_id))
             return counts
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +117,9 @@ def series(tmp_path_factory: pytest.TempPathFactory) -> Series:
                 if n > before.get(path, 0)
             }
             sessions = open_archive(str(db), create=False)
-            with sessions() as session:
+            with sessions.session() as session:
                 stats = list_runs(session, limit=1)[0].stats
-            sessions.kw["bind"].dispose()
+            sessions.close()
             harvests[name] = Harvest(result, fetched, stats)
             views_after[name] = _views(db)
             if name == "all_due":
@@ -259,7 +259,7 @@ def test_incremental_off_fetches_every_article(series: Series) -> None:
 
 def test_history_of_an_unknown_article_exits_1_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite"
-    open_archive(str(db)).kw["bind"].dispose()
+    open_archive(str(db)).close()
     for key in ("12345", "http://example.invalid/show.php?id=1"):
         result = run("newsarchive", "--db", str(db), "history", key, cwd=tmp_path)
         assert result.returncode == 1
@@ -466,7 +466,7 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
                     for n in range(due_count)
                 ],
             )  # fmt: skip
-        sessions.kw["bind"].dispose()
+        sessions.close()
         second = subprocess.run(
             [str(BIN / "newscrawl"), "harvest", "--url", f"{server.base_url}/", "--db", str(db),
              *FAST, "-s", "NEWSCRAWL_REVISIT=*=7d", *probe],
@@ -474,12 +474,12 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
         )  # fmt: skip
     assert second.returncode == 0, second.stdout + second.stderr[-2000:]
     sessions = open_archive(str(db), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         stats = list_runs(session, limit=1)[0].stats
         gone = session.execute(
             text("SELECT count(*) FROM articles WHERE gone_at IS NOT NULL")
         ).scalar_one()
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert stats["newscrawl/revisited"] == due_count
     assert stats["newscrawl/gone"] == due_count and gone == due_count
     assert stats["newscrawl/skipped_known"] > 0  # the 33 fetched ones: known, not due
@@ -490,10 +490,10 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
 def _last_run_stats(db: Path) -> dict[str, Any]:
     sessions = open_archive(str(db), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             return list_runs(session, limit=1)[0].stats
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 @pytest.mark.e2e
@@ -523,7 +523,7 @@ def test_after_an_interrupted_run_every_list_page_is_read_and_the_gaps_filled(
                 text("UPDATE crawl_runs SET status = 'interrupted' "
                      "WHERE id = (SELECT max(id) FROM crawl_runs)")
             )  # fmt: skip
-        sessions.kw["bind"].dispose()
+        sessions.close()
         assert len(stored) == 33 and 0 < len(older) < 33
 
         refill = run(*harvest, "--url", f"{server.base_url}/", cwd=tmp_path)

@@ -32,7 +32,7 @@ def db(tmp_path: Path) -> str:
     with factory.begin() as session:
         store_articles(session, CORPUS)
         index_pending(session)  # the injections must also reach the index's path
-    factory.kw["bind"].dispose()
+    factory.close()
     return str(path)
 
 

@@ -147,6 +147,6 @@ def test_identity_cut_titles_and_days_on_postgresql(postgres_url: str) -> None:
     assert store(sessions, item(2, title=FULL, published_at="2026-01-08")) == (1, 0, 0)
     assert sidebar_of(sessions, news["url"]) == EXPECTED_CUT
     day = ArticleFilters(since=period_bound("2026-01-08T10:00"))
-    with sessions() as session:
+    with sessions.session() as session:
         assert [row.id for row in list_articles(session, filters=day)] == [3]
-    sessions.kw["bind"].dispose()
+    sessions.close()

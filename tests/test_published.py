@@ -52,7 +52,7 @@ def db(tmp_path: Path) -> str:
     sessions = open_archive(path)
     with sessions.begin() as session:
         store_articles(session, ITEMS)
-    sessions.kw["bind"].dispose()
+    sessions.close()
     return path
 
 
@@ -65,10 +65,10 @@ def test_a_day_is_not_a_midnight() -> None:
 
 def test_stored_shown_and_exported_as_the_page_shows_it(db: str) -> None:
     sessions = open_archive(db, create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         stored = get_article(session, ITEMS[0]["url"])
         utc = session.scalars(select(Article.published_utc).where(Article.id == 1)).one()
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert stored is not None and stored["published_at"] == "2019-05-22"
     assert utc == datetime(2019, 5, 21, 16, 0)
     shown = CliRunner().invoke(main, ["--db", db, "show", "1"])
@@ -81,9 +81,9 @@ def test_stored_shown_and_exported_as_the_page_shows_it(db: str) -> None:
 
 def test_newest_first_puts_a_day_after_that_days_times(db: str) -> None:
     sessions = open_archive(db, create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         assert [row.id for row in list_articles(session)] == [4, 2, 1, 3]
-    sessions.kw["bind"].dispose()
+    sessions.close()
 
 
 @pytest.mark.parametrize(
@@ -103,12 +103,12 @@ def test_periods_take_a_day_when_they_overlap_it(
     low = period_bound(since) if since else None
     high = period_bound(until, end=True) if until else None
     sessions = open_archive(db, create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         listed = {
             row.id for row in list_articles(session, filters=ArticleFilters(since=low, until=high))
         }
         ranked = {row.id for row in top(session, since=low, until=high)}
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert listed == ranked == ids
     args = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
     exported = CliRunner().invoke(main, ["--db", db, "export", *args])
@@ -125,7 +125,7 @@ def test_a_day_settles_sidebar_links_to_it(tmp_path: Path) -> None:
     with sessions.begin() as session:
         store_articles(session, [linking])
         store_articles(session, [ITEMS[0]])
-    with sessions() as session:
+    with sessions.session() as session:
         settled = session.execute(select(Link.date, Link.date_settled)).one()
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert tuple(settled) == ("2019-05-22", True)

@@ -102,7 +102,7 @@ def table_counts(path: Path) -> dict[str, int]:
 
 def test_a_new_archive_records_the_newest_schema(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
-    open_archive(str(path)).kw["bind"].dispose()
+    open_archive(str(path)).close()
     assert revision_of(path) == head_revision()
 
 
@@ -110,11 +110,11 @@ def test_a_first_schema_archive_is_upgraded_without_losing_a_row(tmp_path: Path)
     path = tmp_path / "old.sqlite"
     first_schema_archive(path, 250)
     sessions = open_archive(str(path), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         assert count_articles(session) == 250
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=250")
         observations = session.execute(text("select count(*) from observations")).scalar()
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert stored is not None and stored["views"] == 250
     assert observations == 250
     assert revision_of(path) == head_revision()
@@ -122,7 +122,7 @@ def test_a_first_schema_archive_is_upgraded_without_losing_a_row(tmp_path: Path)
 
 def test_an_archive_newer_than_the_code_is_refused_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite"
-    open_archive(str(path)).kw["bind"].dispose()
+    open_archive(str(path)).close()
     with sqlite3.connect(path) as conn:
         conn.execute("update alembic_version set version_num = '9999'")
     with pytest.raises(ArchiveError, match="newer than this newscrawl knows"):
@@ -155,9 +155,9 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     assert revision_of(path) == "0001"
     before = table_counts(path)
     sessions = open_archive(str(path), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert revision_of(path) == "0014" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
@@ -173,16 +173,16 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     sessions = open_archive(str(path))
     with sessions.begin() as session:
         store_articles(session, [{**article(30), "body": "改写后的正文。", "sections": []}])
-    sessions.kw["bind"].dispose()
+    sessions.close()
     with sqlite3.connect(path) as conn:
         kept = conn.execute("select version, body from article_versions").fetchall()
     assert kept == [(1, "清淤后河水明显变清。")]
     # 0003 indexed the rows it found, and the index follows the edit.
     sessions = open_archive(str(path), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         before_edit = {hit.id for hit in search_articles(session, "河水", limit=100).hits}
         edited = {hit.id for hit in search_articles(session, "改写", limit=100).hits}
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert before_edit == set(range(1, 30))
     assert edited == {30}
 
@@ -207,16 +207,16 @@ def test_new_archives_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -
     sessions = open_archive(str(new))
     with sessions.begin() as session:
         store_articles(session, [article(1)])
-    sessions.kw["bind"].dispose()
+    sessions.close()
     old = tmp_path / "old.sqlite"
     with sqlite3.connect(old) as raw:
         raw.execute("CREATE TABLE made_elsewhere (x)")  # fixes the page size at 4096
     sessions = open_archive(str(old))
     with sessions.begin() as session:
         store_articles(session, [article(2)])
-    with sessions() as session:
+    with sessions.session() as session:
         assert count_articles(session) == 1
-    sessions.kw["bind"].dispose()
+    sessions.close()
     page_sizes = {}
     for path in (new, old):
         with sqlite3.connect(path) as raw:
@@ -240,7 +240,7 @@ def test_revision_0008_queues_rewritten_articles_without_a_conflict_clause(
         sessions = open_archive(str(target))
         with sessions.begin() as session:
             store_articles(session, [article(1)])  # queued, not indexed
-        sessions.kw["bind"].dispose()
+        sessions.close()
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0007")
@@ -252,7 +252,7 @@ def test_revision_0008_queues_rewritten_articles_without_a_conflict_clause(
     with sessions.begin() as session:  # article 1 is still queued: rewritten all the same
         result = store_articles(session, [{**article(1), "title": "改过的标题"}])
         pending = session.execute(text("SELECT article_id FROM articles_fts_pending")).all()
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert (result.new, result.updated) == (0, 1)
     assert [tuple(row) for row in pending] == [(1,)]
     assert revision_of(path) == head_revision()
@@ -283,7 +283,7 @@ def test_revision_0009_indexes_the_same_tokens_with_the_ascii_tokenizer(tmp_path
                 {**article(2), "title": "Café，新闻《标题》", "body": "ÉCLAIR 上市：价格…"},
             ],
         )
-    sessions.kw["bind"].dispose()
+    sessions.close()
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0008")
@@ -292,11 +292,11 @@ def test_revision_0009_indexes_the_same_tokens_with_the_ascii_tokenizer(tmp_path
     before = _index_tokens(path)
     assert ("cafe", 2, "title", 0) in before and ("eclair", 2, "body", 0) in before
     sessions = open_archive(str(path))  # upgrades to the head again
-    with sessions() as session:
+    with sessions.session() as session:
         found = {
             q: {h.id for h in search_articles(session, q).hits} for q in ("cafe", "上市", "河水")
         }
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert revision_of(path) == head_revision()
     assert "tokenize='ascii'" in _fts_sql(path)
     assert _index_tokens(path) == before
@@ -393,7 +393,7 @@ def mixed_revision_0010_archive(url: str) -> None:
 def check_mixed_rows_split(url: str) -> None:
     """What revision 0011 made of :func:`mixed_revision_0010_archive`'s rows."""
     sessions = open_archive(url, create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         news = get_article(session, NEWS_URL)
         product = get_article(session, PRODUCT_URL)
         found = {h.id for h in search_articles(session, "春耕").hits}
@@ -410,7 +410,7 @@ def check_mixed_rows_split(url: str) -> None:
             text("select article_id, views from observations order by observed_at")
         ).all()
         first_seen = conn.execute(text("select first_seen_at from articles where id = 4")).one()
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert revision == head_revision()
     assert news is not None and product is not None
     assert (news["id"], news["cms_id"], news["title"]) == (4, "1", NEWS_TITLE)
@@ -468,7 +468,7 @@ def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: 
                 }
             ],
         )  # fmt: skip
-    sessions.kw["bind"].dispose()
+    sessions.close()
     report = CliRunner().invoke(newsarchive, [*db, "identity", "--json"])
     assert report.exit_code == 0, report.output
     assert json.loads(report.output) == [
@@ -498,9 +498,9 @@ def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: 
     again = CliRunner().invoke(newsarchive, [*db, "identity"])
     assert again.output == "no article mixes two pages\n"
     sessions = open_archive(str(path), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         moved = get_article(session, other_news)
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert moved is not None and (moved["id"], moved["title"]) == (6, "新闻：育苗")
 
 

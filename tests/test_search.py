@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from archive import fts, index_pending, open_archive, store_articles
+from archive import Archive, fts, index_pending, open_archive, store_articles
 from archive.cli import main
 from archive.filters import ArticleFilters
 from archive.fts import pending, prepare
@@ -84,16 +84,16 @@ def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         if request.param.startswith("sqlite"):
             queued = len(CORPUS) if request.param == "sqlite-queued" else 0
             assert pending(session.connection()) == queued
-    factory.kw["bind"].dispose()
+    factory.close()
     return url
 
 
 @pytest.fixture
 def session(archive_url: str) -> Iterator[Session]:
-    factory: sessionmaker[Session] = open_archive(archive_url, create=False)
-    with factory() as opened:
+    factory: Archive = open_archive(archive_url, create=False)
+    with factory.session() as opened:
         yield opened
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
 def found(session: Session, query: str, **options: Any) -> set[int]:
@@ -215,7 +215,7 @@ def test_index_follows_upserts_and_new_versions(archive_url: str) -> None:
                      body="老城区的夜市经过整修后重新开张，摊位增加到八十个。")  # fmt: skip
     with factory.begin() as session:
         store_articles(session, [edited, added])
-    with factory() as session:
+    with factory.session() as session:
         assert found(session, "裁员") == set()
         assert found(session, "招聘") == {2}
         assert found(session, "夜市") == {6}
@@ -225,9 +225,9 @@ def test_index_follows_upserts_and_new_versions(archive_url: str) -> None:
     # A re-crawl with the same content changes nothing in the index.
     with factory.begin() as session:
         store_articles(session, [edited])
-    with factory() as session:
+    with factory.session() as session:
         assert found(session, "招聘") == {2}
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
 def test_index_follows_orm_writes_and_deletes(tmp_path: Path) -> None:
@@ -245,10 +245,10 @@ def test_index_follows_orm_writes_and_deletes(tmp_path: Path) -> None:
         assert found_titles(session, "旧书") == set()
         assert found_titles(session, "咖啡") == {"湖边新开一家书店"}
         session.delete(session.scalars(select(Article)).one())
-    with factory() as session:
+    with factory.session() as session:
         assert found_titles(session, "咖啡") == set()
         assert session.execute(text("SELECT count(*) FROM articles_fts")).scalar_one() == 0
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
 def _indexed_ids(session: Session) -> set[int]:
@@ -299,7 +299,7 @@ def test_storing_queues_and_catching_up_indexes(tmp_path: Path) -> None:
         assert _queued_ids(session) == set()
         assert _indexed_ids(session) == ids - {first, changed}
         assert found(session, "图书馆") == set() and found(session, "招聘") == set()
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
 def test_search_scans_only_the_queued_articles(tmp_path: Path) -> None:
@@ -331,14 +331,14 @@ def test_search_scans_only_the_queued_articles(tmp_path: Path) -> None:
         assert found(session, "市民") == {4} | {100 + n for n in range(30)}
         # One article tested (its title, its body, the title again to rank), not 31.
         assert 0 < len(calls) <= 3
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
 def test_an_insert_without_the_index_function_is_queued(tmp_path: Path) -> None:
     """Another tool may add articles; they are queued and indexed on the next catch-up."""
     path = tmp_path / "shell-insert.sqlite"
     factory = open_archive(str(path))
-    factory.kw["bind"].dispose()
+    factory.close()
     with sqlite3.connect(path) as conn:
         conn.execute(
             "INSERT INTO articles (site, url, title, body, content_hash) "
@@ -349,7 +349,7 @@ def test_an_insert_without_the_index_function_is_queued(tmp_path: Path) -> None:
         assert found_titles(session, "旧书") == {"河边的新书店"}
         assert index_pending(session) == 1
         assert found_titles(session, "旧书") == {"河边的新书店"}
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
 def test_a_write_without_the_index_function_fails_loudly(tmp_path: Path) -> None:
@@ -358,7 +358,7 @@ def test_a_write_without_the_index_function_fails_loudly(tmp_path: Path) -> None
     factory = open_archive(str(path))
     with factory.begin() as session:
         store_articles(session, CORPUS[:1])
-    factory.kw["bind"].dispose()
+    factory.close()
     with (
         sqlite3.connect(path) as conn,
         pytest.raises(sqlite3.OperationalError, match="no such function"),
@@ -378,14 +378,14 @@ def test_ranking_window_keeps_one_order_across_pages(tmp_path: Path) -> None:
     with factory.begin() as session:
         store_articles(session, CORPUS)
         index_pending(session)
-    with factory() as session:
+    with factory.session() as session:
         everything = [hit.id for hit in search_articles(session, "市", rank_window=2).hits]
         paged = [
             hit.id
             for offset in range(3)
             for hit in search_articles(session, "市", limit=1, offset=offset, rank_window=2).hits
         ]
-    factory.kw["bind"].dispose()
+    factory.close()
     assert paged == everything
     # The two newest matches (ids 2 and 4) are ranked; the older one follows.
     assert set(everything[:2]) == {2, 4}
@@ -399,17 +399,17 @@ def test_reindex_rebuilds_the_same_index(tmp_path: Path) -> None:
         store_articles(session, CORPUS)
         index_pending(session)
         session.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')"))
-    with factory() as session:
+    with factory.session() as session:
         assert found(session, "裁员") == set()
-    factory.kw["bind"].dispose()
+    factory.close()
     result = CliRunner().invoke(main, ["--db", url, "reindex"])
     assert result.exit_code == 0, result.output
     assert "indexed 5 articles" in result.output
     factory = open_archive(url, create=False)
-    with factory() as session:
+    with factory.session() as session:
         assert found(session, "裁员") == {2}
         assert found(session, "market") == {2}
-    factory.kw["bind"].dispose()
+    factory.close()
 
 
 def _tokens_by_fts5(

@@ -73,11 +73,11 @@ def workers(
 def stored(db: str) -> tuple[int, set[str]]:
     sessions = open_archive(db, create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             rows = session.scalar(select(func.count()).select_from(Article)) or 0
             return rows, set(session.scalars(select(Article.url)))
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 def paths(urls: set[str], base: str) -> set[str]:
@@ -100,9 +100,9 @@ def test_three_workers_store_every_article_once_and_fetch_no_page_twice(
     assert site.fetches["/robots.txt"] == 3  # each worker reads robots.txt itself
     # The work was shared: every worker fetched pages, and the articles add up.
     sessions = open_archive(postgres_url, create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         runs = list_runs(session)
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert len(runs) == 3
     assert all(run.status == "finished" and run.stats["health"] == "ok" for run in runs)
     assert all(run.stats.get("downloader/response_count", 0) > 50 for run in runs)

@@ -38,12 +38,12 @@ def test_demo_crawl_archives_and_indexes_everything(
     assert "Warning" not in done.stderr, done.stderr  # e.g. Scrapy's deprecations
     expected = {a["title"]: a for a in load_expected("http://127.0.0.1:1")}
     sessions = open_archive(str(db), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         archived = {a["title"]: a for a in iter_articles(session)}
         runs = list_runs(session)
         queued = pending(session.connection())
         indexed = session.execute(text("SELECT count(*) FROM articles_fts_docsize")).scalar_one()
-    sessions.kw["bind"].dispose()
+    sessions.close()
     assert set(archived) == set(expected)
     for title, article in archived.items():
         assert article["sections"] == expected[title]["sections"], title
@@ -59,7 +59,7 @@ def demo_with_trigger(db: Path, writer: str, trigger: str) -> subprocess.Complet
     sessions = open_archive(str(db))
     with sessions.begin() as session:
         session.execute(text(trigger))
-    sessions.kw["bind"].dispose()
+    sessions.close()
     return subprocess.run(
         [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
          "-s", "ARCHIVE_BATCH_SIZE=4"],
@@ -84,10 +84,10 @@ def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
     assert done.returncode == 1
     assert "refused by test trigger" in done.stderr  # logged with the item that carried it
     sessions = open_archive(str(db), create=False)
-    with sessions() as session:
+    with sessions.session() as session:
         archived = session.execute(text("SELECT count(*) FROM articles")).scalar_one()
         runs = list_runs(session)
-    sessions.kw["bind"].dispose()
+    sessions.close()
     expected = len(load_expected("http://127.0.0.1:1"))
     assert 0 < archived < expected
     assert [run.status for run in runs] == ["failed"]  # its record says articles were lost

@@ -33,12 +33,11 @@ def archive_problem(settings: BaseSettings) -> str | None:
     from archive.db import ArchiveError, error_line, mask_url, open_archive
 
     try:
-        sessions = open_archive(str(url))
+        open_archive(str(url)).close()
     except ArchiveError as exc:
         return str(exc)
     except (SQLAlchemyError, OSError) as exc:
         return f"cannot open archive {mask_url(str(url))}: {error_line(exc)}"
-    sessions.kw["bind"].dispose()
     return None
 
 

@@ -270,13 +270,13 @@ class CmsSpider(scrapy.Spider):
         from archive import ArchiveError, iter_known_articles, open_archive, previous_runs
 
         try:
-            sessions = open_archive(self.archive_url)
+            opened = open_archive(self.archive_url)
         except ArchiveError as exc:
             self.logger.warning("incremental discovery off: %s", exc)
             return Incremental.off()
         origins = {urlsplit(u).netloc for u in self.start_urls} | set(self.allowed_domains)
         try:
-            with sessions() as session:
+            with opened.session() as session:
                 known = iter_known_articles(session, sites=self.allowed_domains)
                 state = Incremental(
                     restrict_to(known, origins),
@@ -295,7 +295,7 @@ class CmsSpider(scrapy.Spider):
                 )
                 gap = gap_reason(last[0] if last else None) if state.active else None
         finally:
-            sessions.kw["bind"].dispose()
+            opened.close()
         if state.active:
             self.logger.info(
                 "incremental: %d known articles, %d due for a revisit",

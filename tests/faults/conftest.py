@@ -61,10 +61,10 @@ class Harvest:
 def read_archive(db: Path) -> tuple[list[dict[str, Any]], list[RunSummary]]:
     sessions = open_archive(str(db), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             return list(iter_articles(session)), list_runs(session)
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
 
 
 def run_harvest(base_url: str, db: Path, *settings: str, timeout: float = 60) -> Harvest:

@@ -148,10 +148,10 @@ def test_a_working_harvest_keeps_the_password_out_of_log_output_and_archive(
             assert SECRET.encode() not in path.read_bytes(), path.name
     sessions = open_archive(str(db), create=False)
     try:
-        with sessions() as session:
+        with sessions.session() as session:
             runs = list_runs(session)
     finally:
-        sessions.kw["bind"].dispose()
+        sessions.close()
     assert [run.status for run in runs] == ["finished"]
     assert runs[0].archive_url.endswith("?password=***")
     assert SECRET not in repr(runs[0].stats)
