@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.locks import LockBusy, LockError, SiteLock
-from newscrawl.pipelines import RUN_ID, unstored_articles
+from newscrawl.pipelines import run_opened, unstored_articles
 
 logger = logging.getLogger(__name__)
 
@@ -174,12 +174,11 @@ class _ItemErrors:
                 self.first = error_line(getattr(value, "orig", None) or value)
 
 
-def _record_failure(url: str, stats: Mapping[str, Any], problem: str) -> None:
+def _record_failure(url: str, run_id: int | None, problem: str) -> None:
     """Best effort: the run's record says why it failed (the archive may still refuse)."""
     from archive import open_archive, record_health
 
-    run_id = stats.get(RUN_ID)
-    if not isinstance(run_id, int):
+    if run_id is None:
         return
     try:
         with open_archive(url) as opened, opened.begin() as session:
@@ -195,20 +194,19 @@ def _mark_interrupted(url: str, site: str) -> int:
         return mark_interrupted(session, site=site, before=_now())
 
 
-def _judge(url: str, stats: dict[str, Any], fields: Sequence[str], max_drop: float) -> str | None:
+def _judge(
+    url: str, run_id: int, stats: dict[str, Any], fields: Sequence[str], max_drop: float
+) -> str | None:
     """The health verdict, recorded in the run's record; returns the problem if any."""
     from archive import open_archive, previous_runs, record_health
 
     site = str(stats.get("newscrawl/site") or "")
-    run_id = stats.get(RUN_ID)
-    before = run_id if isinstance(run_id, int) else None
     with open_archive(url) as opened, opened.begin() as session:
-        history = previous_runs(session, site=site, before_id=before, limit=BASELINE_RUNS)
+        history = previous_runs(session, site=site, before_id=run_id, limit=BASELINE_RUNS)
         problem = health_problem(
             stats, [run.stats for run in history], fields=fields, max_fill_drop=max_drop
         )
-        if before is not None:
-            record_health(session, before, problem=problem)
+        record_health(session, run_id, problem=problem)
     return problem
 
 
@@ -310,7 +308,8 @@ def take_lock(url: str, key: str, *, shared: bool = False) -> tuple[SiteLock, in
 
 
 class CrawlWatch:
-    """What a crawl's signals and Deferred said: pipeline item errors, a crawl that raised."""
+    """What a crawl's signals and Deferred said: the run's record id, pipeline item
+    errors, a crawl that raised."""
 
     def __init__(self, crawler: Any) -> None:
         from scrapy import signals
@@ -318,9 +317,16 @@ class CrawlWatch:
         self.crawler = crawler
         self.item_errors = _ItemErrors()
         crawler.signals.connect(self.item_errors, signal=signals.item_error)
+        #: The run's record in the archive, handed over by the archive pipeline when it
+        #: opened it (:data:`~newscrawl.pipelines.run_opened`); None: it never did.
+        self.run_id: int | None = None
+        crawler.signals.connect(self.keep_run_id, signal=run_opened)
         self.start_errors: list[str] = []
         self.started = time.perf_counter()
         self.seconds = 0.0
+
+    def keep_run_id(self, run_id: int) -> None:
+        self.run_id = run_id
 
     def crawl_failed(self, failure: Any) -> None:
         """The crawl raised (e.g. the archive refused the run record): keep its reason.
@@ -353,13 +359,14 @@ def conclude(plan: Plan, url: str, watch: CrawlWatch, log_file: str | None) -> O
     crawler = watch.crawler
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     reason = stats.get("finish_reason")
-    if reason is None or RUN_ID not in stats:
+    run_id = watch.run_id
+    if reason is None or run_id is None:
         where = f"see {log_file}" if log_file else "see the log above"
         why = f": {watch.start_errors[0]}" if watch.start_errors else ""
         raise HarvestError(f"the crawl of {key} could not start{why} ({where})")
     if reason != "finished":
         unfinished = f"the crawl of {key} did not finish: {reason}"
-        _record_failure(url, stats, unfinished)
+        _record_failure(url, run_id, unfinished)
         raise HarvestError(unfinished)
     stats.setdefault("newscrawl/site", key)
     lost = max(unstored_articles(stats), watch.item_errors.count)
@@ -369,12 +376,12 @@ def conclude(plan: Plan, url: str, watch: CrawlWatch, log_file: str | None) -> O
             f"{lost} of {_int(stats, 'newscrawl/items')} articles could not be stored "
             f"in the archive ({first})"
         )
-        _record_failure(url, stats, failure)
+        _record_failure(url, run_id, failure)
         raise HarvestError(
             f"{failure}; what was stored before is kept, the next harvest fetches them again"
         )
     try:
-        problem = _judge(url, stats, plan.fields, plan.max_drop)
+        problem = _judge(url, run_id, stats, plan.fields, plan.max_drop)
     except (ArchiveError, SQLAlchemyError, OSError) as exc:
         raise HarvestError(f"cannot record the run's health: {_db_error(exc)}") from None
     return Outcome(key, stats, watch.seconds, problem)

@@ -58,8 +58,16 @@ class ArchiveSettings(NamedTuple):
     checkpoint_thread: bool  # ARCHIVE_CHECKPOINT == "thread"
 
 
-#: Stats key of the run's record id, set when the archive pipeline opens the record.
+#: Stats key of the run's record id, set when the archive pipeline opens the record. Kept
+#: for the run record's stats (``newsarchive runs --json`` shows it); code that needs the
+#: id gets it from :data:`run_opened`, never from the stats.
 RUN_ID = "newscrawl/run_id"
+#: Signal the archive pipeline sends when it has opened the run's record, with the
+#: record's id as ``run_id``. The spider (whose "last run" is the one before this) and
+#: ``newscrawl harvest`` (which writes the health verdict into the record) connect to
+#: it: the id is handed to them as an argument instead of travelling through the
+#: crawl stats, which are numbers for people, not control data.
+run_opened = object()
 #: Stats keys counting batches handed to the archive and batches committed, in order:
 #: an item buffered before ``BATCHES_STARTED`` read N is committed once
 #: ``BATCHES_STORED`` reaches N + 1 (the shared queue acknowledges requests by it).
@@ -218,14 +226,15 @@ class ArchivePipeline:
                 started_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 site=site if isinstance(site, str) else None,
             )
-        # The run's site and record id travel in the stats into the run record
-        # (and to ``newscrawl harvest``, which adds the health verdict to it).
+        # The run's site and record id go into the run record's stats.
         if isinstance(site, str):
             self.stats.set_value("newscrawl/site", site)
         self.stats.set_value(RUN_ID, self.run_id)
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
         if self.writer_mode == "inline" and self.checkpoint_thread:
             self.checkpointer = WalCheckpointer.start(self.archive.engine)
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(signal=run_opened, run_id=self.run_id)
 
     async def process_item(self, item: Any) -> Any:
         """Buffer the item; the one that fills a batch waits for the batch to be stored

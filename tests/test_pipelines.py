@@ -21,7 +21,7 @@ from archive import (
     open_archive,
 )
 from newscrawl.items import Article, Gone, Section, SidebarLink
-from newscrawl.pipelines import ArchivePipeline, NormalizePipeline
+from newscrawl.pipelines import ArchivePipeline, NormalizePipeline, run_opened
 from newscrawl.spiders.cms import CmsSpider
 
 FETCHED = "2026-11-27T02:00:00+00:00"
@@ -126,6 +126,27 @@ def test_archive_pipeline_stores_in_batches_and_records_the_run(tmp_path: Path) 
         runs = list_runs(session)
     assert stored is not None and stored["views"] == 12000
     assert [r.status for r in runs] == ["finished"]
+
+
+def test_the_run_id_is_handed_to_the_spider_and_listeners(tmp_path: Path) -> None:
+    """The spider and the harvest get the run's record id as a signal argument."""
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    crawler = get_crawler(CmsSpider, settings_dict={"ARCHIVE_URL": url, "ARCHIVE_WRITER": "inline"})
+    crawler.stats.open_spider()  # type: ignore[union-attr]  # stats exist on a test crawler
+    spider = CmsSpider.from_crawler(crawler, start_urls="http://news.example.cn/")
+    heard: list[int] = []
+
+    def listener(run_id: int) -> None:
+        heard.append(run_id)
+
+    crawler.signals.connect(listener, signal=run_opened)
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    pipeline.close_spider()
+    pipeline.spider_closed(spider, reason="finished")
+    with open_archive(url, create=False) as opened, opened.session() as session:
+        runs = list_runs(session)
+    assert [run.id for run in runs] == heard == [spider.run_id]
 
 
 def test_gone_reports_are_applied_in_the_same_flush_and_dropped_quietly(tmp_path: Path) -> None:

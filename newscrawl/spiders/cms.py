@@ -79,7 +79,7 @@ from newscrawl.incremental import Incremental, gap_reason, incremental_settings,
 from newscrawl.items import Article, Gone
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
-from newscrawl.pipelines import RUN_ID, archive_settings
+from newscrawl.pipelines import archive_settings, run_opened
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.runtime.cores import extract_workers
 from newscrawl.sites import PROFILES, get_profile
@@ -187,6 +187,9 @@ class CmsSpider(scrapy.Spider):
         self.stop_after_known_pages = 1
         self.revisit_schedule: Schedule = parse_schedule(DEFAULT_SCHEDULE)
         self.incremental = Incremental.off()
+        #: This run's record in the archive, once the archive pipeline opened it
+        #: (:data:`~newscrawl.pipelines.run_opened`); None without an archive.
+        self.run_id: int | None = None
         #: What this site's URL templates turned out to be (see newscrawl.crawl.roles).
         self.templates = Templates()
         #: Where the templates are kept between harvests (None: not kept).
@@ -223,6 +226,7 @@ class CmsSpider(scrapy.Spider):
         crawler.signals.connect(spider.close_incremental, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.keep_run_id, signal=run_opened)
         incremental, stop_after, schedule = cls.check_settings(crawler.settings)
         spider.archive_url = crawler.settings.get("ARCHIVE_URL") or None
         spider.incremental_enabled = incremental
@@ -232,6 +236,11 @@ class CmsSpider(scrapy.Spider):
             spider.memory_file = memory_path(spider.archive_url, spider.site_key)
             crawler.signals.connect(spider.save_discovery, signal=signals.spider_closed)
         return spider
+
+    def keep_run_id(self, run_id: int) -> None:
+        """Keep this run's record id (the archive pipeline opens the record before the
+        crawl starts), so that the "last run" read at the start is an earlier one."""
+        self.run_id = run_id
 
     def save_discovery(self) -> None:
         """Keep the learned URL templates for the site's next harvest."""
@@ -284,12 +293,11 @@ class CmsSpider(scrapy.Spider):
                     stop_after=self.stop_after_known_pages,
                 )
                 # This run's own record (the archive pipeline opened it) is not "last".
-                current = self.crawler.stats.get_value(RUN_ID) if self.crawler.stats else None
                 last = previous_runs(
                     session,
                     site=self.site_key,
                     spider=self.name,
-                    before_id=current if isinstance(current, int) else None,
+                    before_id=self.run_id,
                     status=None,
                     limit=1,
                 )
