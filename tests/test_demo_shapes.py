@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from newscrawl.demo.content import load_site
-from newscrawl.demo.routes import ALL_THEMES, SHAPE_THEMES, article_urls
+from newscrawl.demo.routes import ALL_THEMES, SHAPE_THEMES
+from newscrawl.demo.schemes import article_urls
 from newscrawl.demo.server import DemoServer
 
 

@@ -26,7 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from archive import iter_articles, list_runs, open_archive
-from newscrawl.demo.routes import SHAPE_THEMES, Route, UrlScheme, article_urls
+from newscrawl.demo.routes import SHAPE_THEMES, Route, UrlScheme
+from newscrawl.demo.schemes import article_urls
 from newscrawl.demo.server import DemoServer
 from newscrawl.demo.theme_rewrite import RewriteTheme
 

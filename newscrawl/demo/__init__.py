@@ -25,7 +25,8 @@ from newscrawl.demo.content import (
     text_width,
     truncate_title,
 )
-from newscrawl.demo.routes import THEMES, url_scheme
+from newscrawl.demo.routes import THEMES
+from newscrawl.demo.schemes import url_scheme
 
 if TYPE_CHECKING:
     from newscrawl.demo.expected import expected_articles, load_expected

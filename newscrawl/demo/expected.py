@@ -31,7 +31,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newscrawl.demo.content import DemoArticle, DemoSite, load_site, truncate_title
-from newscrawl.demo.routes import THEMES, UrlScheme, url_scheme
+from newscrawl.demo.routes import THEMES, UrlScheme
+from newscrawl.demo.schemes import url_scheme
 from newscrawl.demo.theme_dedecms import dede_date, sidebar_boxes
 from newscrawl.items import ARTICLE_KEYS
 

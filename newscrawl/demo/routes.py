@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
-from newscrawl.demo.content import DemoSite, load_site
+from newscrawl.demo.content import DemoSite
 
 RouteKind = Literal[
     "home", "list", "show", "robots", "search", "admin", "asset", "missing",
@@ -267,37 +267,3 @@ def list_file(cid: int, page: int) -> str:
 def article_file(article_id: int, page: int) -> str:
     """DedeCMS's article file name: ``613.html`` for page 1, ``613_2.html`` after."""
     return f"{article_id}.html" if page == 1 else f"{article_id}_{page}.html"
-
-
-def url_scheme(theme: str) -> UrlScheme:
-    """The URL scheme of ``theme`` (one of :data:`ALL_THEMES`)."""
-    if theme == "phpmywind":
-        return UrlScheme()
-    if theme == "rewrite":
-        return RewriteUrls()
-    if theme == "dedecms":
-        return DedeUrls(load_site())
-    # The shape themes' modules import this one: imported here, when asked for.
-    if theme == "phpmywind56":
-        from newscrawl.demo.theme_phpmywind56 import Phpmywind56Urls
-
-        return Phpmywind56Urls(load_site())
-    if theme == "pbootcms":
-        from newscrawl.demo.theme_pbootcms import PbootUrls
-
-        return PbootUrls(load_site())
-    if theme == "dedecms57":
-        from newscrawl.demo.theme_dedecms57 import Dede57Urls
-
-        return Dede57Urls(load_site())
-    raise ValueError(f"unknown demo theme {theme!r}; choose one of {', '.join(ALL_THEMES)}")
-
-
-def article_urls(base_url: str, theme: str) -> list[str]:
-    """Page-1 URLs of every article of the demo site under ``theme``, newest first.
-
-    What a crawl of the theme must archive (as canonical URLs), for every theme.
-    """
-    urls = url_scheme(theme)
-    base = base_url.rstrip("/")
-    return [urls.canonical_article(base, a.cid, a.id) for a in load_site().articles]

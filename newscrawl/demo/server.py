@@ -28,7 +28,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from newscrawl.demo.content import DemoSite, load_site
-from newscrawl.demo.routes import ALL_THEMES, DedeUrls, Route, UrlScheme, url_scheme
+from newscrawl.demo.routes import ALL_THEMES, DedeUrls, Route, UrlScheme
+from newscrawl.demo.schemes import url_scheme
 from newscrawl.demo.theme_dedecms import DedeCmsTheme
 from newscrawl.demo.theme_phpmywind import PhpMyWindTheme
 from newscrawl.demo.theme_rewrite import RewriteTheme

@@ -10,13 +10,16 @@ registry (``newscrawl sites add``), not code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from newscrawl.sites.registry import SiteEntry
+from newscrawl.sites.registry import (
+    RegistryError,
+    SiteEntry,
+    all_sites,
+    builtin_entries,
+    registry_path,
+)
+
+__all__ = ["PROFILES", "SiteProfile", "UnknownSite", "builtin_entries", "get_profile"]
 
 
 @dataclass(frozen=True)
@@ -29,15 +32,6 @@ class SiteProfile:
     timezone: str = "Asia/Shanghai"
     #: Extra hosts the site serves articles from (the start URLs' hosts always count).
     extra_hosts: tuple[str, ...] = field(default=())
-
-
-@cache
-def builtin_entries() -> dict[str, SiteEntry]:
-    """The built-in sites (``builtin.toml``), as registry entries."""
-    from newscrawl.sites.registry import parse_registry
-
-    text = files("newscrawl.sites").joinpath("builtin.toml").read_text(encoding="utf-8")
-    return parse_registry(text, Path("newscrawl/sites/builtin.toml"))
 
 
 def _profile(entry: SiteEntry) -> SiteProfile:
@@ -60,8 +54,6 @@ def get_profile(name: str) -> SiteProfile:
 
     A registry that cannot be read is an ``UnknownSite`` too, with the registry's error.
     """
-    from newscrawl.sites.registry import RegistryError, all_sites, registry_path
-
     try:
         entries = all_sites(registry_path(None))
     except RegistryError as exc:

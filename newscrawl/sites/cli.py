@@ -84,7 +84,7 @@ def remove(name: str, registry: str | None) -> None:
 @click.option("--registry", metavar="PATH", help=_REGISTRY_HELP)
 def list_sites(as_json: bool, registry: str | None) -> None:
     """The registry's sites, then the built-in ones: name, how often due, start URLs."""
-    from newscrawl.sites import builtin_entries
+    from newscrawl.sites.registry import builtin_entries
 
     path = registry_path(registry)
     try:

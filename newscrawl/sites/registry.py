@@ -29,6 +29,8 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -270,17 +272,24 @@ def load_registry(path: Path, *, missing_ok: bool = True) -> dict[str, SiteEntry
     return parse_registry(text, path)
 
 
+@cache
+def builtin_entries() -> dict[str, SiteEntry]:
+    """The built-in sites (``newscrawl/sites/builtin.toml``), as registry entries.
+
+    Read here, by the code that reads every registry, so that the profiles
+    (:mod:`newscrawl.sites`) import this module and not the other way round.
+    """
+    text = files("newscrawl.sites").joinpath("builtin.toml").read_text(encoding="utf-8")
+    return parse_registry(text, Path("newscrawl/sites/builtin.toml"))
+
+
 def all_sites(path: Path, *, missing_ok: bool = True) -> dict[str, SiteEntry]:
     """The built-in sites, then the registry's (an entry of the same name replaces one)."""
-    from newscrawl.sites import builtin_entries
-
     return {**builtin_entries(), **load_registry(path, missing_ok=missing_ok)}
 
 
 def builtin_names() -> frozenset[str]:
     """Names of the built-in sites."""
-    from newscrawl.sites import builtin_entries
-
     return frozenset(builtin_entries())
 
 
