@@ -14,44 +14,18 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 
+from newscrawl.cli_common import archive_url, parse_overrides, project_settings, settings_option
 from newscrawl.demo.routes import ALL_THEMES
 from newscrawl.encoding import decode_html
+from newscrawl.harvest_cli import harvest
 from newscrawl.items import Article
 from newscrawl.normalize_item import DEFAULT_TZ, normalize_article
 from newscrawl.pages import ArticlePage
-
-
-def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
-    """newscrawl's Scrapy settings, wherever the command runs (no scrapy.cfg needed)."""
-    settings = Settings()
-    settings.setmodule("newscrawl.settings", priority="project")
-    for name, value in (overrides or {}).items():
-        settings.set(name, value, priority="cmdline")
-    return settings
-
-
-def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    """``NAME=VALUE`` pairs of ``-s`` options; a pair without ``=`` is a usage error."""
-    settings: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        settings[name] = value
-    return settings
-
-
-def archive_url(db: str) -> str:
-    """``--db`` takes a SQLAlchemy URL or a file path."""
-    if "://" in db:
-        return db
-    return f"sqlite:///{Path(db).expanduser().resolve()}"
+from newscrawl.sites.cli import sites
 
 
 def extract_article(
@@ -85,14 +59,7 @@ def main() -> None:
 )
 @click.option("--port", type=int, default=0, help="Port to serve on (default: a free one).")
 @click.option("--log-level", default="WARNING", show_default=True, help="Scrapy log level.")
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A Scrapy setting, as with scrapy crawl -s (repeatable).",
-)
+@settings_option()
 def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, ...]) -> None:
     """Serve the bundled demo site on 127.0.0.1 and crawl it into the archive."""
     from archive import count_articles, open_archive
@@ -222,15 +189,8 @@ def savefixture(url: str, name: str, fixtures: str, family: str, fetched_at: str
     click.echo(f"saved {folder}: review expected.json before committing")
 
 
-def _register() -> None:
-    from newscrawl.harvest_cli import harvest
-    from newscrawl.sites.cli import sites
-
-    main.add_command(harvest)
-    main.add_command(sites)
-
-
-_register()
+main.add_command(harvest)
+main.add_command(sites)
 
 if __name__ == "__main__":
     main()

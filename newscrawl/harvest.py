@@ -231,7 +231,7 @@ def plan_harvest(
     log_file: str | None,
 ) -> Plan:
     """Check a harvest's arguments and settings; raises :class:`HarvestError` (exit 2)."""
-    from newscrawl.cli import project_settings
+    from newscrawl.cli_common import project_settings
     from newscrawl.spiders.cms import CmsSpider, site_key
 
     try:

@@ -155,7 +155,7 @@ def harvest_sites(
     """
     from scrapy.crawler import Crawler, CrawlerProcess
 
-    from newscrawl.cli import project_settings
+    from newscrawl.cli_common import project_settings
     from newscrawl.spiders.cms import CmsSpider
 
     plans = plan_sites(entries, url=url, overrides=overrides, log_file=log_file)

@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 import click
 
+from newscrawl.cli_common import archive_url, parse_overrides, settings_option
 from newscrawl.harvest import EXIT_CODES, EXIT_FAILED, EXIT_USAGE, HarvestError, run_harvest
 from newscrawl.harvest_all import ALL_EXIT_CODES, harvest_sites, summary_code, summary_line
 from newscrawl.sites.registry import (
@@ -60,14 +61,7 @@ def _site_entry(name: str, registry: str | None) -> SiteEntry | None:
     metavar="URL",
     help="Share the site's requests with other workers through this Redis (one site only).",
 )
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A Scrapy setting, as with scrapy crawl -s (repeatable).",
-)
+@settings_option()
 @click.option(
     "--log-file",
     type=click.Path(dir_okay=False),
@@ -93,8 +87,6 @@ def harvest(
     is crawled side by side in this process, one line per site and a last
     line counting them.
     """
-    from newscrawl.cli import archive_url, parse_overrides
-
     if every_site and (site or urls):
         _fail("give --all, or --site NAME, or --url URL", EXIT_USAGE)
     if not every_site and not site and not urls:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.cli import archive_url
+from newscrawl.cli_common import archive_url
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
 from newscrawl.locks import lock_path

@@ -22,7 +22,7 @@ import pytest
 
 from archive import RunSummary, list_runs, open_archive, previous_runs, start_run
 from archive.queries import count_articles
-from newscrawl.cli import archive_url
+from newscrawl.cli_common import archive_url
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
 from newscrawl.harvest import health_problem

@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import click
 
+from newscrawl.cli_common import parse_overrides, settings_option
 from newscrawl.sites.registry import (
     RegistryError,
     add_site,
@@ -33,12 +34,8 @@ def sites() -> None:
 @sites.command("add")
 @click.argument("name")
 @click.option("--url", "urls", multiple=True, required=True, metavar="URL", help="A start URL.")
-@click.option(
-    "-s",
-    "--set",
+@settings_option(
     "pairs",
-    multiple=True,
-    metavar="NAME=VALUE",
     help="An entry key (every, timezone, revisit, delay, concurrency, counters, timeout) "
     "or a Scrapy setting (repeatable).",
 )
@@ -48,8 +45,6 @@ def add(
     name: str, urls: tuple[str, ...], pairs: tuple[str, ...], replace: bool, registry: str | None
 ) -> None:
     """Add site NAME with its start URLs (the file's comments and layout are kept)."""
-    from newscrawl.cli import parse_overrides
-
     for url in urls:
         problem = url_problem(url)
         if problem:
