@@ -45,10 +45,10 @@ def _actual(article: dict[str, Any], name: str) -> Any:
 
 def check_archive(archive_url: str, base_url: str, truth: Sequence[Truth]) -> CheckResult:
     """Field-by-field comparison of every expected article with the archived one."""
-    sessions = open_archive(archive_url, create=False)
-    with sessions.session() as session:
+    opened = open_archive(archive_url, create=False)
+    with opened.session() as session:
         archived = {a["url"]: a for a in iter_articles(session)}
-    sessions.close()
+    opened.close()
     result = CheckResult(expected=len(truth), archived=len(archived))
     for expected in truth:
         article = archived.get(base_url + expected.path)

@@ -66,10 +66,10 @@ def harvest(base_url: str, db: Path, log: Path) -> Run:
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"harvest failed (exit {proc.returncode})")
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         stats: dict[str, Any] = list_runs(session, limit=1)[0].stats
-    sessions.close()
+    opened.close()
     return Run(
         requests=int(stats.get("downloader/request_count", 0)),
         responses=int(stats.get("downloader/response_count", 0)),
@@ -80,10 +80,10 @@ def harvest(base_url: str, db: Path, log: Path) -> Run:
 
 
 def archived(db: Path) -> int:
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         count = count_articles(session)
-    sessions.close()
+    opened.close()
     return count
 
 

@@ -64,8 +64,8 @@ def fill(url: str, base: str, count: int, *, due: bool, offset: int) -> None:
     """Add ``count`` articles of ``base``'s site: fetched now (not due) or a month ago (due)."""
     now = datetime.now(UTC)
     fetched = now - timedelta(days=30) if due else now
-    sessions = open_archive(url)
-    with sessions.begin() as session:
+    opened = open_archive(url)
+    with opened.begin() as session:
         session.execute(
             text(_FILL),
             {
@@ -79,7 +79,7 @@ def fill(url: str, base: str, count: int, *, due: bool, offset: int) -> None:
             },
         )
         session.execute(text("DELETE FROM articles_fts_pending"))
-    sessions.close()
+    opened.close()
 
 
 def crawl(base: str, archive: str, out: Path, known: int, due: int) -> Crawl:

@@ -113,24 +113,24 @@ def time_storage(items: Sequence[dict[str, Any]], directory: Path) -> tuple[floa
     As in the pipeline, a :class:`WalCheckpointer` copies the write-ahead log back
     into the file on a thread, alongside the indexing and the next batch: its time
     is not counted as the writer's own (the crawls' machine CPU per page counts it)."""
-    sessions = open_archive(f"sqlite:///{directory / 'store-bench.sqlite'}")
-    checkpointer = WalCheckpointer.start(sessions.engine)
+    opened = open_archive(f"sqlite:///{directory / 'store-bench.sqlite'}")
+    checkpointer = WalCheckpointer.start(opened.engine)
     try:
         stored = indexed = 0.0
         for start in range(0, len(items), STORE_BATCH):
             started = time.perf_counter()
-            with sessions.begin() as session:
+            with opened.begin() as session:
                 store_articles(session, items[start : start + STORE_BATCH])
             stored += time.perf_counter() - started
             started = time.perf_counter()
-            with sessions.begin() as session:
+            with opened.begin() as session:
                 index_pending(session)
             indexed += time.perf_counter() - started
         return stored, indexed
     finally:
         if checkpointer is not None:
             checkpointer.close()
-        sessions.close()
+        opened.close()
 
 
 def run_micro(

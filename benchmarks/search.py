@@ -154,7 +154,7 @@ def store_batches(
 
     Returns (seconds storing, seconds indexing).
     """
-    sessions = open_archive(str(path))
+    opened = open_archive(str(path))
     stored = indexed = 0.0
     try:
         for start in range(numbers.start, numbers.stop, STORE_BATCH):
@@ -163,16 +163,16 @@ def store_batches(
                 for n in range(start, min(numbers.stop, start + STORE_BATCH))
             ]
             began = time.perf_counter()
-            with sessions.begin() as session:
+            with opened.begin() as session:
                 store_articles(session, batch)
             stored += time.perf_counter() - began
             if index:
                 began = time.perf_counter()
-                with sessions.begin() as session:
+                with opened.begin() as session:
                     index_pending(session)
                 indexed += time.perf_counter() - began
     finally:
-        sessions.close()
+        opened.close()
     return stored, indexed
 
 
@@ -198,12 +198,12 @@ def _timed(function: Any) -> tuple[float, Any]:
 
 def time_searches(path: Path, mix: list[tuple[str, str]]) -> dict[str, Any]:
     """Latencies (ms) of every query in the mix, ``REPEAT`` times each, warm."""
-    sessions = open_archive(str(path), create=False)
+    opened = open_archive(str(path), create=False)
     latencies: list[float] = []
     by_kind: dict[str, list[float]] = {}
     hits: dict[str, int] = {}
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             for kind, query in mix:
                 search_articles(session, query)  # warm the page cache for this term
                 for _ in range(REPEAT):
@@ -222,7 +222,7 @@ def time_searches(path: Path, mix: list[tuple[str, str]]) -> dict[str, Any]:
                     filtered.append(ms)
             deep, _page = _timed(lambda: search_articles(session, mix[0][1], offset=6000))
     finally:
-        sessions.close()
+        opened.close()
     return {
         "latencies": latencies,
         "by_kind": by_kind,
@@ -246,25 +246,25 @@ class _NullSink(io.StringIO):
 
 def time_export(path: Path, fmt: str, repeat: int = 3) -> tuple[int, float]:
     """(articles, seconds) of the fastest of ``repeat`` full exports (the machine is noisy)."""
-    sessions = open_archive(str(path), create=False)
+    opened = open_archive(str(path), create=False)
     best = float("inf")
     count = 0
     try:
         for _ in range(repeat):
-            with sessions.session() as session:
+            with opened.session() as session:
                 began = time.perf_counter()
                 count = write_export(session, _NullSink(), fmt)
                 best = min(best, time.perf_counter() - began)
     finally:
-        sessions.close()
+        opened.close()
     return count, best
 
 
 def sizes(path: Path) -> tuple[int, int]:
     """(bytes of the full-text index's tables, bytes of the body text)."""
-    sessions = open_archive(str(path), create=False)
+    opened = open_archive(str(path), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             index = session.execute(
                 text("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%'")
             ).scalar_one()
@@ -273,7 +273,7 @@ def sizes(path: Path) -> tuple[int, int]:
             ).scalar_one()
             return int(index or 0), int(body or 0)
     finally:
-        sessions.close()
+        opened.close()
 
 
 def _percentile(values: list[float], fraction: float) -> float:

@@ -55,10 +55,10 @@ def run_workers(
         if process.returncode != 0:
             raise SystemExit(f"a worker failed (exit {process.returncode}); see {logs}")
     seconds = time.perf_counter() - started
-    sessions = open_archive(db, create=False)
-    with sessions.session() as session:
+    opened = open_archive(db, create=False)
+    with opened.session() as session:
         pages = sum(int(r.stats.get("downloader/response_count", 0)) for r in list_runs(session))
-    sessions.close()
+    opened.close()
     return pages, seconds, _children_cpu() - cpu
 
 

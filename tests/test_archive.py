@@ -84,25 +84,25 @@ def link(number: int, date: str | None = "2025-01-05", box: str = "新闻资讯"
 
 
 @pytest.fixture
-def factory(tmp_path: Path) -> Archive:
+def opened(tmp_path: Path) -> Archive:
     return open_archive(str(tmp_path / "archive.sqlite"))
 
 
-def store(factory: Archive, *items: dict[str, Any]) -> tuple[int, int, int]:
-    with factory.begin() as session:
+def store(opened: Archive, *items: dict[str, Any]) -> tuple[int, int, int]:
+    with opened.begin() as session:
         result = store_articles(session, list(items))
     return result.new, result.updated, result.unchanged
 
 
-def fetch(factory: Archive, key: str) -> dict[str, Any]:
-    with factory.begin() as session:
+def fetch(opened: Archive, key: str) -> dict[str, Any]:
+    with opened.begin() as session:
         found = get_article(session, key)
     assert found is not None
     return found
 
 
-def links_of(factory: Archive, url: str) -> list[tuple[str | None, bool]]:
-    with factory.begin() as session:
+def links_of(opened: Archive, url: str) -> list[tuple[str | None, bool]]:
+    with opened.begin() as session:
         rows = session.execute(select(Link.date, Link.date_settled).where(Link.url == url))
         return [(row.date, row.date_settled) for row in rows]
 
@@ -125,17 +125,17 @@ def test_archive_imports_neither_scrapy_nor_newscrawl() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_new_then_unchanged_then_updated(factory: Archive) -> None:
-    assert store(factory, item(1)) == (1, 0, 0)
-    assert store(factory, item(1, views=7, views_raw="人气：7")) == (0, 0, 1)
-    assert store(factory, item(1, title="春耕时节话农事（修订）", views=8)) == (0, 1, 0)
-    stored = fetch(factory, "1")
+def test_new_then_unchanged_then_updated(opened: Archive) -> None:
+    assert store(opened, item(1)) == (1, 0, 0)
+    assert store(opened, item(1, views=7, views_raw="人气：7")) == (0, 0, 1)
+    assert store(opened, item(1, title="春耕时节话农事（修订）", views=8)) == (0, 1, 0)
+    stored = fetch(opened, "1")
     assert stored["title"] == "春耕时节话农事（修订）"
     assert stored["views"] == 8
 
 
-def test_none_never_replaces_a_stored_value(factory: Archive) -> None:
-    store(factory, item(1))
+def test_none_never_replaces_a_stored_value(opened: Archive) -> None:
+    store(opened, item(1))
     blanks = dict.fromkeys(
         (
             "cms_id",
@@ -149,34 +149,34 @@ def test_none_never_replaces_a_stored_value(factory: Archive) -> None:
         ),
     )
     blanks |= {"views": None, "views_raw": None, "views_source": None, "fetched_at": None}
-    store(factory, item(1, **blanks))
-    stored = fetch(factory, item(1)["url"])
+    store(opened, item(1, **blanks))
+    stored = fetch(opened, item(1)["url"])
     for key in ("cms_id", "title", "published_at", "author", "source", "editor", "views"):
         assert stored[key] == item(1)[key], key
 
 
 def test_empty_sections_body_and_sidebar_keep_the_stored_ones(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
-    store(factory, item(1, sidebar=[link(2)]))
-    store(factory, item(1, sections=[], body="", sidebar=[]))
-    stored = fetch(factory, "1")
+    store(opened, item(1, sidebar=[link(2)]))
+    store(opened, item(1, sections=[], body="", sidebar=[]))
+    stored = fetch(opened, "1")
     assert stored["sections"] == item(1)["sections"]
     assert stored["body"] == item(1)["body"]
     assert [entry["url"] for entry in stored["sidebar"]] == [link(2)["url"]]
 
     new_sections = [{"heading": "收获", "paragraphs": ["秋天的稻田一片金黄。"]}]
-    store(factory, item(1, sections=new_sections, sidebar=[link(3), link(4)]))
-    stored = fetch(factory, "1")
+    store(opened, item(1, sections=new_sections, sidebar=[link(3), link(4)]))
+    stored = fetch(opened, "1")
     assert stored["sections"] == new_sections
     assert [entry["url"] for entry in stored["sidebar"]] == [link(3)["url"], link(4)["url"]]
 
 
-def test_one_observation_per_store_even_without_views(factory: Archive) -> None:
-    store(factory, item(1))
-    store(factory, item(1, views=None, views_raw=None, fetched_at="2026-01-09T11:00:00+08:00"))
-    store(factory, item(1, views=8, fetched_at="2026-01-09T12:00:00+08:00"))
-    with factory.begin() as session:
+def test_one_observation_per_store_even_without_views(opened: Archive) -> None:
+    store(opened, item(1))
+    store(opened, item(1, views=None, views_raw=None, fetched_at="2026-01-09T11:00:00+08:00"))
+    store(opened, item(1, views=8, fetched_at="2026-01-09T12:00:00+08:00"))
+    with opened.begin() as session:
         rows = session.execute(
             select(Observation.observed_at, Observation.views).order_by(Observation.id)
         ).all()
@@ -190,33 +190,33 @@ def test_one_observation_per_store_even_without_views(factory: Archive) -> None:
     ]
 
 
-def test_one_page_under_several_urls_is_one_row(factory: Archive) -> None:
+def test_one_page_under_several_urls_is_one_row(opened: Archive) -> None:
     """The same id under the same URL template is one page, whatever the channel,
     argument order or page number; the row follows the newest URL."""
-    store(factory, item(613))
+    store(opened, item(613))
     same_page = [
         f"http://{SITE}/show.php?id=613&cid=29&page=2",
         f"http://{SITE}/show.php?cid=30&id=613",
     ]
     for url in same_page:
-        assert store(factory, item(613, url=url)) == (0, 0, 1)
+        assert store(opened, item(613, url=url)) == (0, 0, 1)
     other_site = item(613, site="news.other.cn", url="http://news.other.cn/show.php?cid=29&id=613")
-    assert store(factory, other_site) == (1, 0, 0)
-    with factory.begin() as session:
+    assert store(opened, other_site) == (1, 0, 0)
+    with opened.begin() as session:
         assert count_articles(session) == 2
-    assert fetch(factory, same_page[-1])["cms_id"] == "613"
+    assert fetch(opened, same_page[-1])["cms_id"] == "613"
 
 
-def test_two_pages_with_one_cms_id_are_two_rows(factory: Archive) -> None:
+def test_two_pages_with_one_cms_id_are_two_rows(opened: Archive) -> None:
     """PHPMyWind numbers news and products each from 1: two pages, two rows, in
     either fetch order, and neither becomes a version of the other."""
     news = item(1, url=f"http://{SITE}/newsshow-4-1-1.html", title="新闻：春耕开始")
     product = item(1, url=f"http://{SITE}/productshow-7-1-1.html", title="产品：育秧盘")
     static = item(1, url=f"http://{SITE}/a/news/2019/0113/1.html", title="动态：插秧")
-    assert store(factory, news, product) == (2, 0, 0)
-    assert store(factory, product, news, static) == (1, 0, 2)
-    assert store(factory, item(1, url=f"http://{SITE}/newsshow-5-1-1.html")) == (0, 1, 0)
-    with factory.begin() as session:
+    assert store(opened, news, product) == (2, 0, 0)
+    assert store(opened, product, news, static) == (1, 0, 2)
+    assert store(opened, item(1, url=f"http://{SITE}/newsshow-5-1-1.html")) == (0, 1, 0)
+    with opened.begin() as session:
         rows = session.execute(select(Article.url, Article.title).order_by(Article.id)).all()
         versions = session.execute(select(ArticleVersion.article_id, ArticleVersion.url)).all()
     assert [tuple(row) for row in rows] == [
@@ -228,48 +228,48 @@ def test_two_pages_with_one_cms_id_are_two_rows(factory: Archive) -> None:
     assert [tuple(row) for row in versions] == [(1, news["url"])]
 
 
-def test_without_cms_id_matches_by_url(factory: Archive) -> None:
-    assert store(factory, item(5, cms_id=None)) == (1, 0, 0)
-    assert store(factory, item(5, cms_id=None)) == (0, 0, 1)
+def test_without_cms_id_matches_by_url(opened: Archive) -> None:
+    assert store(opened, item(5, cms_id=None)) == (1, 0, 0)
+    assert store(opened, item(5, cms_id=None)) == (0, 0, 1)
     # A later fetch that learns the CMS id completes the same row.
-    assert store(factory, item(5)) == (0, 0, 1)
-    assert fetch(factory, "1")["cms_id"] == "5"
+    assert store(opened, item(5)) == (0, 0, 1)
+    assert fetch(opened, "1")["cms_id"] == "5"
 
 
-def test_link_stored_before_its_target_is_settled_later(factory: Archive) -> None:
-    store(factory, item(1, sidebar=[link(2, date="2025-01-05")]))
+def test_link_stored_before_its_target_is_settled_later(opened: Archive) -> None:
+    store(opened, item(1, sidebar=[link(2, date="2025-01-05")]))
     target = link(2)["url"]
-    assert links_of(factory, target) == [("2025-01-05", False)]
+    assert links_of(opened, target) == [("2025-01-05", False)]
     # 07:00 in Beijing is the previous day in UTC: the sidebar shows the local date.
-    store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
-    assert links_of(factory, target) == [("2026-01-05", True)]
-    assert fetch(factory, "1")["sidebar"][0]["date"] == "2026-01-05"
+    store(opened, item(2, published_at="2026-01-05T07:00:00+08:00"))
+    assert links_of(opened, target) == [("2026-01-05", True)]
+    assert fetch(opened, "1")["sidebar"][0]["date"] == "2026-01-05"
 
 
 def test_link_to_an_archived_target_is_settled_when_stored(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
-    store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
-    store(factory, item(1, sidebar=[link(2, date="2025-01-05"), link(9, date="2025-12-30")]))
-    assert links_of(factory, link(2)["url"]) == [("2026-01-05", True)]
+    store(opened, item(2, published_at="2026-01-05T07:00:00+08:00"))
+    store(opened, item(1, sidebar=[link(2, date="2025-01-05"), link(9, date="2025-12-30")]))
+    assert links_of(opened, link(2)["url"]) == [("2026-01-05", True)]
     # No archived target: the estimate stays, unsettled.
-    assert links_of(factory, link(9)["url"]) == [("2025-12-30", False)]
+    assert links_of(opened, link(9)["url"]) == [("2025-12-30", False)]
 
 
-def test_links_settle_within_one_batch_in_any_order(factory: Archive) -> None:
+def test_links_settle_within_one_batch_in_any_order(opened: Archive) -> None:
     store(
-        factory,
+        opened,
         item(1, sidebar=[link(2, date=None)]),
         item(2, published_at="2026-01-05T20:00:00+08:00", sidebar=[link(1, date="2025-01-08")]),
     )
-    assert links_of(factory, link(2)["url"]) == [("2026-01-05", True)]
-    assert links_of(factory, link(1)["url"]) == [("2026-01-08", True)]
+    assert links_of(opened, link(2)["url"]) == [("2026-01-05", True)]
+    assert links_of(opened, link(1)["url"]) == [("2026-01-08", True)]
 
 
-def test_a_target_without_published_date_settles_nothing(factory: Archive) -> None:
-    store(factory, item(1, sidebar=[link(2)]))
-    store(factory, item(2, published_at=None))
-    assert links_of(factory, link(2)["url"]) == [("2025-01-05", False)]
+def test_a_target_without_published_date_settles_nothing(opened: Archive) -> None:
+    store(opened, item(1, sidebar=[link(2)]))
+    store(opened, item(2, published_at=None))
+    assert links_of(opened, link(2)["url"]) == [("2025-01-05", False)]
 
 
 def count_statements(session: Session, *items: dict[str, Any]) -> list[tuple[str, bool]]:
@@ -290,33 +290,33 @@ def count_statements(session: Session, *items: dict[str, Any]) -> list[tuple[str
     return statements
 
 
-def test_store_uses_a_few_bulk_statements_per_batch(factory: Archive) -> None:
-    store(factory, *(item(n) for n in range(100, 140)))
+def test_store_uses_a_few_bulk_statements_per_batch(opened: Archive) -> None:
+    store(opened, *(item(n) for n in range(100, 140)))
     batch = [item(n, sidebar=[link(100 + k) for k in range(10)]) for n in range(1, 41)]
-    with factory.begin() as session:
+    with opened.begin() as session:
         statements = count_statements(session, *batch)
     # 40 articles, 80 sections, 400 links, 40 observations and their full-text
     # entries: a constant number of statements, not one per row. SELECTs: the
     # full-text table's presence, the matching articles, the archived link targets.
     assert [kind for kind, _ in statements].count("SELECT") <= 3, statements
     assert len(statements) <= 9, statements
-    assert links_of(factory, link(100)["url"]) == [("2026-01-08", True)] * 40
+    assert links_of(opened, link(100)["url"]) == [("2026-01-08", True)] * 40
 
 
-def test_restoring_existing_articles_is_bulk_too(factory: Archive) -> None:
-    store(factory, *(item(n, sidebar=[link(n + 1)]) for n in range(1, 41)))
+def test_restoring_existing_articles_is_bulk_too(opened: Archive) -> None:
+    store(opened, *(item(n, sidebar=[link(n + 1)]) for n in range(1, 41)))
     again = [item(n, views=n, sidebar=[link(n + 2)]) for n in range(1, 41)]
     # Two without sections: their hash needs the stored sections (one more SELECT).
     again[0] = item(1, title="春耕时节话农事（修订）", sections=[])
     again[1] = item(2, sections=[])
-    with factory.begin() as session:
+    with opened.begin() as session:
         statements = count_statements(session, *again)
     assert [kind for kind, _ in statements].count("SELECT") <= 3, statements
     # One UPDATE per set of changed columns (here 2), not one per article.
     assert len(statements) <= 12, statements
 
 
-def archive_rows(factory: Archive) -> dict[str, list[tuple[Any, ...]]]:
+def archive_rows(opened: Archive) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables a store writes, the search index's queue included."""
     tables = (
         "articles",
@@ -326,7 +326,7 @@ def archive_rows(factory: Archive) -> dict[str, list[tuple[Any, ...]]]:
         "article_versions",
         "articles_fts_pending",
     )
-    with factory.session() as session:
+    with opened.session() as session:
         return {
             table: [tuple(row) for row in session.execute(text(f"SELECT * FROM {table}"))]
             for table in tables
@@ -334,18 +334,18 @@ def archive_rows(factory: Archive) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_a_bulk_write_that_fails_leaves_the_archive_as_it_was(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
     """On SQLite the bulk writes say OR ROLLBACK (no statement journal, see
     ``archive.store._Writer``): a constraint failing in the middle of a batch ends
     its transaction with nothing of the batch stored, and the next one stores."""
-    store(factory, item(1, sidebar=[link(2)]))
-    before = archive_rows(factory)
-    with factory.begin() as session:
+    store(opened, item(1, sidebar=[link(2)]))
+    before = archive_rows(opened)
+    with opened.begin() as session:
         session.execute(text("CREATE UNIQUE INDEX test_one_title ON articles (title)"))
     # Article 1's update and article 3's insert give two articles one title.
     batch = [item(1, title="同名的文章", views=8), item(2), item(3, title="同名的文章")]
-    with pytest.raises(IntegrityError), factory.begin() as session:
+    with pytest.raises(IntegrityError), opened.begin() as session:
         statements: list[str] = []
         event.listen(
             session.get_bind(),
@@ -362,15 +362,15 @@ def test_a_bulk_write_that_fails_leaves_the_archive_as_it_was(
         "INSERT OR ROLLBACK INTO",
         "UPDATE OR ROLLBACK",
     }
-    assert archive_rows(factory) == before
-    with factory.begin() as session:
+    assert archive_rows(opened) == before
+    with opened.begin() as session:
         session.execute(text("DROP INDEX test_one_title"))
-    assert store(factory, *batch) == (2, 1, 0)
-    assert fetch(factory, "3")["title"] == "同名的文章"
+    assert store(opened, *batch) == (2, 1, 0)
+    assert fetch(opened, "3")["title"] == "同名的文章"
 
 
-def test_a_batch_mixing_new_and_archived_articles(factory: Archive) -> None:
-    store(factory, item(1), item(2, sidebar=[link(1)]))
+def test_a_batch_mixing_new_and_archived_articles(opened: Archive) -> None:
+    store(opened, item(1), item(2, sidebar=[link(1)]))
     batch = [
         item(3, sidebar=[link(2)]),
         item(1, views=9),  # archived, content unchanged
@@ -378,8 +378,8 @@ def test_a_batch_mixing_new_and_archived_articles(factory: Archive) -> None:
         item(2, title="春耕时节话农事（修订）", sidebar=[link(3), link(4)]),
         item(5, cms_id=None),
     ]
-    assert store(factory, *batch) == (3, 1, 1)
-    with factory.begin() as session:
+    assert store(opened, *batch) == (3, 1, 1)
+    with opened.begin() as session:
         assert count_articles(session) == 5
         observed = session.execute(
             select(Article.cms_id, Observation.views)
@@ -395,23 +395,23 @@ def test_a_batch_mixing_new_and_archived_articles(factory: Archive) -> None:
         ("2", 6),
         (None, 6),
     ]
-    assert fetch(factory, "1")["views"] == 9
-    second = fetch(factory, item(2)["url"])
+    assert fetch(opened, "1")["views"] == 9
+    second = fetch(opened, item(2)["url"])
     assert second["title"] == "春耕时节话农事（修订）"
     assert [entry["url"] for entry in second["sidebar"]] == [link(3)["url"], link(4)["url"]]
     # Article 2's new link to 3 (stored in this batch) settles; 4 has no date.
-    assert links_of(factory, link(3)["url"]) == [("2026-01-08", True)]
-    assert links_of(factory, link(4)["url"]) == [("2025-01-05", False)]
+    assert links_of(opened, link(3)["url"]) == [("2026-01-08", True)]
+    assert links_of(opened, link(4)["url"]) == [("2025-01-05", False)]
     # Article 3's link to the archived article 2 settles from the archive.
-    assert links_of(factory, link(2)["url"]) == [("2026-01-08", True)]
+    assert links_of(opened, link(2)["url"]) == [("2026-01-08", True)]
     # Article 2's former sidebar (its link to 1) was replaced as a whole.
-    assert links_of(factory, link(1)["url"]) == []
-    with factory.begin() as session:
+    assert links_of(opened, link(1)["url"]) == []
+    with opened.begin() as session:
         ids = session.execute(select(Article.cms_id).order_by(Article.id)).scalars().all()
     assert ids == ["1", "2", "3", "4", None]
 
 
-def test_the_same_article_twice_in_a_batch_last_wins(factory: Archive) -> None:
+def test_the_same_article_twice_in_a_batch_last_wins(opened: Archive) -> None:
     first = item(1, sidebar=[link(2)], fetched_at="2026-01-09T10:00:00+08:00")
     second = item(
         1,
@@ -421,14 +421,14 @@ def test_the_same_article_twice_in_a_batch_last_wins(factory: Archive) -> None:
         sidebar=[],
         fetched_at="2026-01-09T11:00:00+08:00",
     )
-    assert store(factory, first, second) == (1, 1, 0)
-    stored = fetch(factory, "1")
+    assert store(opened, first, second) == (1, 1, 0)
+    stored = fetch(opened, "1")
     assert stored["title"] == "春耕时节话农事（修订）"
     assert stored["views"] == 7
     assert stored["sections"] == second["sections"]
     # The second's empty sidebar keeps the first's.
     assert [entry["url"] for entry in stored["sidebar"]] == [link(2)["url"]]
-    with factory.begin() as session:
+    with opened.begin() as session:
         rows = session.execute(
             select(Observation.observed_at, Observation.views).order_by(Observation.id)
         ).all()
@@ -440,12 +440,12 @@ def test_the_same_article_twice_in_a_batch_last_wins(factory: Archive) -> None:
         ("2026-01-09T11:00:00+08:00", 7),
     ]
     # Twice the same content in one batch: new, then unchanged.
-    assert store(factory, item(2), item(2, views=8)) == (1, 0, 1)
+    assert store(opened, item(2), item(2, views=8)) == (1, 0, 1)
     # Once archived: both count against what came before them.
-    assert store(factory, item(2, title="改"), item(2, title="改")) == (0, 1, 1)
+    assert store(opened, item(2, title="改"), item(2, title="改")) == (0, 1, 1)
 
 
-def test_a_batch_larger_than_the_internal_chunk(factory: Archive) -> None:
+def test_a_batch_larger_than_the_internal_chunk(opened: Archive) -> None:
     from archive.store import CHUNK
 
     count = 2 * CHUNK + 200
@@ -454,8 +454,8 @@ def test_a_batch_larger_than_the_internal_chunk(factory: Archive) -> None:
     items = [item(n, views=n, sidebar=[link(n % count + 1), link(1)]) for n in range(1, count + 1)]
     items[-1] = item(1, views=99, published_at="2026-01-03T12:00:00+08:00")
     # A new published date is not a change of content.
-    assert store(factory, *items) == (count - 1, 0, 1)
-    with factory.begin() as session:
+    assert store(opened, *items) == (count - 1, 0, 1)
+    with opened.begin() as session:
         assert count_articles(session) == count - 1
         assert session.scalar(select(func.count()).select_from(Observation)) == count
         assert session.scalar(select(func.count()).select_from(Link)) == 2 * (count - 1)
@@ -464,59 +464,59 @@ def test_a_batch_larger_than_the_internal_chunk(factory: Archive) -> None:
             (count - 1, link(count)["url"])  # item(count) was replaced by item(1)
         ]
     # Links stored in the first chunk to articles of the third settled both ways.
-    assert links_of(factory, link(CHUNK * 2 + 1)["url"]) == [("2026-01-08", True)]
+    assert links_of(opened, link(CHUNK * 2 + 1)["url"]) == [("2026-01-08", True)]
     # Every link to article 1, early or late, carries its final date.
-    assert set(links_of(factory, link(1)["url"])) == {("2026-01-03", True)}
-    assert fetch(factory, "1")["views"] == 99
-    assert fetch(factory, str(CHUNK + 7))["views"] == CHUNK + 7
+    assert set(links_of(opened, link(1)["url"])) == {("2026-01-03", True)}
+    assert fetch(opened, "1")["views"] == 99
+    assert fetch(opened, str(CHUNK + 7))["views"] == CHUNK + 7
 
 
 def test_sections_kept_by_an_item_count_in_the_content_hash(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
-    store(factory, item(1))
+    store(opened, item(1))
     # Title changed, sections kept: hashed with the stored sections.
-    assert store(factory, item(1, title="新标题", sections=[], body="")) == (0, 1, 0)
+    assert store(opened, item(1, title="新标题", sections=[], body="")) == (0, 1, 0)
     # The same content with the sections given again is no change.
-    assert store(factory, item(1, title="新标题")) == (0, 0, 1)
-    stored = fetch(factory, "1")
+    assert store(opened, item(1, title="新标题")) == (0, 0, 1)
+    stored = fetch(opened, "1")
     assert stored["sections"] == item(1)["sections"]
     assert stored["body"] == item(1)["body"]
 
 
-def test_content_hash_formula_is_stable(factory: Archive) -> None:
+def test_content_hash_formula_is_stable(opened: Archive) -> None:
     """Archived hashes must stay comparable: a new formula would flag every article
     (unless a migration computes every hash again, as revision 0007 did)."""
     import hashlib
     import json
 
-    store(factory, item(1))
+    store(opened, item(1))
     sections = item(1)["sections"]
     head = [item(1)["title"], [[s["heading"], len(s["paragraphs"])] for s in sections]]
     text = json.dumps(head, ensure_ascii=False, separators=(",", ":")) + "\n" + item(1)["body"]
-    with factory.begin() as session:
+    with opened.begin() as session:
         stored = session.scalars(select(Article.content_hash)).one()
     assert stored == hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def test_a_new_article_may_take_the_url_another_moved_away_from(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
-    store(factory, item(1))
+    store(opened, item(1))
     moved = f"http://{SITE}/show.php?cid=30&id=1"
-    assert store(factory, item(1, url=moved), item(2, url=item(1)["url"], cms_id=None)) == (
+    assert store(opened, item(1, url=moved), item(2, url=item(1)["url"], cms_id=None)) == (
         1,
         0,
         1,
     )
-    assert fetch(factory, moved)["cms_id"] == "1"
-    assert fetch(factory, item(1)["url"])["cms_id"] is None
+    assert fetch(opened, moved)["cms_id"] == "1"
+    assert fetch(opened, item(1)["url"])["cms_id"] is None
 
 
-def test_orm_objects_in_the_session_see_what_was_stored(factory: Archive) -> None:
-    store(factory, item(1, sidebar=[link(2)]), item(3, sidebar=[link(2)]))
+def test_orm_objects_in_the_session_see_what_was_stored(opened: Archive) -> None:
+    store(opened, item(1, sidebar=[link(2)]), item(3, sidebar=[link(2)]))
     new_sections = [{"heading": "收获", "paragraphs": ["秋天的稻田一片金黄。"]}]
-    with factory.begin() as session:
+    with opened.begin() as session:
         article = session.scalars(select(Article).where(Article.cms_id == "1")).one()
         other_link = session.scalars(select(Link).where(Link.article_id == 2)).one()
         assert [s.heading for s in article.sections] == [None, "育苗"]
@@ -536,26 +536,26 @@ def test_orm_objects_in_the_session_see_what_was_stored(factory: Archive) -> Non
         assert again is article
 
 
-def test_store_flushes_pending_orm_changes_first(factory: Archive) -> None:
-    with factory.begin() as session:
+def test_store_flushes_pending_orm_changes_first(opened: Archive) -> None:
+    with opened.begin() as session:
         session.add(Article(url=item(1)["url"], site=SITE, body="", content_hash=""))
         assert store_articles(session, [item(1)]).unchanged + 0 == 0
-    with factory.begin() as session:
+    with opened.begin() as session:
         assert count_articles(session) == 1
         assert session.scalars(select(Article.title)).one() == item(1)["title"]
 
 
-def test_empty_batch_writes_nothing(factory: Archive) -> None:
-    with factory.begin() as session:
+def test_empty_batch_writes_nothing(opened: Archive) -> None:
+    with opened.begin() as session:
         assert count_statements(session) == []
 
 
-def test_iter_articles_round_trips_the_contract(factory: Archive) -> None:
+def test_iter_articles_round_trips_the_contract(opened: Archive) -> None:
     items = [item(n, sidebar=[link(900 + n)]) for n in range(1, 8)]
     items[2] = item(3, cms_id=None, published_at=None, views=None, sections=[], body="")
     items.append(item(50, site="news.other.cn", url="http://news.other.cn/50.html"))
-    store(factory, *copy.deepcopy(items))
-    with factory.begin() as session:
+    store(opened, *copy.deepcopy(items))
+    with opened.begin() as session:
         streamed = list(iter_articles(session, batch_size=3))
         other = list(iter_articles(session, site="news.other.cn"))
     assert streamed == items
@@ -563,16 +563,16 @@ def test_iter_articles_round_trips_the_contract(factory: Archive) -> None:
     assert other == items[-1:]
 
 
-def test_list_articles_newest_first_undated_last(factory: Archive) -> None:
+def test_list_articles_newest_first_undated_last(opened: Archive) -> None:
     store(
-        factory,
+        opened,
         item(1, published_at="2026-01-08T09:30:00+08:00"),
         item(2, published_at=None),
         # Earlier in local digits but later in UTC than item 1.
         item(3, published_at="2026-01-08T02:00:00Z"),
         item(4, published_at="2025-12-31T23:00:00+08:00"),
     )
-    with factory.begin() as session:
+    with opened.begin() as session:
         listed = list_articles(session)
         assert [row.id for row in listed] == [3, 1, 4, 2]
         assert [row.id for row in list_articles(session, limit=2, offset=1)] == [1, 4]
@@ -581,33 +581,33 @@ def test_list_articles_newest_first_undated_last(factory: Archive) -> None:
         assert stored.published_utc == datetime(2026, 1, 8, 2, 0)
 
 
-def test_get_article_by_id_or_url(factory: Archive) -> None:
-    store(factory, item(7))
-    by_id = fetch(factory, "1")
+def test_get_article_by_id_or_url(opened: Archive) -> None:
+    store(opened, item(7))
+    by_id = fetch(opened, "1")
     assert list(by_id) == ["id", *ARTICLE_KEYS]
-    assert fetch(factory, item(7)["url"]) == by_id
-    with factory.begin() as session:
+    assert fetch(opened, item(7)["url"]) == by_id
+    with opened.begin() as session:
         assert get_article(session, "99") is None
         assert get_article(session, "http://nowhere.cn/") is None
 
 
-def test_missing_url_is_rejected_before_writing(factory: Archive) -> None:
-    with pytest.raises(ValueError, match="url"), factory.begin() as session:
+def test_missing_url_is_rejected_before_writing(opened: Archive) -> None:
+    with pytest.raises(ValueError, match="url"), opened.begin() as session:
         store_articles(session, [item(1), item(2, url=None)])
-    with factory.begin() as session:
+    with opened.begin() as session:
         assert count_articles(session) == 0
 
 
-def test_runs_are_recorded_with_json_safe_stats(factory: Archive) -> None:
+def test_runs_are_recorded_with_json_safe_stats(opened: Archive) -> None:
     url = "postgresql://crawler:s3cret@db.example.cn/news"
-    with factory.begin() as session:
+    with opened.begin() as session:
         run_id = start_run(session, "xingyu", url, "2026-01-09T10:00:00+08:00")
     stats = {"start_time": datetime(2026, 1, 9, 2, 0), "item_scraped_count": 12, "x": (1, 2)}
-    with factory.begin() as session:
+    with opened.begin() as session:
         finish_run(
             session, run_id, status="finished", finished_at="2026-01-09T10:05:00+08:00", stats=stats
         )
-    with factory.begin() as session:
+    with opened.begin() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
         assert run.status == "finished"
@@ -623,18 +623,18 @@ def test_runs_are_recorded_with_json_safe_stats(factory: Archive) -> None:
 
 
 def test_a_killed_run_is_marked_interrupted_even_in_the_second_the_next_began(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
     at = "2026-01-09T02:00:00+00:00"
-    with factory.begin() as session:
+    with opened.begin() as session:
         same_second = start_run(session, "cms", "sqlite://", at, site="news.example.cn")
         later = start_run(
             session, "cms", "sqlite://", "2026-01-09T02:00:01+00:00", site="news.example.cn"
         )
         other_site = start_run(session, "cms", "sqlite://", at, site="other.example.cn")
-    with factory.begin() as session:
+    with opened.begin() as session:
         assert mark_interrupted(session, site="news.example.cn", before=at) == 1
-    with factory.begin() as session:
+    with opened.begin() as session:
         status = {run.id: run.status for run in session.scalars(select(CrawlRun))}
     assert status == {same_second: "interrupted", later: "running", other_site: "running"}
 
@@ -662,8 +662,8 @@ def test_open_without_create_rejects_a_foreign_database(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def pragmas(factory: Archive) -> Iterator[dict[str, Any]]:
-    with factory.begin() as session:
+def pragmas(opened: Archive) -> Iterator[dict[str, Any]]:
+    with opened.begin() as session:
         yield {
             name: session.execute(text(f"PRAGMA {name}")).scalar()
             for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
@@ -679,35 +679,35 @@ def test_sqlite_pragmas(pragmas: dict[str, Any]) -> None:
     }
 
 
-def test_deleting_an_article_deletes_its_rows(factory: Archive) -> None:
-    store(factory, item(1, sidebar=[link(2)]))
-    with factory.begin() as session:
+def test_deleting_an_article_deletes_its_rows(opened: Archive) -> None:
+    store(opened, item(1, sidebar=[link(2)]))
+    with opened.begin() as session:
         session.delete(session.scalars(select(Article)).one())
-    with factory.begin() as session:
+    with opened.begin() as session:
         for model in (Link, Observation):
             assert session.scalars(select(model)).all() == []
 
 
-def test_links_shown_without_a_date_stay_undated(factory: Archive) -> None:
+def test_links_shown_without_a_date_stay_undated(opened: Archive) -> None:
     undated = {**link(2, date=None), "date_raw": None, "box": "热点文章"}
-    store(factory, item(1, sidebar=[undated]))
-    store(factory, item(2, published_at="2026-01-05T07:00:00+08:00"))
-    store(factory, item(3, sidebar=[undated]))
-    assert links_of(factory, undated["url"]) == [(None, False), (None, False)]
+    store(opened, item(1, sidebar=[undated]))
+    store(opened, item(2, published_at="2026-01-05T07:00:00+08:00"))
+    store(opened, item(3, sidebar=[undated]))
+    assert links_of(opened, undated["url"]) == [(None, False), (None, False)]
 
 
 # -- change tracking: versions and gone articles --------------------------------
 
 
-def versions_of(factory: Archive, number: int) -> list[VersionRow]:
-    with factory.begin() as session:
+def versions_of(opened: Archive, number: int) -> list[VersionRow]:
+    with opened.begin() as session:
         article_id = find_article_id(session, item(number)["url"])
         assert article_id is not None
         return article_versions(session, article_id)
 
 
-def state_of(factory: Archive, number: int) -> ArticleState:
-    with factory.begin() as session:
+def state_of(opened: Archive, number: int) -> ArticleState:
+    with opened.begin() as session:
         article_id = find_article_id(session, item(number)["url"])
         assert article_id is not None
         state = article_state(session, article_id)
@@ -720,15 +720,15 @@ def edited(number: int, text: str, fetched: str, **overrides: Any) -> dict[str, 
     return item(number, body=text, sections=sections, fetched_at=fetched, **overrides)
 
 
-def test_a_changed_article_keeps_its_previous_content(factory: Archive) -> None:
+def test_a_changed_article_keeps_its_previous_content(opened: Archive) -> None:
     first = item(1)
-    store(factory, first)
-    assert store(factory, edited(1, "更正：秧苗长势良好。", "2026-01-10T10:00:00+08:00")) == (
+    store(opened, first)
+    assert store(opened, edited(1, "更正：秧苗长势良好。", "2026-01-10T10:00:00+08:00")) == (
         0,
         1,
         0,
     )
-    [old] = versions_of(factory, 1)
+    [old] = versions_of(opened, 1)
     assert old.version == 1
     assert (old.title, old.body, old.sections) == (first["title"], first["body"], first["sections"])
     assert (old.published_at, old.author, old.source) == (
@@ -736,40 +736,40 @@ def test_a_changed_article_keeps_its_previous_content(factory: Archive) -> None:
     )  # fmt: skip
     assert old.fetched_at == "2026-01-09T10:00:00+08:00"  # when the old content was fetched
     assert old.stored_at == "2026-01-10T10:00:00+08:00"  # when it was replaced
-    with factory.begin() as session:
+    with opened.begin() as session:
         stored_hash = session.scalar(select(Article.content_hash))
     assert old.content_hash != stored_hash
-    assert fetch(factory, "1")["body"] == "更正：秧苗长势良好。"
+    assert fetch(opened, "1")["body"] == "更正：秧苗长势良好。"
 
 
-def test_unchanged_content_adds_no_version(factory: Archive) -> None:
-    store(factory, item(1))
-    assert store(factory, item(1, views=99, fetched_at="2026-01-11T10:00:00+08:00")) == (0, 0, 1)
+def test_unchanged_content_adds_no_version(opened: Archive) -> None:
+    store(opened, item(1))
+    assert store(opened, item(1, views=99, fetched_at="2026-01-11T10:00:00+08:00")) == (0, 0, 1)
     # Nulls and empty lists keep the stored content: no change either.
-    assert store(factory, item(1, title=None, body="", sections=[])) == (0, 0, 1)
-    assert versions_of(factory, 1) == []
-    assert state_of(factory, 1).versions == 0
+    assert store(opened, item(1, title=None, body="", sections=[])) == (0, 0, 1)
+    assert versions_of(opened, 1) == []
+    assert state_of(opened, 1).versions == 0
 
 
-def test_two_changes_give_versions_1_and_2(factory: Archive) -> None:
-    store(factory, item(1))
-    store(factory, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00", author="王芳"))
-    store(factory, edited(1, "第三稿。", "2026-01-11T10:00:00+08:00"))
-    old = versions_of(factory, 1)
+def test_two_changes_give_versions_1_and_2(opened: Archive) -> None:
+    store(opened, item(1))
+    store(opened, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00", author="王芳"))
+    store(opened, edited(1, "第三稿。", "2026-01-11T10:00:00+08:00"))
+    old = versions_of(opened, 1)
     assert [v.version for v in old] == [1, 2]
     assert old[0].body == item(1)["body"] and old[0].author == "李明"
     assert old[1].body == "第二稿。" and old[1].author == "王芳"
     assert old[1].sections == [{"heading": None, "paragraphs": ["第二稿。"]}]
     assert old[1].fetched_at == "2026-01-10T10:00:00+08:00"
     assert old[1].stored_at == "2026-01-11T10:00:00+08:00"
-    assert fetch(factory, "1")["body"] == "第三稿。"
-    assert state_of(factory, 1).versions == 2
+    assert fetch(opened, "1")["body"] == "第三稿。"
+    assert state_of(opened, 1).versions == 2
 
 
-def test_changes_within_one_batch_are_versioned_in_order(factory: Archive) -> None:
-    store(factory, item(1), item(2))
+def test_changes_within_one_batch_are_versioned_in_order(opened: Archive) -> None:
+    store(opened, item(1), item(2))
     result = store(
-        factory,
+        opened,
         edited(1, "第二稿。", "2026-01-10T10:00:00+08:00"),
         item(2, views=7),  # unchanged
         edited(1, "第三稿。", "2026-01-10T11:00:00+08:00"),
@@ -777,66 +777,66 @@ def test_changes_within_one_batch_are_versioned_in_order(factory: Archive) -> No
         edited(3, "新文章当即修改。", "2026-01-10T12:00:00+08:00"),  # new, then changed
     )
     assert result == (1, 3, 1)
-    assert [(v.version, v.body) for v in versions_of(factory, 1)] == [
+    assert [(v.version, v.body) for v in versions_of(opened, 1)] == [
         (1, item(1)["body"]), (2, "第二稿。")
     ]  # fmt: skip
-    assert versions_of(factory, 2) == []
-    assert [(v.version, v.body) for v in versions_of(factory, 3)] == [(1, item(3)["body"])]
+    assert versions_of(opened, 2) == []
+    assert [(v.version, v.body) for v in versions_of(opened, 3)] == [(1, item(3)["body"])]
 
 
-def test_a_title_only_change_keeps_the_stored_sections(factory: Archive) -> None:
-    store(factory, item(1))
-    store(factory, item(1, title="春耕时节话农事（修订）", sections=[], body=""))
-    [old] = versions_of(factory, 1)
+def test_a_title_only_change_keeps_the_stored_sections(opened: Archive) -> None:
+    store(opened, item(1))
+    store(opened, item(1, title="春耕时节话农事（修订）", sections=[], body=""))
+    [old] = versions_of(opened, 1)
     assert old.title == item(1)["title"]
     assert old.sections == item(1)["sections"]
 
 
 def test_mark_gone_marks_keeps_the_first_date_ignores_unknown_and_deletes_nothing(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
-    store(factory, item(1), item(2))
-    with factory.begin() as session:
+    store(opened, item(1), item(2))
+    with opened.begin() as session:
         marked = mark_gone(
             session,
             {item(1)["url"]: "404", "http://elsewhere.example/show.php?id=5": "404"},
             at="2026-02-01T00:00:00+00:00",
         )
     assert marked == 1
-    with factory.begin() as session:  # again later, other reason: the first stays
+    with opened.begin() as session:  # again later, other reason: the first stays
         again = mark_gone(session, {item(1)["url"]: "soft 404"}, at="2026-03-01T00:00:00+00:00")
     assert again == 0
-    assert state_of(factory, 1) == ArticleState(0, "2026-02-01T00:00:00+00:00", "404")
-    assert state_of(factory, 2) == ArticleState(0, None, None)
-    with factory.begin() as session:
+    assert state_of(opened, 1) == ArticleState(0, "2026-02-01T00:00:00+00:00", "404")
+    assert state_of(opened, 2) == ArticleState(0, None, None)
+    with opened.begin() as session:
         assert count_articles(session) == 2
         assert session.scalar(select(func.count()).select_from(Observation)) == 2
-    assert fetch(factory, "1")["body"] == item(1)["body"]
+    assert fetch(opened, "1")["body"] == item(1)["body"]
 
 
-def test_a_later_successful_fetch_clears_gone(factory: Archive) -> None:
-    store(factory, item(1))
-    with factory.begin() as session:
+def test_a_later_successful_fetch_clears_gone(opened: Archive) -> None:
+    store(opened, item(1))
+    with opened.begin() as session:
         mark_gone(session, {item(1)["url"]: "410"}, at="2026-02-01T00:00:00+00:00")
-    assert state_of(factory, 1).gone_reason == "410"
-    assert store(factory, item(1, fetched_at="2026-02-02T00:00:00+00:00")) == (0, 0, 1)
-    assert state_of(factory, 1) == ArticleState(0, None, None)
+    assert state_of(opened, 1).gone_reason == "410"
+    assert store(opened, item(1, fetched_at="2026-02-02T00:00:00+00:00")) == (0, 0, 1)
+    assert state_of(opened, 1) == ArticleState(0, None, None)
 
 
-def test_versions_go_with_their_article(factory: Archive) -> None:
-    store(factory, item(1))
-    store(factory, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00"))
-    with factory.begin() as session:
+def test_versions_go_with_their_article(opened: Archive) -> None:
+    store(opened, item(1))
+    store(opened, edited(1, "第二稿。", "2026-01-10T10:00:00+08:00"))
+    with opened.begin() as session:
         session.execute(text("delete from articles"))
         assert session.scalar(select(func.count()).select_from(ArticleVersion)) == 0
 
 
 def test_a_row_another_tool_inserted_gets_its_key_on_the_next_fetch(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
     """Rows written in plain SQL have no page key (NULL never collides); the
     next fetch of the page finds the row by URL and gives it one."""
-    with factory.begin() as session:
+    with opened.begin() as session:
         for number in (1, 2):
             session.execute(
                 text(
@@ -845,15 +845,15 @@ def test_a_row_another_tool_inserted_gets_its_key_on_the_next_fetch(
                 ),
                 {"site": SITE, "url": item(number)["url"]},
             )
-    assert store(factory, item(1)) == (0, 1, 0)
-    assert store(factory, item(1, url=f"http://{SITE}/show.php?id=1&cid=29&page=2")) == (0, 0, 1)
-    with factory.begin() as session:
+    assert store(opened, item(1)) == (0, 1, 0)
+    assert store(opened, item(1, url=f"http://{SITE}/show.php?id=1&cid=29&page=2")) == (0, 0, 1)
+    with opened.begin() as session:
         keys = session.execute(select(Article.page_key).order_by(Article.id)).scalars().all()
     assert keys == ["/show.php?cid={n}&id={id=1}", None]
 
 
-def sidebar_of(factory: Archive, url: str) -> list[tuple[str, bool]]:
-    return [(entry["title"], entry["truncated"]) for entry in fetch(factory, url)["sidebar"]]
+def sidebar_of(opened: Archive, url: str) -> list[tuple[str, bool]]:
+    return [(entry["title"], entry["truncated"]) for entry in fetch(opened, url)["sidebar"]]
 
 
 FULL = "北塘镇博物馆推广稻渔综合种养模式"
@@ -873,22 +873,22 @@ EXPECTED_CUT = [(FULL, True), (FULL, True), (FULL, False), ("北塘镇新闻", F
 
 
 def test_a_title_cut_without_a_marker_is_completed_by_its_archived_target(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
-    store(factory, item(2, title=FULL))
-    store(factory, item(1, sidebar=cut_links()))
-    assert sidebar_of(factory, item(1)["url"]) == EXPECTED_CUT
+    store(opened, item(2, title=FULL))
+    store(opened, item(1, sidebar=cut_links()))
+    assert sidebar_of(opened, item(1)["url"]) == EXPECTED_CUT
 
 
 def test_cut_titles_stored_before_their_target_are_completed_later(
-    factory: Archive,
+    opened: Archive,
 ) -> None:
-    store(factory, item(1, sidebar=cut_links()), item(3, sidebar=cut_links()[:1]))
-    assert sidebar_of(factory, item(1)["url"])[0] == ("北塘镇博物馆推广稻渔综", False)
-    store(factory, item(2, title=FULL))
-    assert sidebar_of(factory, item(1)["url"]) == EXPECTED_CUT
-    assert sidebar_of(factory, item(3)["url"]) == EXPECTED_CUT[:1]
+    store(opened, item(1, sidebar=cut_links()), item(3, sidebar=cut_links()[:1]))
+    assert sidebar_of(opened, item(1)["url"])[0] == ("北塘镇博物馆推广稻渔综", False)
+    store(opened, item(2, title=FULL))
+    assert sidebar_of(opened, item(1)["url"]) == EXPECTED_CUT
+    assert sidebar_of(opened, item(3)["url"]) == EXPECTED_CUT[:1]
     # In one batch, the target after the link, as well.
     cut = {**link(7), "title": "秋收时节的", "truncated": False}
-    store(factory, item(6, sidebar=[cut]), item(7, title="秋收时节的田野"))
-    assert sidebar_of(factory, item(6)["url"]) == [("秋收时节的田野", True)]
+    store(opened, item(6, sidebar=[cut]), item(7, title="秋收时节的田野"))
+    assert sidebar_of(opened, item(6)["url"]) == [("秋收时节的田野", True)]

@@ -64,8 +64,8 @@ ITEMS = [article(1), article(2, title=LONG_TITLE), article(3, views=None, views_
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = tmp_path / "archive.sqlite"
-    factory = open_archive(str(path))
-    with factory.begin() as session:
+    opened = open_archive(str(path))
+    with opened.begin() as session:
         store_articles(session, ITEMS)
         run_id = start_run(
             session, "citynews", "postgresql://u:pw@h/db", "2026-02-10T12:00:00+08:00"
@@ -233,7 +233,7 @@ def test_main_is_a_console_entry_point(db: str) -> None:
 
 def test_runs_table_shows_each_runs_counts_and_health(tmp_path: Path) -> None:
     path = str(tmp_path / "runs.sqlite")
-    factory = open_archive(path)
+    opened = open_archive(path)
     stats = {
         "downloader/request_count": 45,
         "newscrawl/archive/new": 31,
@@ -245,11 +245,11 @@ def test_runs_table_shows_each_runs_counts_and_health(tmp_path: Path) -> None:
         "newscrawl/site": "xingyuyle",
         "health": "fill rate of title fell from 1.00 to 0.20",
     }
-    with factory.begin() as session:
+    with opened.begin() as session:
         run_id = start_run(session, "cms", path, "2026-02-10T12:00:00+08:00")
         finish_run(session, run_id, status="failed", finished_at="2026-02-10T12:03:00+08:00",
                    stats=stats)  # fmt: skip
-    factory.close()
+    opened.close()
     result = run("--db", path, "runs")
     assert result.exit_code == 0, result.output
     header, row = result.stdout.splitlines()
@@ -277,12 +277,12 @@ def test_export_into_a_missing_folder_is_one_line(db: str, tmp_path: Path) -> No
 
 def test_show_version_gives_the_url_its_content_came_from(tmp_path: Path) -> None:
     db = str(tmp_path / "moved.sqlite")
-    sessions = open_archive(db)
+    opened = open_archive(db)
     moved = f"http://{SITE}/show.php?cid=8&id=1"  # the same page under another channel
-    with sessions.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [ITEMS[0]])
         store_articles(session, [{**ITEMS[0], "url": moved, "title": "社区图书馆改为全天开放"}])
-    sessions.close()
+    opened.close()
     shown = run("--db", db, "show", moved, "--version", "1")
     assert f"url:    {ITEMS[0]['url']}\n" in shown.stdout
     as_json = json.loads(run("--db", db, "show", moved, "--version", "1", "--json").stdout)

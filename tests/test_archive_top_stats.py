@@ -52,11 +52,11 @@ def article(number: int, site: str = SITE, **overrides: Any) -> dict[str, Any]:
 
 
 def build(path: Path, *batches: list[dict[str, Any]], runs: tuple[str, ...] = ()) -> str:
-    factory = open_archive(str(path))
+    opened = open_archive(str(path))
     for batch in batches:
-        with factory.begin() as session:
+        with opened.begin() as session:
             store_articles(session, batch)
-    with factory.begin() as session:
+    with opened.begin() as session:
         for site in runs:
             run_id = start_run(session, "cms", str(path), "2026-02-10T12:00:00+08:00")
             finish_run(
@@ -66,7 +66,7 @@ def build(path: Path, *batches: list[dict[str, Any]], runs: tuple[str, ...] = ()
                 finished_at="2026-02-10T12:03:00+08:00",
                 stats={"newscrawl/site": site},
             )
-    factory.close()
+    opened.close()
     return str(path)
 
 

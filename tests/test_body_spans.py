@@ -125,14 +125,14 @@ def test_the_content_hash_is_its_definition_for_spans_and_json_alike(
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> Iterator[Archive]:
-    factory = open_archive(f"sqlite:///{tmp_path / 'spans.sqlite'}")
-    yield factory
-    factory.close()
+def opened(tmp_path: Path) -> Iterator[Archive]:
+    handle = open_archive(f"sqlite:///{tmp_path / 'spans.sqlite'}")
+    yield handle
+    handle.close()
 
 
-def stored_rows(factory: Archive) -> list[tuple[Any, ...]]:
-    path = factory.engine.url.database
+def stored_rows(opened: Archive) -> list[tuple[Any, ...]]:
+    path = opened.engine.url.database
     with sqlite3.connect(path) as conn:
         return conn.execute(
             "SELECT article_id, position, paragraphs, body_offset, body_length FROM sections"
@@ -140,9 +140,9 @@ def stored_rows(factory: Archive) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def readers(factory: Archive, url: str) -> dict[str, list[dict[str, Any]]]:
+def readers(opened: Archive, url: str) -> dict[str, list[dict[str, Any]]]:
     """The sections of ``url`` as each reader gives them: ORM, export by Python, by SQL."""
-    with factory.session() as session:
+    with opened.session() as session:
         shown = get_article(session, url)
         exported = [a for a in iter_export(session) if a["url"] == url]
         out = io.StringIO()
@@ -157,71 +157,71 @@ def readers(factory: Archive, url: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_sections_are_stored_as_spans_and_read_back_by_every_reader(
-    sessions: Archive,
+    opened: Archive,
 ) -> None:
-    with sessions.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [item(1, SECTIONS)])
-    rows = stored_rows(sessions)
+    rows = stored_rows(opened)
     # The heading-only section keeps an empty JSON list; every other is a span.
     assert [(paragraphs, offset is None) for _, _, paragraphs, offset, _ in rows] == [
         (None, False), (None, False), ("[]", True), (None, False), (None, False),
     ]  # fmt: skip
-    for reader, got in readers(sessions, item(1, SECTIONS)["url"]).items():
+    for reader, got in readers(opened, item(1, SECTIONS)["url"]).items():
         assert got == SECTIONS, reader
 
 
 def test_an_article_whose_body_is_not_its_paragraphs_keeps_them_as_json(
-    sessions: Archive,
+    opened: Archive,
 ) -> None:
     sections = [section(None, "正文里有反斜杠 C:\\data。", TRICKY)]
-    with sessions.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [item(2, sections)])
-    rows = stored_rows(sessions)
+    rows = stored_rows(opened)
     assert [json.loads(paragraphs) for _, _, paragraphs, _, _ in rows] == [
         sections[0]["paragraphs"]
     ]
-    for reader, got in readers(sessions, item(2, sections)["url"]).items():
+    for reader, got in readers(opened, item(2, sections)["url"]).items():
         assert got == sections, reader
 
 
 @pytest.mark.parametrize("same_batch", [False, True])
 def test_a_new_body_without_sections_keeps_the_stored_sections_text(
-    sessions: Archive, same_batch: bool
+    opened: Archive, same_batch: bool
 ) -> None:
     first = item(3, SECTIONS)
     rewritten = {**item(3, []), "body": "编辑只改了正文。\n没有给出分节。"}
     batches = [[first, rewritten]] if same_batch else [[first], [rewritten]]
     for batch in batches:
-        with sessions.begin() as session:
+        with opened.begin() as session:
             store_articles(session, batch)
-    for reader, got in readers(sessions, first["url"]).items():
+    for reader, got in readers(opened, first["url"]).items():
         assert got == SECTIONS, reader
-    with sessions.session() as session:
+    with opened.session() as session:
         shown = get_article(session, first["url"])
     assert shown is not None and shown["body"] == rewritten["body"]
 
 
 def test_a_replaced_content_keeps_its_sections_in_the_version(
-    sessions: Archive,
+    opened: Archive,
 ) -> None:
     changed = [section(None, "改造方案有了调整。"), section("一、资金", "资金增加了一成。")]
     for batch in ([item(4, SECTIONS)], [item(4, changed)]):
-        with sessions.begin() as session:
+        with opened.begin() as session:
             store_articles(session, batch)
-    path = sessions.engine.url.database
+    path = opened.engine.url.database
     with sqlite3.connect(path) as conn:
         (old,) = conn.execute("SELECT sections FROM article_versions").fetchone()
     assert json.loads(old) == SECTIONS
-    for reader, got in readers(sessions, item(4, changed)["url"]).items():
+    for reader, got in readers(opened, item(4, changed)["url"]).items():
         assert got == changed, reader
 
 
 def test_downgrade_writes_the_spans_back_as_json(tmp_path: Path) -> None:
     path = tmp_path / "down.sqlite"
-    factory = open_archive(f"sqlite:///{path}")
-    with factory.begin() as session:
+    opened = open_archive(f"sqlite:///{path}")
+    with opened.begin() as session:
         store_articles(session, [item(5, SECTIONS), item(6, SECTIONS[:2])])
-    factory.close()
+    opened.close()
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0005")
@@ -250,10 +250,10 @@ def test_hashes_are_computed_again_on_upgrade_and_downgrade(tmp_path: Path) -> N
     path = tmp_path / "rehash.sqlite"
     odd = [section(None, "正文里有反斜杠 C:\\data。")]  # not spans: the JSON form either way
     items = [item(7, SECTIONS), item(8, odd)]
-    factory = open_archive(f"sqlite:///{path}")
-    with factory.begin() as session:
+    opened = open_archive(f"sqlite:///{path}")
+    with opened.begin() as session:
         store_articles(session, items)
-    factory.close()
+    opened.close()
     current = stored_hashes(path)
     assert current == [reference_hash(i["title"], i["body"], i["sections"]) for i in items]
 
@@ -264,20 +264,20 @@ def test_hashes_are_computed_again_on_upgrade_and_downgrade(tmp_path: Path) -> N
     assert stored_hashes(path) == [json_hash(i["title"], i["body"], i["sections"]) for i in items]
     assert stored_hashes(path)[1] == current[1] and stored_hashes(path)[0] != current[0]
 
-    factory = open_archive(f"sqlite:///{path}")  # upgrades to the head again
-    with factory.begin() as session:
+    opened = open_archive(f"sqlite:///{path}")  # upgrades to the head again
+    with opened.begin() as session:
         result = store_articles(
             session, [{**i, "fetched_at": "2026-03-03T09:00:00+08:00"} for i in items]
         )
-    factory.close()
+    opened.close()
     assert stored_hashes(path) == current
     assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
 
 
-def test_a_section_row_without_its_text_is_refused(sessions: Archive) -> None:
-    with sessions.begin() as session:
+def test_a_section_row_without_its_text_is_refused(opened: Archive) -> None:
+    with opened.begin() as session:
         store_articles(session, [item(9, SECTIONS)])
-    path = sessions.engine.url.database
+    path = opened.engine.url.database
     with sqlite3.connect(path) as conn:
         with pytest.raises(sqlite3.IntegrityError, match="ck_sections_text"):
             conn.execute("UPDATE sections SET body_offset = NULL, body_length = NULL")
@@ -288,10 +288,10 @@ def test_a_section_row_without_its_text_is_refused(sessions: Archive) -> None:
 def test_spans_downgrade_and_upgrade_on_postgresql(postgres_url: str) -> None:
     """The same round trip on a real PostgreSQL server: text and hashes survive both ways."""
     items = [item(10, SECTIONS), item(11, [section(None, "反斜杠 C:\\data。")])]
-    factory = open_archive(postgres_url)
-    with factory.begin() as session:
+    opened = open_archive(postgres_url)
+    with opened.begin() as session:
         store_articles(session, items)
-    factory.close()
+    opened.close()
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0005")
@@ -300,11 +300,11 @@ def test_spans_downgrade_and_upgrade_on_postgresql(postgres_url: str) -> None:
         ).all()
     engine.dispose()
     assert [row[0] for row in rows] == [s["paragraphs"] for i in items for s in i["sections"]]
-    factory = open_archive(postgres_url)  # upgrades to the head again
-    with factory.begin() as session:
+    opened = open_archive(postgres_url)  # upgrades to the head again
+    with opened.begin() as session:
         result = store_articles(session, items)
-    with factory.session() as session:
+    with opened.session() as session:
         shown = [get_article(session, i["url"]) for i in items]
-    factory.close()
+    opened.close()
     assert (result.new, result.updated, result.unchanged) == (0, 0, 2)
     assert [s["sections"] for s in shown if s is not None] == [i["sections"] for i in items]

@@ -143,8 +143,8 @@ def test_every_file_passes_warcio_check_and_index(captured: Captured) -> None:
 
 
 def test_every_article_points_at_its_pages_and_the_run_lists_the_files(captured: Captured) -> None:
-    sessions = open_archive(str(captured.db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(captured.db), create=False)
+    with opened.session() as session:
         rows = session.execute(text("SELECT url, captures FROM articles")).all()
         runs = list_runs(session)
     base = captured.db.parent
@@ -165,8 +165,8 @@ def test_every_article_points_at_its_pages_and_the_run_lists_the_files(captured:
 
 
 def test_raw_writes_the_captured_pages(captured: Captured) -> None:
-    sessions = open_archive(str(captured.db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(captured.db), create=False)
+    with opened.session() as session:
         article = next(a for a in iter_articles(session) if "&page" not in a["url"])
     runner = CliRunner()
     result = runner.invoke(
@@ -185,8 +185,8 @@ def damaged_copy(captured: Captured, tmp: Path) -> Path:
     db = tmp / "archive.sqlite"
     shutil.copy(captured.db, db)
     (tmp / "archive.sqlite.captures").symlink_to(captured.folder)
-    sessions = open_archive(str(db), create=False)
-    with sessions.begin() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.begin() as session:
         session.execute(
             text(
                 # As an extractor with a bug would have stored it: the hash is the damaged
@@ -197,15 +197,15 @@ def damaged_copy(captured: Captured, tmp: Path) -> Path:
             )
         )
         session.execute(text("UPDATE articles SET published_at = NULL WHERE id = 4"))
-    sessions.close()
+    opened.close()
     return db
 
 
 def snapshot(db: Path) -> dict[str, dict[str, Any]]:
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         found = {a["url"]: a for a in iter_articles(session)}
-    sessions.close()
+    opened.close()
     return found
 
 
@@ -228,8 +228,8 @@ def test_reextract_restores_damaged_fields_from_the_captures(
     for url, article in before.items():
         for key in ("title", "author", "body", "sections", "published_at"):
             assert after[url][key] == article[key], (url, key)
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         damaged = get_article(session, "1")
         assert damaged is not None
         versions = article_versions(session, damaged["id"])
@@ -251,8 +251,8 @@ def test_bad_captures_get_one_line_each_and_the_rest_goes_on(
                  [(b"Content-Type", b"text/html")], b"<html><h1>x</h1></html>")
     )  # fmt: skip
     other.close()
-    sessions = open_archive(str(db), create=False)
-    with sessions.begin() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.begin() as session:
         rows = dict(session.execute(text("SELECT id, captures FROM articles")).all())
         import json
 
@@ -274,7 +274,7 @@ def test_bad_captures_get_one_line_each_and_the_rest_goes_on(
                 text("UPDATE articles SET captures = :c WHERE id = :id"),
                 {"c": json.dumps(value), "id": article_id},
             )
-    sessions.close()
+    opened.close()
     result = CliRunner().invoke(newsarchive, ["--db", str(db), "reextract"])
     assert result.exit_code == 1
     problems = [line for line in result.stderr.splitlines() if line.startswith("skipped")]
@@ -423,10 +423,10 @@ def test_a_second_harvest_writes_revisits_of_the_pages_that_did_not_change(
     assert revisits >= 5  # the demo's articles did not change between the harvests
     assert second.stat().st_size < sum(path.stat().st_size for path in before) / 2
     # The archive's links still lead to the bytes: through the revisit, the first record.
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         rows = session.execute(text("SELECT url, captures FROM articles")).all()
-    sessions.close()
+    opened.close()
     base = db.parent
     reached = 0
     for url, raw in rows:

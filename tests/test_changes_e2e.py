@@ -146,10 +146,10 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Changed]:
     finally:
         server.shutdown()
         server.server_close()
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         stats = list_runs(session, limit=1)[0].stats
-    sessions.close()
+    opened.close()
     yield Changed(db, base, first, second, stats, tmp, _Site.state["fetches"])
 
 
@@ -192,13 +192,13 @@ def test_each_fetch_appends_a_popularity_observation(changed: Changed) -> None:
 
 @pytest.mark.e2e
 def test_the_edit_is_versioned_and_removals_marked_gone(changed: Changed) -> None:
-    sessions = open_archive(str(changed.db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(changed.db), create=False)
+    with opened.session() as session:
         ids = {n: find_article_id(session, _url(changed, n)) for n in TITLES}
         assert None not in ids.values()  # nothing was deleted
         versions = article_versions(session, ids[1] or 0)
         states = {n: article_state(session, article_id or 0) for n, article_id in ids.items()}
-    sessions.close()
+    opened.close()
     assert [v.version for v in versions] == [1]
     assert OLD_BODY in versions[0].body
     state = {n: (s.versions, s.gone_reason) for n, s in states.items() if s is not None}

@@ -54,27 +54,27 @@ def urls_in_file(path: Path) -> set[str]:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> Iterator[Archive]:
+def opened(tmp_path: Path) -> Iterator[Archive]:
     """A new archive at ``tmp_path / "a.sqlite"``, disposed of after the test."""
-    opened = open_archive(str(tmp_path / "a.sqlite"))
-    yield opened
-    opened.close()
+    handle = open_archive(str(tmp_path / "a.sqlite"))
+    yield handle
+    handle.close()
 
 
 @pytest.fixture
-def checkpointer(sessions: Archive) -> Iterator[WalCheckpointer]:
-    """A running checkpointer for ``sessions``' engine, closed after the test."""
-    started = WalCheckpointer.start(sessions.engine)
+def checkpointer(opened: Archive) -> Iterator[WalCheckpointer]:
+    """A running checkpointer for the archive's engine, closed after the test."""
+    started = WalCheckpointer.start(opened.engine)
     assert started is not None
     yield started
     started.close()
 
 
 def test_each_committed_batch_reaches_the_file_without_a_checkpoint_in_the_commit(
-    tmp_path: Path, sessions: Archive, checkpointer: WalCheckpointer
+    tmp_path: Path, opened: Archive, checkpointer: WalCheckpointer
 ) -> None:
     for number in (1, 2):
-        with sessions.begin() as session:
+        with opened.begin() as session:
             store_articles(session, [item(number)])
         checkpointer.wait()
         # Far below the backstop: only the thread can have copied the batch.
@@ -83,36 +83,34 @@ def test_each_committed_batch_reaches_the_file_without_a_checkpoint_in_the_commi
     assert checkpointer.failures == 0
 
 
-def test_without_the_thread_a_small_batch_stays_in_the_log(
-    tmp_path: Path, sessions: Archive
-) -> None:
+def test_without_the_thread_a_small_batch_stays_in_the_log(tmp_path: Path, opened: Archive) -> None:
     """The control for the test above: SQLite alone leaves it in the WAL."""
-    with sessions.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [item(1)])
     assert item(1)["url"] not in urls_in_file(tmp_path / "a.sqlite")
 
 
 def test_the_writer_keeps_its_own_checkpoint_as_a_backstop(
-    sessions: Archive, checkpointer: WalCheckpointer
+    opened: Archive, checkpointer: WalCheckpointer
 ) -> None:
-    with sessions.engine.connect() as connection:
+    with opened.engine.connect() as connection:
         page_size = connection.execute(text("PRAGMA page_size")).scalar_one()
         backstop = connection.execute(text("PRAGMA wal_autocheckpoint")).scalar_one()
     assert backstop == BACKSTOP_BYTES // page_size
 
 
 def test_close_stops_the_thread_and_leaves_the_engine_alone(
-    sessions: Archive,
+    opened: Archive,
 ) -> None:
-    engine = sessions.engine
+    engine = opened.engine
     checkpointer = WalCheckpointer.start(engine)
     assert checkpointer is not None
-    with sessions.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [item(1)])
     checkpointer.close()
     assert not checkpointer._thread.is_alive()
     assert not event.contains(engine, "checkin", checkpointer._on_checkin)
-    with sessions.begin() as session:  # the engine still works
+    with opened.begin() as session:  # the engine still works
         store_articles(session, [item(2)])
 
 
@@ -124,18 +122,18 @@ def test_only_sqlite_files_get_a_checkpointer() -> None:
 
 
 def test_a_file_the_thread_cannot_open_is_one_warning_and_nothing_waits(
-    tmp_path: Path, sessions: Archive, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, opened: Archive, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="archive.checkpoint"):
-        checkpointer = WalCheckpointer(sessions.engine, tmp_path / "no-such-dir" / "a.sqlite", 1.0)
-        with sessions.begin() as session:
+        checkpointer = WalCheckpointer(opened.engine, tmp_path / "no-such-dir" / "a.sqlite", 1.0)
+        with opened.begin() as session:
             store_articles(session, [item(1)])
         checkpointer.wait()  # returns although no checkpoint will ever run
         checkpointer.close()
     assert [r.getMessage().split(":")[0] for r in caplog.records] == [
         "WAL checkpoints stay in the writer"
     ]
-    with sessions.session() as session:
+    with opened.session() as session:
         assert session.execute(text("SELECT count(*) FROM articles")).scalar_one() == 1
 
 

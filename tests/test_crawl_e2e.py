@@ -97,8 +97,8 @@ def crawl(scenario: Scenario, tmp: Path) -> Crawl:
         )  # fmt: skip
         counts = dict(server.fetch_counts)
         base = server.base_url
-    sessions = open_archive(f"sqlite:///{db}", create=False)
-    with sessions.session() as session:
+    opened = open_archive(f"sqlite:///{db}", create=False)
+    with opened.session() as session:
         archived = {a["url"]: a for a in iter_articles(session)}
         runs = list_runs(session)
     options = {"counters": True} if scenario.counters_read else {}

@@ -22,12 +22,12 @@ datasette_app = pytest.importorskip("datasette.app", reason="datasette is not in
 @pytest.fixture
 def archive_file(tmp_path: Path) -> Path:
     path = tmp_path / "archive.sqlite"
-    factory = open_archive(str(path))
-    with factory.begin() as session:
+    opened = open_archive(str(path))
+    with opened.begin() as session:
         store_articles(session, CORPUS)
-    with factory.begin() as session:
+    with opened.begin() as session:
         index_pending(session)  # as the crawl's pipeline does after each batch
-    factory.close()
+    opened.close()
     return path
 
 

@@ -78,8 +78,8 @@ def crawl(theme: str, tmp: Path) -> Crawl:
         counts = dict(server.fetch_counts)
         expected = article_urls(server.base_url, theme)
     items = [json.loads(line) for line in feed.read_text("utf-8").splitlines() if line.strip()]
-    sessions = open_archive(f"sqlite:///{db}", create=False)
-    with sessions.session() as session:
+    opened = open_archive(f"sqlite:///{db}", create=False)
+    with opened.session() as session:
         archived = {a["url"]: a for a in iter_articles(session)}
         runs = list_runs(session)
     stats = runs[0].stats if runs else {}

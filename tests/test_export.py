@@ -69,19 +69,19 @@ def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         if request.param == "sqlite"
         else request.getfixturevalue("postgres_url")
     )
-    factory = open_archive(url)
-    with factory.begin() as session:
+    opened = open_archive(url)
+    with opened.begin() as session:
         store_articles(session, ITEMS)
-    factory.close()
+    opened.close()
     return url
 
 
 def _export(url: str, fmt: str, filters: ArticleFilters | None = None) -> str:
-    factory = open_archive(url, create=False)
+    opened = open_archive(url, create=False)
     out = io.StringIO()
-    with factory.session() as session:
+    with opened.session() as session:
         count = write_export(session, out, fmt, filters)
-    factory.close()
+    opened.close()
     if fmt == "jsonl":
         assert count == len(out.getvalue().splitlines())
     return out.getvalue()
@@ -89,10 +89,10 @@ def _export(url: str, fmt: str, filters: ArticleFilters | None = None) -> str:
 
 def _stored(url: str) -> list[dict[str, Any]]:
     """What the ORM reads back, through the contract (the reference)."""
-    factory = open_archive(url, create=False)
-    with factory.session() as session:
+    opened = open_archive(url, create=False)
+    with opened.session() as session:
         found = [get_article(session, str(n)) for n in range(1, len(ITEMS) + 1)]
-    factory.close()
+    opened.close()
     return [{key: article[key] for key in ARTICLE_KEYS} for article in found if article]
 
 
@@ -135,8 +135,8 @@ def test_filters_choose_the_articles(archive_url: str) -> None:
 
 def test_sections_keep_their_positions_not_their_row_order(tmp_path: Path) -> None:
     url = str(tmp_path / "reordered.sqlite")
-    factory = open_archive(url)
-    with factory.begin() as session:
+    opened = open_archive(url)
+    with opened.begin() as session:
         store_articles(session, ITEMS[:1])
         # Rewrite the rows so that row order and position disagree.
         columns = "article_id, position, heading, paragraphs, body_offset, body_length"
@@ -154,19 +154,19 @@ def test_sections_keep_their_positions_not_their_row_order(tmp_path: Path) -> No
                     "n": row.body_length,
                 },
             )
-    factory.close()
+    opened.close()
     (line,) = _export(url, "jsonl").splitlines()
     assert json.loads(line)["sections"] == ITEMS[0]["sections"]
 
 
 def test_iter_export_pages_by_id(tmp_path: Path) -> None:
     url = str(tmp_path / "paged.sqlite")
-    factory = open_archive(url)
-    with factory.begin() as session:
+    opened = open_archive(url)
+    with opened.begin() as session:
         store_articles(session, ITEMS)
-    with factory.session() as session:
+    with opened.session() as session:
         urls = [article["url"] for article in iter_export(session, batch_size=2)]
-    factory.close()
+    opened.close()
     assert urls == [item["url"] for item in ITEMS]
 
 

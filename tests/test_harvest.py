@@ -40,19 +40,19 @@ def harvest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def runs_of(db: Path) -> list[RunSummary]:
-    sessions = open_archive(str(db), create=False)
+    opened = open_archive(str(db), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             return list_runs(session)
     finally:
-        sessions.close()
+        opened.close()
 
 
 def add_running_row(db: Path, site: str) -> int:
     """A run record left "running" by a harvest that was killed."""
-    sessions = open_archive(str(db))
+    opened = open_archive(str(db))
     try:
-        with sessions.begin() as session:
+        with opened.begin() as session:
             return start_run(
                 session,
                 spider="cms",
@@ -61,7 +61,7 @@ def add_running_row(db: Path, site: str) -> int:
                 site=site,
             )
     finally:
-        sessions.close()
+        opened.close()
 
 
 @dataclass
@@ -103,8 +103,8 @@ def test_harvest_archives_the_demo_and_prints_one_summary_line(harvested: Harves
         in lines[0]
     )
     assert lines[0].endswith("-> ok")
-    sessions = open_archive(str(harvested.db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(harvested.db), create=False)
+    with opened.session() as session:
         assert count_articles(session) == len(expected_articles("http://x")) == 33
 
 
@@ -275,8 +275,8 @@ def test_health_fails_when_nothing_could_be_read() -> None:
 def test_previous_runs_are_the_sites_finished_runs_newest_first(tmp_path: Path) -> None:
     from archive import finish_run
 
-    sessions = open_archive(str(tmp_path / "a.sqlite"))
-    with sessions.begin() as session:
+    opened = open_archive(str(tmp_path / "a.sqlite"))
+    with opened.begin() as session:
         ids = []
         for site, status in [
             ("a", "finished"),
@@ -291,4 +291,4 @@ def test_previous_runs_are_the_sites_finished_runs_newest_first(tmp_path: Path) 
         found = previous_runs(session, site="a")
         assert [run.id for run in found] == [ids[3], ids[0]]
         assert [run.id for run in previous_runs(session, site="a", before_id=ids[3])] == [ids[0]]
-    sessions.close()
+    opened.close()

@@ -43,12 +43,12 @@ def closed_port() -> int:
 
 
 def runs_of(db: Path) -> list[RunSummary]:
-    sessions = open_archive(str(db), create=False)
+    opened = open_archive(str(db), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             return list_runs(session)
     finally:
-        sessions.close()
+        opened.close()
 
 
 @dataclass
@@ -91,8 +91,8 @@ def harvest_all(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harvest]:
 
 @pytest.mark.e2e
 def test_the_four_good_sites_are_archived_completely(harvest_all: Harvest) -> None:
-    sessions = open_archive(str(harvest_all.db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(harvest_all.db), create=False)
+    with opened.session() as session:
         stored = set(session.scalars(select(Article.url)))
     for (name, base), theme in zip(harvest_all.bases.items(), THEMES, strict=True):
         expected = {a["url"] for a in expected_articles(base, theme)}
@@ -254,11 +254,11 @@ def test_two_machines_harvest_all_into_postgresql_each_site_once(
         assert sum(line.endswith("-> ok") for line in mine) == 1, mine
         other = next(line for line in mine if not line.endswith("-> ok"))
         assert "another harvest" in other or ": due at " in other, other
-    sessions = open_archive(postgres_url, create=False)
-    with sessions.session() as session:
+    opened = open_archive(postgres_url, create=False)
+    with opened.session() as session:
         runs = list_runs(session)
         articles = session.scalar(select(func.count()).select_from(Article))
-    sessions.close()
+    opened.close()
     assert sorted(r.stats["newscrawl/site"] for r in runs) == ["s0", "s1", "s2"]
     assert all(r.status == "finished" for r in runs)
     assert articles == 3 * len(expected_articles("http://x"))

@@ -73,18 +73,18 @@ class Series:
 
 
 def _views(db: Path) -> dict[str, int | None]:
-    sessions = open_archive(str(db), create=False)
+    opened = open_archive(str(db), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             return {a["url"]: a["views"] for a in iter_articles(session)}
     finally:
-        sessions.close()
+        opened.close()
 
 
 def _observation_counts(db: Path) -> dict[str, int]:
-    sessions = open_archive(str(db), create=False)
+    opened = open_archive(str(db), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             counts = {}
             for article in iter_articles(session):
                 article_id = find_article_id(session, article["url"])
@@ -92,7 +92,7 @@ def _observation_counts(db: Path) -> dict[str, int]:
                 counts[article["url"]] = len(observations(session, article_id))
             return counts
     finally:
-        sessions.close()
+        opened.close()
 
 
 @pytest.fixture(scope="module")
@@ -116,10 +116,10 @@ def series(tmp_path_factory: pytest.TempPathFactory) -> Series:
                 for path, n in server.fetch_counts.items()
                 if n > before.get(path, 0)
             }
-            sessions = open_archive(str(db), create=False)
-            with sessions.session() as session:
+            opened = open_archive(str(db), create=False)
+            with opened.session() as session:
                 stats = list_runs(session, limit=1)[0].stats
-            sessions.close()
+            opened.close()
             harvests[name] = Harvest(result, fetched, stats)
             views_after[name] = _views(db)
             if name == "all_due":
@@ -451,9 +451,9 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
         first = run("newscrawl", "harvest", "--url", f"{server.base_url}/", "--db", str(db),
                     *FAST, cwd=tmp_path)  # fmt: skip
         assert first.returncode == 0, first.stderr[-2000:]
-        sessions = open_archive(str(db), create=False)
+        opened = open_archive(str(db), create=False)
         month_ago = (datetime.now(UTC) - timedelta(days=30)).isoformat(timespec="seconds")
-        with sessions.begin() as session:
+        with opened.begin() as session:
             site = session.execute(text("SELECT site FROM articles LIMIT 1")).scalar_one()
             session.execute(
                 text(
@@ -466,20 +466,20 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
                     for n in range(due_count)
                 ],
             )  # fmt: skip
-        sessions.close()
+        opened.close()
         second = subprocess.run(
             [str(BIN / "newscrawl"), "harvest", "--url", f"{server.base_url}/", "--db", str(db),
              *FAST, "-s", "NEWSCRAWL_REVISIT=*=7d", *probe],
             cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False, env=env,
         )  # fmt: skip
     assert second.returncode == 0, second.stdout + second.stderr[-2000:]
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         stats = list_runs(session, limit=1)[0].stats
         gone = session.execute(
             text("SELECT count(*) FROM articles WHERE gone_at IS NOT NULL")
         ).scalar_one()
-    sessions.close()
+    opened.close()
     assert stats["newscrawl/revisited"] == due_count
     assert stats["newscrawl/gone"] == due_count and gone == due_count
     assert stats["newscrawl/skipped_known"] > 0  # the 33 fetched ones: known, not due
@@ -488,12 +488,12 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
 
 
 def _last_run_stats(db: Path) -> dict[str, Any]:
-    sessions = open_archive(str(db), create=False)
+    opened = open_archive(str(db), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             return list_runs(session, limit=1)[0].stats
     finally:
-        sessions.close()
+        opened.close()
 
 
 @pytest.mark.e2e
@@ -512,8 +512,8 @@ def test_after_an_interrupted_run_every_list_page_is_read_and_the_gaps_filled(
             url = f"{server.base_url}/list.php?cid={cid}"
             with urlopen(url) as response:
                 shown.update(ListingPage(url, response.read().decode("utf-8")).links().articles)
-        sessions = open_archive(str(db), create=False)
-        with sessions.begin() as session:
+        opened = open_archive(str(db), create=False)
+        with opened.begin() as session:
             stored = [article["url"] for article in iter_articles(session)]
             older = [url for url in stored if url not in shown]
             session.execute(
@@ -523,7 +523,7 @@ def test_after_an_interrupted_run_every_list_page_is_read_and_the_gaps_filled(
                 text("UPDATE crawl_runs SET status = 'interrupted' "
                      "WHERE id = (SELECT max(id) FROM crawl_runs)")
             )  # fmt: skip
-        sessions.close()
+        opened.close()
         assert len(stored) == 33 and 0 < len(older) < 33
 
         refill = run(*harvest, "--url", f"{server.base_url}/", cwd=tmp_path)

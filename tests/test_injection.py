@@ -28,11 +28,11 @@ INJECTIONS = [
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = tmp_path / "archive.sqlite"
-    factory = open_archive(str(path))
-    with factory.begin() as session:
+    opened = open_archive(str(path))
+    with opened.begin() as session:
         store_articles(session, CORPUS)
         index_pending(session)  # the injections must also reach the index's path
-    factory.close()
+    opened.close()
     return str(path)
 
 

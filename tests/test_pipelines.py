@@ -115,13 +115,13 @@ def test_archive_pipeline_stores_in_batches_and_records_the_run(tmp_path: Path) 
             raw_article(cms_id=str(i), url=f"http://news.example.cn/{i}.html")
         )
         assert archived(pipeline, item) is item
-    sessions = open_archive(url, create=False)
-    with sessions.session() as session:
+    opened = open_archive(url, create=False)
+    with opened.session() as session:
         assert get_article(session, "http://news.example.cn/1.html") is not None  # first batch
         assert get_article(session, "http://news.example.cn/2.html") is None  # still buffered
     pipeline.close_spider()
     pipeline.spider_closed(crawler.spider, reason="finished")  # type: ignore[arg-type]  # no spider object needed
-    with sessions.session() as session:
+    with opened.session() as session:
         stored = get_article(session, "http://news.example.cn/2.html")
         runs = list_runs(session)
     assert stored is not None and stored["views"] == 12000
@@ -170,10 +170,10 @@ def test_gone_reports_are_applied_in_the_same_flush_and_dropped_quietly(tmp_path
     assert crawler.stats.get_value("newscrawl/gone") == 0  # type: ignore[union-attr]  # buffered
     pipeline.close_spider()
     assert crawler.stats.get_value("newscrawl/gone") == 1  # type: ignore[union-attr]
-    sessions = open_archive(url, create=False)
-    with sessions.session() as session:
+    opened = open_archive(url, create=False)
+    with opened.session() as session:
         state = article_state(session, find_article_id(session, raw_article().url) or 0)
-    sessions.close()
+    opened.close()
     assert state is not None and (state.gone_at, state.gone_reason) == (FETCHED, "410")
 
 
@@ -195,11 +195,11 @@ def test_a_writer_process_stores_the_batches_in_order(tmp_path: Path) -> None:
     assert pipeline.writer is not None and pipeline.lifeline is not None
     pipeline.close_spider()
     assert pipeline.writer is None and pipeline.lifeline is None
-    sessions = open_archive(url, create=False)
-    with sessions.session() as session:
+    opened = open_archive(url, create=False)
+    with opened.session() as session:
         article_id = find_article_id(session, raw_article().url) or 0
         series = [o.views for o in observations(session, article_id)]
-    sessions.close()
+    opened.close()
     assert series == [1, 2, 3, 4, 5]
     stats = crawler.stats.get_stats()  # type: ignore[union-attr]
     assert (stats["newscrawl/archive/new"], stats["newscrawl/archive/unchanged"]) == (1, 4)

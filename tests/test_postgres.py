@@ -140,13 +140,13 @@ def test_identity_cut_titles_and_days_on_postgresql(postgres_url: str) -> None:
     from archive.queries import period_bound
     from tests.test_archive import EXPECTED_CUT, FULL, cut_links, item, sidebar_of, store
 
-    sessions = open_archive(postgres_url)
+    opened = open_archive(postgres_url)
     news = item(1, url="http://www.example-news.cn/newsshow-4-1-1.html", sidebar=cut_links())
     product = item(1, url="http://www.example-news.cn/productshow-7-1-1.html")
-    assert store(sessions, news, product) == (2, 0, 0)
-    assert store(sessions, item(2, title=FULL, published_at="2026-01-08")) == (1, 0, 0)
-    assert sidebar_of(sessions, news["url"]) == EXPECTED_CUT
+    assert store(opened, news, product) == (2, 0, 0)
+    assert store(opened, item(2, title=FULL, published_at="2026-01-08")) == (1, 0, 0)
+    assert sidebar_of(opened, news["url"]) == EXPECTED_CUT
     day = ArticleFilters(since=period_bound("2026-01-08T10:00"))
-    with sessions.session() as session:
+    with opened.session() as session:
         assert [row.id for row in list_articles(session, filters=day)] == [3]
-    sessions.close()
+    opened.close()

@@ -49,10 +49,10 @@ ITEMS = [
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = str(tmp_path / "archive.sqlite")
-    sessions = open_archive(path)
-    with sessions.begin() as session:
+    opened = open_archive(path)
+    with opened.begin() as session:
         store_articles(session, ITEMS)
-    sessions.close()
+    opened.close()
     return path
 
 
@@ -64,11 +64,11 @@ def test_a_day_is_not_a_midnight() -> None:
 
 
 def test_stored_shown_and_exported_as_the_page_shows_it(db: str) -> None:
-    sessions = open_archive(db, create=False)
-    with sessions.session() as session:
+    opened = open_archive(db, create=False)
+    with opened.session() as session:
         stored = get_article(session, ITEMS[0]["url"])
         utc = session.scalars(select(Article.published_utc).where(Article.id == 1)).one()
-    sessions.close()
+    opened.close()
     assert stored is not None and stored["published_at"] == "2019-05-22"
     assert utc == datetime(2019, 5, 21, 16, 0)
     shown = CliRunner().invoke(main, ["--db", db, "show", "1"])
@@ -80,10 +80,10 @@ def test_stored_shown_and_exported_as_the_page_shows_it(db: str) -> None:
 
 
 def test_newest_first_puts_a_day_after_that_days_times(db: str) -> None:
-    sessions = open_archive(db, create=False)
-    with sessions.session() as session:
+    opened = open_archive(db, create=False)
+    with opened.session() as session:
         assert [row.id for row in list_articles(session)] == [4, 2, 1, 3]
-    sessions.close()
+    opened.close()
 
 
 @pytest.mark.parametrize(
@@ -102,13 +102,13 @@ def test_periods_take_a_day_when_they_overlap_it(
 ) -> None:
     low = period_bound(since) if since else None
     high = period_bound(until, end=True) if until else None
-    sessions = open_archive(db, create=False)
-    with sessions.session() as session:
+    opened = open_archive(db, create=False)
+    with opened.session() as session:
         listed = {
             row.id for row in list_articles(session, filters=ArticleFilters(since=low, until=high))
         }
         ranked = {row.id for row in top(session, since=low, until=high)}
-    sessions.close()
+    opened.close()
     assert listed == ranked == ids
     args = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
     exported = CliRunner().invoke(main, ["--db", db, "export", *args])
@@ -118,14 +118,14 @@ def test_periods_take_a_day_when_they_overlap_it(
 
 
 def test_a_day_settles_sidebar_links_to_it(tmp_path: Path) -> None:
-    sessions = open_archive(str(tmp_path / "archive.sqlite"))
+    opened = open_archive(str(tmp_path / "archive.sqlite"))
     target = ITEMS[0]["url"]
     linking = item(9, "2019-05-30", sidebar=[{"box": "新闻资讯", "title": "镇里的新鲜事（1）",
                "url": target, "date": "2018-05-22", "date_raw": "05-22", "truncated": False}])  # fmt: skip
-    with sessions.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [linking])
         store_articles(session, [ITEMS[0]])
-    with sessions.session() as session:
+    with opened.session() as session:
         settled = session.execute(select(Link.date, Link.date_settled)).one()
-    sessions.close()
+    opened.close()
     assert tuple(settled) == ("2019-05-22", True)

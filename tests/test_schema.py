@@ -109,12 +109,12 @@ def test_a_new_archive_records_the_newest_schema(tmp_path: Path) -> None:
 def test_a_first_schema_archive_is_upgraded_without_losing_a_row(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     first_schema_archive(path, 250)
-    sessions = open_archive(str(path), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(path), create=False)
+    with opened.session() as session:
         assert count_articles(session) == 250
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=250")
         observations = session.execute(text("select count(*) from observations")).scalar()
-    sessions.close()
+    opened.close()
     assert stored is not None and stored["views"] == 250
     assert observations == 250
     assert revision_of(path) == head_revision()
@@ -154,10 +154,10 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
     revision_0001_archive(path, 30)
     assert revision_of(path) == "0001"
     before = table_counts(path)
-    sessions = open_archive(str(path), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(path), create=False)
+    with opened.session() as session:
         stored = get_article(session, "http://news.example.cn/show.php?cid=1&id=30")
-    sessions.close()
+    opened.close()
     assert revision_of(path) == "0014" == head_revision()
     assert table_counts(path) == before == {
         "articles": 30, "sections": 30, "links": 30, "observations": 30, "crawl_runs": 1
@@ -170,19 +170,19 @@ def test_revision_0001_is_upgraded_to_the_head_without_losing_a_row(tmp_path: Pa
         versions = conn.execute("select count(*) from article_versions").fetchone()[0]
     assert (gone, versions) == (0, 0)
     # The upgraded archive takes changes like a new one.
-    sessions = open_archive(str(path))
-    with sessions.begin() as session:
+    opened = open_archive(str(path))
+    with opened.begin() as session:
         store_articles(session, [{**article(30), "body": "改写后的正文。", "sections": []}])
-    sessions.close()
+    opened.close()
     with sqlite3.connect(path) as conn:
         kept = conn.execute("select version, body from article_versions").fetchall()
     assert kept == [(1, "清淤后河水明显变清。")]
     # 0003 indexed the rows it found, and the index follows the edit.
-    sessions = open_archive(str(path), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(path), create=False)
+    with opened.session() as session:
         before_edit = {hit.id for hit in search_articles(session, "河水", limit=100).hits}
         edited = {hit.id for hit in search_articles(session, "改写", limit=100).hits}
-    sessions.close()
+    opened.close()
     assert before_edit == set(range(1, 30))
     assert edited == {30}
 
@@ -204,19 +204,19 @@ def test_migrations_build_what_the_models_declare(tmp_path: Path) -> None:
 def test_new_archives_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
     """32 KB pages for a new file; a file made with SQLite's default still opens and stores."""
     new = tmp_path / "new.sqlite"
-    sessions = open_archive(str(new))
-    with sessions.begin() as session:
+    opened = open_archive(str(new))
+    with opened.begin() as session:
         store_articles(session, [article(1)])
-    sessions.close()
+    opened.close()
     old = tmp_path / "old.sqlite"
     with sqlite3.connect(old) as raw:
         raw.execute("CREATE TABLE made_elsewhere (x)")  # fixes the page size at 4096
-    sessions = open_archive(str(old))
-    with sessions.begin() as session:
+    opened = open_archive(str(old))
+    with opened.begin() as session:
         store_articles(session, [article(2)])
-    with sessions.session() as session:
+    with opened.session() as session:
         assert count_articles(session) == 1
-    sessions.close()
+    opened.close()
     page_sizes = {}
     for path in (new, old):
         with sqlite3.connect(path) as raw:
@@ -237,22 +237,22 @@ def test_revision_0008_queues_rewritten_articles_without_a_conflict_clause(
     ROLLBACK cannot turn a second queueing of an article into a failed batch."""
     fresh, path = tmp_path / "fresh.sqlite", tmp_path / "down.sqlite"
     for target in (fresh, path):
-        sessions = open_archive(str(target))
-        with sessions.begin() as session:
+        opened = open_archive(str(target))
+        with opened.begin() as session:
             store_articles(session, [article(1)])  # queued, not indexed
-        sessions.close()
+        opened.close()
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0007")
     engine.dispose()
     old = trigger_sql(path)
     assert "INSERT OR IGNORE INTO articles_fts_pending" in old["articles_fts_update"]
-    sessions = open_archive(str(path))  # upgrades to the head again
+    opened = open_archive(str(path))  # upgrades to the head again
     assert trigger_sql(path) == trigger_sql(fresh) != old
-    with sessions.begin() as session:  # article 1 is still queued: rewritten all the same
+    with opened.begin() as session:  # article 1 is still queued: rewritten all the same
         result = store_articles(session, [{**article(1), "title": "改过的标题"}])
         pending = session.execute(text("SELECT article_id FROM articles_fts_pending")).all()
-    sessions.close()
+    opened.close()
     assert (result.new, result.updated) == (0, 1)
     assert [tuple(row) for row in pending] == [(1,)]
     assert revision_of(path) == head_revision()
@@ -274,8 +274,8 @@ def test_revision_0009_indexes_the_same_tokens_with_the_ascii_tokenizer(tmp_path
     """0009 makes the index again with ``ascii``: every article has the tokens
     ``unicode61`` gave it, and searches find what they found."""
     path = tmp_path / "down.sqlite"
-    sessions = open_archive(str(path))
-    with sessions.begin() as session:
+    opened = open_archive(str(path))
+    with opened.begin() as session:
         store_articles(
             session,
             [
@@ -283,7 +283,7 @@ def test_revision_0009_indexes_the_same_tokens_with_the_ascii_tokenizer(tmp_path
                 {**article(2), "title": "Café，新闻《标题》", "body": "ÉCLAIR 上市：价格…"},
             ],
         )
-    sessions.close()
+    opened.close()
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0008")
@@ -291,12 +291,12 @@ def test_revision_0009_indexes_the_same_tokens_with_the_ascii_tokenizer(tmp_path
     assert "unicode61" in _fts_sql(path)
     before = _index_tokens(path)
     assert ("cafe", 2, "title", 0) in before and ("eclair", 2, "body", 0) in before
-    sessions = open_archive(str(path))  # upgrades to the head again
-    with sessions.session() as session:
+    opened = open_archive(str(path))  # upgrades to the head again
+    with opened.session() as session:
         found = {
             q: {h.id for h in search_articles(session, q).hits} for q in ("cafe", "上市", "河水")
         }
-    sessions.close()
+    opened.close()
     assert revision_of(path) == head_revision()
     assert "tokenize='ascii'" in _fts_sql(path)
     assert _index_tokens(path) == before
@@ -392,8 +392,8 @@ def mixed_revision_0010_archive(url: str) -> None:
 
 def check_mixed_rows_split(url: str) -> None:
     """What revision 0011 made of :func:`mixed_revision_0010_archive`'s rows."""
-    sessions = open_archive(url, create=False)
-    with sessions.session() as session:
+    opened = open_archive(url, create=False)
+    with opened.session() as session:
         news = get_article(session, NEWS_URL)
         product = get_article(session, PRODUCT_URL)
         found = {h.id for h in search_articles(session, "春耕").hits}
@@ -410,7 +410,7 @@ def check_mixed_rows_split(url: str) -> None:
             text("select article_id, views from observations order by observed_at")
         ).all()
         first_seen = conn.execute(text("select first_seen_at from articles where id = 4")).one()
-    sessions.close()
+    opened.close()
     assert revision == head_revision()
     assert news is not None and product is not None
     assert (news["id"], news["cms_id"], news["title"]) == (4, "1", NEWS_TITLE)
@@ -451,8 +451,8 @@ def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: 
     assert clean.output == "no article mixes two pages\n"
     # A later crawl archives a page whose sidebar names article 3's news page.
     other_news = f"http://{SHOP}/newsshow-4-3-1.html"
-    sessions = open_archive(str(path))
-    with sessions.begin() as session:
+    opened = open_archive(str(path))
+    with opened.begin() as session:
         store_articles(
             session,
             [
@@ -468,7 +468,7 @@ def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: 
                 }
             ],
         )  # fmt: skip
-    sessions.close()
+    opened.close()
     report = CliRunner().invoke(newsarchive, [*db, "identity", "--json"])
     assert report.exit_code == 0, report.output
     assert json.loads(report.output) == [
@@ -497,10 +497,10 @@ def test_identity_command_reports_and_repairs_what_later_links_reveal(tmp_path: 
     ]
     again = CliRunner().invoke(newsarchive, [*db, "identity"])
     assert again.output == "no article mixes two pages\n"
-    sessions = open_archive(str(path), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(path), create=False)
+    with opened.session() as session:
         moved = get_article(session, other_news)
-    sessions.close()
+    opened.close()
     assert moved is not None and (moved["id"], moved["title"]) == (6, "新闻：育苗")
 
 

@@ -75,25 +75,25 @@ def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         url = str(tmp_path / "archive.sqlite")
     else:
         url = request.getfixturevalue("postgres_url")
-    factory = open_archive(url)
-    with factory.begin() as session:
+    opened = open_archive(url)
+    with opened.begin() as session:
         store_articles(session, CORPUS)
-    with factory.begin() as session:
+    with opened.begin() as session:
         if request.param == "sqlite":
             assert index_pending(session) == len(CORPUS)
         if request.param.startswith("sqlite"):
             queued = len(CORPUS) if request.param == "sqlite-queued" else 0
             assert pending(session.connection()) == queued
-    factory.close()
+    opened.close()
     return url
 
 
 @pytest.fixture
 def session(archive_url: str) -> Iterator[Session]:
-    factory: Archive = open_archive(archive_url, create=False)
-    with factory.session() as opened:
-        yield opened
-    factory.close()
+    opened: Archive = open_archive(archive_url, create=False)
+    with opened.session() as current:
+        yield current
+    opened.close()
 
 
 def found(session: Session, query: str, **options: Any) -> set[int]:
@@ -204,7 +204,7 @@ def test_snippet_highlights_each_match(session: Session) -> None:
 
 
 def test_index_follows_upserts_and_new_versions(archive_url: str) -> None:
-    factory = open_archive(archive_url, create=False)
+    opened = open_archive(archive_url, create=False)
     edited = {
         **CORPUS[1],
         "title": "科技公司宣布招聘计划",
@@ -213,9 +213,9 @@ def test_index_follows_upserts_and_new_versions(archive_url: str) -> None:
     }
     added = _article(6, SITE_B, "7", "2026-03-18", title="夜市重新开张", author=None,
                      body="老城区的夜市经过整修后重新开张，摊位增加到八十个。")  # fmt: skip
-    with factory.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [edited, added])
-    with factory.session() as session:
+    with opened.session() as session:
         assert found(session, "裁员") == set()
         assert found(session, "招聘") == {2}
         assert found(session, "夜市") == {6}
@@ -223,32 +223,32 @@ def test_index_follows_upserts_and_new_versions(archive_url: str) -> None:
         versions = session.scalar(select(func.count()).select_from(ArticleVersion))
         assert versions == 1
     # A re-crawl with the same content changes nothing in the index.
-    with factory.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [edited])
-    with factory.session() as session:
+    with opened.session() as session:
         assert found(session, "招聘") == {2}
-    factory.close()
+    opened.close()
 
 
 def test_index_follows_orm_writes_and_deletes(tmp_path: Path) -> None:
-    factory = open_archive(str(tmp_path / "orm.sqlite"))
-    with factory.begin() as session:
+    opened = open_archive(str(tmp_path / "orm.sqlite"))
+    with opened.begin() as session:
         session.add(
             Article(site=SITE_A, url="http://a/1", title="湖边新开一家书店", body="书店只卖旧书。",
                     content_hash="0")
         )  # fmt: skip
-    with factory.begin() as session:
+    with opened.begin() as session:
         assert found_titles(session, "旧书") == {"湖边新开一家书店"}
         article = session.scalars(select(Article)).one()
         article.body = "书店开始卖咖啡。"
-    with factory.begin() as session:
+    with opened.begin() as session:
         assert found_titles(session, "旧书") == set()
         assert found_titles(session, "咖啡") == {"湖边新开一家书店"}
         session.delete(session.scalars(select(Article)).one())
-    with factory.session() as session:
+    with opened.session() as session:
         assert found_titles(session, "咖啡") == set()
         assert session.execute(text("SELECT count(*) FROM articles_fts")).scalar_one() == 0
-    factory.close()
+    opened.close()
 
 
 def _indexed_ids(session: Session) -> set[int]:
@@ -262,8 +262,8 @@ def _queued_ids(session: Session) -> set[int]:
 
 def test_storing_queues_and_catching_up_indexes(tmp_path: Path) -> None:
     """Each article is queued or indexed with its current text, never both."""
-    factory = open_archive(str(tmp_path / "queue.sqlite"))
-    with factory.begin() as session:
+    opened = open_archive(str(tmp_path / "queue.sqlite"))
+    with opened.begin() as session:
         store_articles(session, CORPUS)
         ids = set(session.scalars(select(Article.id)))
         assert _queued_ids(session) == ids and _indexed_ids(session) == set()
@@ -276,7 +276,7 @@ def test_storing_queues_and_catching_up_indexes(tmp_path: Path) -> None:
         "body": "这家公司表示，今年将招聘两百名工程师。",
         "sections": [],
     }
-    with factory.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [edited])
         changed = session.scalar(select(Article.id).where(Article.cms_id == "2"))
         # The edited article left the index (its old tokens removed) for the queue.
@@ -285,10 +285,10 @@ def test_storing_queues_and_catching_up_indexes(tmp_path: Path) -> None:
         assert found(session, "招聘") == {2} and found(session, "裁员") == set()
         index_pending(session)
         assert found(session, "招聘") == {2} and found(session, "裁员") == set()
-    with factory.begin() as session:
+    with opened.begin() as session:
         store_articles(session, [edited])  # same text again: nothing to re-index
         assert _queued_ids(session) == set()
-    with factory.begin() as session:
+    with opened.begin() as session:
         # Deleting an indexed article and a queued one leaves neither anywhere.
         store_articles(session, [{**CORPUS[0], "title": "市图书馆延长开放时间"}])
         first = session.scalar(select(Article.id).where(Article.cms_id == "1"))
@@ -299,7 +299,7 @@ def test_storing_queues_and_catching_up_indexes(tmp_path: Path) -> None:
         assert _queued_ids(session) == set()
         assert _indexed_ids(session) == ids - {first, changed}
         assert found(session, "图书馆") == set() and found(session, "招聘") == set()
-    factory.close()
+    opened.close()
 
 
 def test_search_scans_only_the_queued_articles(tmp_path: Path) -> None:
@@ -308,15 +308,15 @@ def test_search_scans_only_the_queued_articles(tmp_path: Path) -> None:
     A plan that scanned every article and tested its body would give the same
     results, only a hundred times slower on a real archive: count the tests.
     """
-    factory = open_archive(str(tmp_path / "scan.sqlite"))
+    opened = open_archive(str(tmp_path / "scan.sqlite"))
     indexed = [
         _article(100 + n, SITE_A, "7", "2026-02-01", title=f"旧闻{n}", body="市民关心的旧闻。")
         for n in range(30)
     ]
-    with factory.begin() as session:
+    with opened.begin() as session:
         store_articles(session, indexed)
         index_pending(session)
-    with factory.begin() as session:
+    with opened.begin() as session:
         calls: list[str] = []
         raw = session.connection().connection.driver_connection
         assert raw is not None
@@ -331,34 +331,34 @@ def test_search_scans_only_the_queued_articles(tmp_path: Path) -> None:
         assert found(session, "市民") == {4} | {100 + n for n in range(30)}
         # One article tested (its title, its body, the title again to rank), not 31.
         assert 0 < len(calls) <= 3
-    factory.close()
+    opened.close()
 
 
 def test_an_insert_without_the_index_function_is_queued(tmp_path: Path) -> None:
     """Another tool may add articles; they are queued and indexed on the next catch-up."""
     path = tmp_path / "shell-insert.sqlite"
-    factory = open_archive(str(path))
-    factory.close()
+    opened = open_archive(str(path))
+    opened.close()
     with sqlite3.connect(path) as conn:
         conn.execute(
             "INSERT INTO articles (site, url, title, body, content_hash) "
             "VALUES ('a.cn', 'http://a.cn/1', '河边的新书店', '书店只卖旧书。', '0')"
         )
-    factory = open_archive(str(path), create=False)
-    with factory.begin() as session:
+    opened = open_archive(str(path), create=False)
+    with opened.begin() as session:
         assert found_titles(session, "旧书") == {"河边的新书店"}
         assert index_pending(session) == 1
         assert found_titles(session, "旧书") == {"河边的新书店"}
-    factory.close()
+    opened.close()
 
 
 def test_a_write_without_the_index_function_fails_loudly(tmp_path: Path) -> None:
     """The sqlite3 shell cannot update articles behind the index's back."""
     path = tmp_path / "shell.sqlite"
-    factory = open_archive(str(path))
-    with factory.begin() as session:
+    opened = open_archive(str(path))
+    with opened.begin() as session:
         store_articles(session, CORPUS[:1])
-    factory.close()
+    opened.close()
     with (
         sqlite3.connect(path) as conn,
         pytest.raises(sqlite3.OperationalError, match="no such function"),
@@ -374,18 +374,18 @@ def found_titles(session: Session, query: str) -> set[str]:
 
 def test_ranking_window_keeps_one_order_across_pages(tmp_path: Path) -> None:
     url = str(tmp_path / "window.sqlite")
-    factory = open_archive(url)
-    with factory.begin() as session:
+    opened = open_archive(url)
+    with opened.begin() as session:
         store_articles(session, CORPUS)
         index_pending(session)
-    with factory.session() as session:
+    with opened.session() as session:
         everything = [hit.id for hit in search_articles(session, "市", rank_window=2).hits]
         paged = [
             hit.id
             for offset in range(3)
             for hit in search_articles(session, "市", limit=1, offset=offset, rank_window=2).hits
         ]
-    factory.close()
+    opened.close()
     assert paged == everything
     # The two newest matches (ids 2 and 4) are ranked; the older one follows.
     assert set(everything[:2]) == {2, 4}
@@ -394,22 +394,22 @@ def test_ranking_window_keeps_one_order_across_pages(tmp_path: Path) -> None:
 
 def test_reindex_rebuilds_the_same_index(tmp_path: Path) -> None:
     url = str(tmp_path / "reindex.sqlite")
-    factory = open_archive(url)
-    with factory.begin() as session:
+    opened = open_archive(url)
+    with opened.begin() as session:
         store_articles(session, CORPUS)
         index_pending(session)
         session.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')"))
-    with factory.session() as session:
+    with opened.session() as session:
         assert found(session, "裁员") == set()
-    factory.close()
+    opened.close()
     result = CliRunner().invoke(main, ["--db", url, "reindex"])
     assert result.exit_code == 0, result.output
     assert "indexed 5 articles" in result.output
-    factory = open_archive(url, create=False)
-    with factory.session() as session:
+    opened = open_archive(url, create=False)
+    with opened.session() as session:
         assert found(session, "裁员") == {2}
         assert found(session, "market") == {2}
-    factory.close()
+    opened.close()
 
 
 def _tokens_by_fts5(

@@ -71,13 +71,13 @@ def workers(
 
 
 def stored(db: str) -> tuple[int, set[str]]:
-    sessions = open_archive(db, create=False)
+    opened = open_archive(db, create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             rows = session.scalar(select(func.count()).select_from(Article)) or 0
             return rows, set(session.scalars(select(Article.url)))
     finally:
-        sessions.close()
+        opened.close()
 
 
 def paths(urls: set[str], base: str) -> set[str]:
@@ -99,10 +99,10 @@ def test_three_workers_store_every_article_once_and_fetch_no_page_twice(
     assert twice == {}
     assert site.fetches["/robots.txt"] == 3  # each worker reads robots.txt itself
     # The work was shared: every worker fetched pages, and the articles add up.
-    sessions = open_archive(postgres_url, create=False)
-    with sessions.session() as session:
+    opened = open_archive(postgres_url, create=False)
+    with opened.session() as session:
         runs = list_runs(session)
-    sessions.close()
+    opened.close()
     assert len(runs) == 3
     assert all(run.status == "finished" and run.stats["health"] == "ok" for run in runs)
     assert all(run.stats.get("downloader/response_count", 0) > 50 for run in runs)

@@ -37,13 +37,13 @@ def test_demo_crawl_archives_and_indexes_everything(
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr, done.stderr  # e.g. Scrapy's deprecations
     expected = {a["title"]: a for a in load_expected("http://127.0.0.1:1")}
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         archived = {a["title"]: a for a in iter_articles(session)}
         runs = list_runs(session)
         queued = pending(session.connection())
         indexed = session.execute(text("SELECT count(*) FROM articles_fts_docsize")).scalar_one()
-    sessions.close()
+    opened.close()
     assert set(archived) == set(expected)
     for title, article in archived.items():
         assert article["sections"] == expected[title]["sections"], title
@@ -56,10 +56,10 @@ def test_demo_crawl_archives_and_indexes_everything(
 
 def demo_with_trigger(db: Path, writer: str, trigger: str) -> subprocess.CompletedProcess[str]:
     """The demo crawl (batches of 4) into a new archive at ``db`` that has ``trigger``."""
-    sessions = open_archive(str(db))
-    with sessions.begin() as session:
+    opened = open_archive(str(db))
+    with opened.begin() as session:
         session.execute(text(trigger))
-    sessions.close()
+    opened.close()
     return subprocess.run(
         [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
          "-s", "ARCHIVE_BATCH_SIZE=4"],
@@ -83,11 +83,11 @@ def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
     )
     assert done.returncode == 1
     assert "refused by test trigger" in done.stderr  # logged with the item that carried it
-    sessions = open_archive(str(db), create=False)
-    with sessions.session() as session:
+    opened = open_archive(str(db), create=False)
+    with opened.session() as session:
         archived = session.execute(text("SELECT count(*) FROM articles")).scalar_one()
         runs = list_runs(session)
-    sessions.close()
+    opened.close()
     expected = len(load_expected("http://127.0.0.1:1"))
     assert 0 < archived < expected
     assert [run.status for run in runs] == ["failed"]  # its record says articles were lost

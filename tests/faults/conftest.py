@@ -59,12 +59,12 @@ class Harvest:
 
 
 def read_archive(db: Path) -> tuple[list[dict[str, Any]], list[RunSummary]]:
-    sessions = open_archive(str(db), create=False)
+    opened = open_archive(str(db), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             return list(iter_articles(session)), list_runs(session)
     finally:
-        sessions.close()
+        opened.close()
 
 
 def run_harvest(base_url: str, db: Path, *settings: str, timeout: float = 60) -> Harvest:

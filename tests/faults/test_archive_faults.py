@@ -576,8 +576,8 @@ def test_a_full_disk_fails_the_harvest_in_one_line_and_keeps_what_was_committed(
         assert "Traceback" not in full.stderr
         # Space again: the archive opens, is sound, and holds everything committed before.
         filler.unlink()
-        sessions = open_archive(str(db), create=False)
-        sessions.close()
+        opened = open_archive(str(db), create=False)
+        opened.close()
         assert snapshot(db) == committed
         found = assert_whole(db, DEMO_ARTICLES)
         assert found.runs[0] == "finished"

@@ -146,12 +146,12 @@ def test_a_working_harvest_keeps_the_password_out_of_log_output_and_archive(
     for path in tmp_path.iterdir():
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path.name
-    sessions = open_archive(str(db), create=False)
+    opened = open_archive(str(db), create=False)
     try:
-        with sessions.session() as session:
+        with opened.session() as session:
             runs = list_runs(session)
     finally:
-        sessions.close()
+        opened.close()
     assert [run.status for run in runs] == ["finished"]
     assert runs[0].archive_url.endswith("?password=***")
     assert SECRET not in repr(runs[0].stats)
