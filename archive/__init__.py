@@ -2,7 +2,11 @@
 
 A library on its own (it imports neither Scrapy nor newscrawl): the Scrapy
 pipeline, the ``newsarchive`` CLI and any script use the same functions, each
-taking a Session whose transaction the caller owns.
+taking a Session whose transaction the caller owns. :func:`open_archive` gives
+an :class:`Archive`, the one handle that owns the engine and its sessions::
+
+    with open_archive("archive.sqlite") as opened, opened.begin() as session:
+        store_articles(session, articles)
 """
 
 from archive.checkpoint import WalCheckpointer
