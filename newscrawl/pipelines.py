@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred, succeed
 
 from archive import WalCheckpointer, finish_run, mask_url, open_archive, start_run
+from archive.index_thread import BackgroundIndexer
 from newscrawl.archive_writer import (
     Stored,
     close_in_writer,
@@ -181,6 +182,7 @@ class ArchivePipeline:
         self.index_each_batch = True
         self.checkpoint_thread = True
         self.checkpointer: WalCheckpointer | None = None
+        self.indexer: BackgroundIndexer | None = None  # inline: the index's own thread
         self.gc_threshold = 0  # for the writer process (newscrawl.gc_tuning)
         self.writer: ProcessPoolExecutor | None = None
         self.lifeline: Lifeline | None = None  # the writer process ends with this one
@@ -227,6 +229,8 @@ class ArchivePipeline:
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
         if self.writer_mode == "inline" and self.checkpoint_thread:
             self.checkpointer = WalCheckpointer.start(self.sessions.kw["bind"])
+        if self.writer_mode == "inline" and self.index_each_batch:
+            self.indexer = BackgroundIndexer.start(self.sessions.kw["bind"])
 
     async def process_item(self, item: Any) -> Any:
         """Buffer the item; the one that fills a batch waits for the batch to be stored
@@ -267,8 +271,11 @@ class ArchivePipeline:
         self.gone = []
         self.stats.inc_value(BATCHES_STARTED)
         if self.writer_mode != "process":
-            self._count(store_batch(self.sessions, batch, gone, index=self.index_each_batch))
+            index_here = self.index_each_batch and self.indexer is None
+            self._count(store_batch(self.sessions, batch, gone, index=index_here))
             self.stats.inc_value(BATCHES_STORED)
+            if self.indexer is not None:
+                self.indexer.request()
             return succeed(None)
         future = self._writer().submit(
             store_in_writer, self.url, batch, gone, self.index_each_batch, self.checkpoint_thread
@@ -319,7 +326,9 @@ class ArchivePipeline:
         """
         last = self.flush()
         if self.writer is None:
-            if not self.index_each_batch and self.sessions is not None:
+            threaded = self._close_indexer()
+            if (threaded or not self.index_each_batch) and self.sessions is not None:
+                # Whatever the thread left (the last batch's, or all after a failure).
                 self._count(index_queued(self.sessions))
             return
         tail = self.pending[-1] if self.pending else None
@@ -334,6 +343,17 @@ class ArchivePipeline:
                 )
         finally:
             self._close_writer()
+
+    def _close_indexer(self) -> bool:
+        """Let the index thread finish its last catch-up and stop; count what it did.
+
+        True when there was one (the caller then catches up what it left)."""
+        indexer, self.indexer = self.indexer, None
+        if indexer is None:
+            return False
+        indexer.close()
+        self._count(Stored(0, 0, 0, 0, indexer.indexed, indexer.seconds, indexer.cpu_seconds))
+        return True
 
     def _close_checkpointer(self) -> None:
         """Finish the crawl process's background WAL checkpoints (inline writes)."""
@@ -374,6 +394,7 @@ class ArchivePipeline:
         try:
             self._finish_run(reason)
         finally:
+            self._close_indexer()
             self._close_checkpointer()
             bind = self.sessions.kw.get("bind")
             if bind is not None:
