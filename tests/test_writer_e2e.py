@@ -22,15 +22,23 @@ BIN = Path(sys.executable).parent
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(
-    ("writer", "index"),
-    [("process", "batch"), ("process", "close"), ("inline", "batch"), ("inline", "close")],
+    ("writer", "workers", "index", "stored_in"),
+    [
+        ("process", 1, "batch", "extraction worker"),
+        ("process", 1, "close", "extraction worker"),
+        ("process", 0, "batch", "writer process"),
+        ("process", 0, "close", "writer process"),
+        ("inline", 1, "batch", "crawl process"),
+        ("inline", 0, "close", "crawl process"),
+    ],
 )
 def test_demo_crawl_archives_and_indexes_everything(
-    tmp_path: Path, writer: str, index: str
+    tmp_path: Path, writer: str, workers: int, index: str, stored_in: str
 ) -> None:
     db = tmp_path / "archive.sqlite"
     done = subprocess.run(
         [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
+         "-s", f"NEWSCRAWL_EXTRACT_WORKERS={workers}",
          "-s", f"ARCHIVE_INDEX={index}", "-s", "ARCHIVE_BATCH_SIZE=4"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
@@ -51,6 +59,7 @@ def test_demo_crawl_archives_and_indexes_everything(
     assert [run.status for run in runs] == ["finished"]
     assert runs[0].stats["newscrawl/archive/new"] == len(expected)
     assert runs[0].stats["newscrawl/archive/indexed"] == len(expected)
+    assert runs[0].stats["newscrawl/archive/stored_in"] == stored_in
     assert queued == 0 and indexed == len(expected)
 
 
