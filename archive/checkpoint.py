@@ -80,7 +80,7 @@ class WalCheckpointer:
     def start(cls, engine: Engine) -> WalCheckpointer | None:
         """A running checkpointer for ``engine``'s SQLite file, or None for other databases."""
         path = sqlite_file(engine.url)
-        return None if path is None else cls(engine, path, _timeout(engine))
+        return None if path is None else cls(engine, path, busy_timeout_seconds(engine))
 
     def _on_checkout(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         # Per checkout, not per connect: connections the pool already held get it too.
@@ -152,7 +152,7 @@ class WalCheckpointer:
         self._thread.join()
 
 
-def _timeout(engine: Engine) -> float:
+def busy_timeout_seconds(engine: Engine) -> float:
     """Seconds to wait for a lock: the URL's ``?timeout=`` as for the engine, else the default."""
     value = engine.url.query.get("timeout")
     try:

@@ -7,23 +7,32 @@ gets the tables and is stamped; an archive written before migrations existed
 and is stamped so and upgraded; an older revision is upgraded. An archive
 newer than this code is refused with one clear line instead of being
 misread.
+
+Alembic (with Mako and Pygments behind it, some 12 MB of a process) is
+imported only when an archive needs stamping or upgrading: a crawl's
+processes open archives that are at the head already, and check the
+revision before each batch, with one SELECT of ``alembic_version``.
 """
 
 from __future__ import annotations
 
-import functools
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 from archive import fts
 from archive.models import Base
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 #: The revision that describes archives written before migrations existed.
 FIRST_REVISION = "0001"
+#: The newest revision in ``archive/migrations`` (tests hold it to Alembic's own
+#: head): what this code writes, known without importing Alembic.
+HEAD_REVISION = "0014"
+#: Alembic's table of the revision an archive records.
+VERSION_TABLE = "alembic_version"
 
 
 class SchemaError(Exception):
@@ -31,6 +40,8 @@ class SchemaError(Exception):
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "archive:migrations")
     if connection is not None:
@@ -43,17 +54,24 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
     return not (type_ == "table" and fts.is_index_table(name))
 
 
-@functools.cache
 def head_revision() -> str:
-    """The newest schema revision this code knows (read once: the code does not change)."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None, "archive/migrations has no revisions"
-    return head
+    """The newest schema revision this code knows."""
+    return HEAD_REVISION
+
+
+def scripted_revisions() -> tuple[str | None, set[str]]:
+    """Alembic's head of ``archive/migrations`` and every revision there (imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_config())
+    return scripts.get_current_head(), {script.revision for script in scripts.walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:
     """The revision an archive records (None: none recorded)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def check_unchanged(connection: Connection) -> None:
@@ -79,9 +97,13 @@ def check_unchanged(connection: Connection) -> None:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the archive to the head revision; returns (revision before, revision after)."""
     head = head_revision()
-    known = {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
     with engine.begin() as connection:
         before = current_revision(connection)
+        if before == head:
+            return before, head
+        from alembic import command
+
+        _head, known = scripted_revisions()
         if before is None:
             if not inspect(connection).has_table("articles"):
                 Base.metadata.create_all(connection)

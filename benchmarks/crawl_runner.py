@@ -226,6 +226,7 @@ def run(
     crawler.signals.connect(descendants.read, signal=signals.spider_idle)
     started = time.perf_counter()
     cpu_started = time.process_time()
+    reactor_started = time.thread_time()
     machine_started = machine_busy_seconds()
     with descendants:
         if profile:
@@ -236,6 +237,7 @@ def run(
             process.start()
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
+    reactor_cpu_seconds = time.thread_time() - reactor_started
     machine_seconds = machine_busy_seconds() - machine_started
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()
@@ -243,6 +245,8 @@ def run(
         "spider": spider,
         "seconds": seconds,
         "cpu_seconds": cpu_seconds,  # of the crawl process alone, all its threads
+        # Of its main thread alone, which runs the event loop: the crawl's critical path.
+        "reactor_cpu_seconds": reactor_cpu_seconds,
         # Every core's busy time meanwhile: the crawl, its workers, the site's server.
         "machine_cpu_seconds": machine_seconds,
         "elapsed_stat": stats.get("elapsed_time_seconds"),

@@ -14,7 +14,9 @@ inside the commit that fills it (``"commit"``, SQLite's own way).
 
 The batch is committed first, then the full-text index catches up in a
 second transaction: a failure to index never loses stored articles (they
-stay queued, and the next catch-up indexes them). Each batch first checks
+stay queued, and the next catch-up indexes them). In a writer process (or an
+extraction worker that stores too) the catch-up runs on a thread of its own
+(:class:`~archive.index_thread.BackgroundIndexer`), beside the next task. Each batch first checks
 that the archive still records the schema revision this code writes
 (:func:`archive.schema.check_unchanged`).
 """
@@ -28,6 +30,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import Archive, WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
+from archive.index_thread import BackgroundIndexer
 from archive.schema import check_unchanged
 from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.runtime.lifeline import hold
@@ -36,6 +39,8 @@ from newscrawl.runtime.lifeline import hold
 _opened: dict[str, Archive] = {}
 #: Per writer process: the archive's background checkpointer, if it has one.
 _checkpointers: dict[str, WalCheckpointer] = {}
+#: Per writer process: the full-text index's thread, once a batch asked for the index.
+_indexers: dict[str, BackgroundIndexer] = {}
 
 
 class Stored(NamedTuple):
@@ -93,16 +98,16 @@ def start_writer(threshold: int, lifeline: Connection) -> None:
     hold(lifeline)
 
 
-def _sessions(url: str, checkpoint_thread: bool = True) -> sessionmaker[Session]:
-    """The writer process's sessions on ``url``; the archive stays open (in
-    :data:`_opened`) until :func:`close_in_writer`."""
+def _archive(url: str, checkpoint_thread: bool = True) -> Archive:
+    """The writer process's archive at ``url``, opened on the first call; it stays
+    open (in :data:`_opened`) until :func:`close_in_writer`."""
     opened = _opened.get(url)
     if opened is None:
         opened = _opened[url] = open_archive(url)
         checkpointer = WalCheckpointer.start(opened.engine) if checkpoint_thread else None
         if checkpointer is not None:
             _checkpointers[url] = checkpointer
-    return opened.sessions
+    return opened
 
 
 def store_in_writer(
@@ -112,25 +117,55 @@ def store_in_writer(
     index: bool = True,
     checkpoint_thread: bool = True,
 ) -> Stored:
-    """:func:`store_batch` in the writer process, on its own connection to ``url``."""
-    return store_batch(_sessions(url, checkpoint_thread), batch, gone, index=index)
+    """:func:`store_batch` in the writer process, on its own connection to ``url``;
+    with ``index``, the index then catches up on the process's index thread."""
+    opened = _archive(url, checkpoint_thread)
+    indexer = _indexers.get(url)
+    if index and indexer is None:
+        indexer = BackgroundIndexer.start(opened.engine)
+        if indexer is not None:
+            _indexers[url] = indexer
+    stored = store_batch(opened.sessions, batch, gone, index=index and indexer is None)
+    if index and indexer is not None:
+        indexer.request()
+    return stored
 
 
 def index_in_writer(url: str, checkpoint_thread: bool = True) -> Stored:
     """:func:`index_queued` in the writer process."""
-    return index_queued(_sessions(url, checkpoint_thread))
+    return index_queued(_archive(url, checkpoint_thread).sessions)
 
 
-def close_in_writer(url: str) -> int | None:
-    """Finish the writer process's checkpoints and close its connections to ``url``
-    (the last one to close folds the write-ahead log into the file).
+class Closed(NamedTuple):
+    """What closing the archive in a writer process reports back."""
 
-    Returns how many checkpoints its thread ran, None when it had none.
-    """
+    #: Checkpoints its thread ran (None: it had none).
+    checkpoints: int | None
+    #: The index thread's work over the crawl, and the last catch-up after it.
+    indexed: Stored
+
+
+def close_in_writer(url: str) -> Closed:
+    """Finish the writer process's index and checkpoints and close its connections to
+    ``url`` (the last one to close folds the write-ahead log into the file)."""
+    indexed = Stored(0, 0, 0, 0)
+    indexer = _indexers.pop(url, None)
+    if indexer is not None:
+        indexer.close()
+        last = index_queued(_opened[url].sessions) if url in _opened else indexed
+        indexed = Stored(
+            0,
+            0,
+            0,
+            0,
+            indexer.indexed + last.indexed,
+            indexer.seconds + last.index_seconds,
+            indexer.cpu_seconds + last.cpu_seconds,
+        )
     checkpointer = _checkpointers.pop(url, None)
     if checkpointer is not None:
         checkpointer.close()
     opened = _opened.pop(url, None)
     if opened is not None:
         opened.close()
-    return checkpointer.checkpoints if checkpointer is not None else None
+    return Closed(checkpointer.checkpoints if checkpointer is not None else None, indexed)

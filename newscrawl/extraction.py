@@ -24,7 +24,7 @@ from newscrawl.pages import ArticlePage
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
-from newscrawl.pipe_worker import PipeWorker
+from newscrawl.pipe_worker import PipeWorker, call
 
 
 @dataclass
@@ -103,7 +103,9 @@ class PageExtractor:
 
     Each worker is a :class:`~newscrawl.pipe_worker.PipeWorker` (pipes the
     event loop watches, not a ProcessPoolExecutor: see there); a page goes to
-    the worker with the fewest pages in hand.
+    the worker with the fewest tasks in hand. The first worker also takes the
+    archive's batches when the pipeline stores in a process
+    (:meth:`storage_worker`): two processes in all, not three.
     """
 
     def __init__(self, workers: int = 0, gc_threshold: int = 0) -> None:
@@ -111,13 +113,22 @@ class PageExtractor:
         self.gc_threshold = gc_threshold  # for the workers (newscrawl.gc_tuning)
         self._pool: list[PipeWorker] = []
 
-    def _worker(self) -> PipeWorker:
+    def _started(self) -> list[PipeWorker]:
         if not self._pool:
             self._pool = [
-                PipeWorker(extract_page, set_young_threshold, (self.gc_threshold,))
+                PipeWorker(call, set_young_threshold, (self.gc_threshold,))
                 for _ in range(self.workers)
             ]
-        return min(self._pool, key=lambda worker: worker.in_flight)
+        return self._pool
+
+    def _worker(self) -> PipeWorker:
+        return min(self._started(), key=lambda worker: worker.in_flight)
+
+    def storage_worker(self) -> PipeWorker | None:
+        """The worker that also stores the archive's batches (None: pages are read inline).
+
+        Call from the event loop's thread, like ``extract``."""
+        return self._started()[0] if self.workers else None
 
     async def extract(
         self,
@@ -132,7 +143,7 @@ class PageExtractor:
         if not self.workers:
             return extract_page(url, body, content_type, fetched_at, tz, normalize=normalize)
         result: PageResult = await self._worker().submit(
-            url, body, content_type, fetched_at, tz, normalize=normalize
+            extract_page, url, body, content_type, fetched_at, tz, normalize=normalize
         )
         return result
 

@@ -121,6 +121,12 @@ def _serve(
         held += 1
 
 
+def call(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """A worker's function that runs the function each task names: one worker for
+    several kinds of task (a function pickles as its module and name)."""
+    return function(*args, **kwargs)
+
+
 class PipeWorker:
     """One worker process running ``function``; :meth:`submit` returns an asyncio Future.
 

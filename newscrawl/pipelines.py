@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
@@ -24,6 +24,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, succeed
 
 from archive import Archive, WalCheckpointer, finish_run, mask_url, open_archive, start_run
+from archive.index_thread import BackgroundIndexer
 from newscrawl.archive_writer import (
     Stored,
     close_in_writer,
@@ -34,11 +35,13 @@ from newscrawl.archive_writer import (
     store_in_writer,
 )
 from newscrawl.capture.warc import settle
+from newscrawl.extraction import PageExtractor
 from newscrawl.gc_tuning import gc_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
 from newscrawl.runtime.cores import archive_writer
 from newscrawl.runtime.lifeline import Lifeline
+from newscrawl.runtime.worker_storage import WorkerStorage
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +76,9 @@ run_opened = object()
 #: ``BATCHES_STORED`` reaches N + 1 (the shared queue acknowledges requests by it).
 BATCHES_STARTED = "newscrawl/archive/batches_started"
 BATCHES_STORED = "newscrawl/archive/batches"
+#: Stats key naming the process that stores the batches: ``crawl process``,
+#: ``writer process`` or ``extraction worker`` (see newscrawl.runtime.worker_storage).
+STORED_IN = "newscrawl/archive/stored_in"
 
 
 def archive_settings(settings: Any) -> ArchiveSettings:
@@ -188,6 +194,8 @@ class ArchivePipeline:
         self.index_each_batch = True
         self.checkpoint_thread = True
         self.checkpointer: WalCheckpointer | None = None
+        self.indexer: BackgroundIndexer | None = None  # inline: the index's own thread
+        self.shared: WorkerStorage | None = None  # in the extraction worker (see open_spider)
         self.gc_threshold = 0  # for the writer process (newscrawl.gc_tuning)
         self.writer: ProcessPoolExecutor | None = None
         self.lifeline: Lifeline | None = None  # the writer process ends with this one
@@ -233,6 +241,22 @@ class ArchivePipeline:
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
         if self.writer_mode == "inline" and self.checkpoint_thread:
             self.checkpointer = WalCheckpointer.start(self.archive.engine)
+        if self.writer_mode == "inline" and self.index_each_batch:
+            self.indexer = BackgroundIndexer.start(self.archive.engine)
+        extractor = getattr(spider, "extractor", None)
+        if self.writer_mode == "process" and isinstance(extractor, PageExtractor):
+            worker = extractor.storage_worker()
+            if worker is not None:  # the extraction worker stores too: two processes
+                self.shared = WorkerStorage(
+                    worker,
+                    self.url,
+                    index_each_batch=self.index_each_batch,
+                    checkpoint_thread=self.checkpoint_thread,
+                    on_stored=self._count_stored,
+                )
+        # Where this run's batches are stored, for the run record.
+        stored_in = {"inline": "crawl process", "process": "writer process"}[self.writer_mode]
+        self.stats.set_value(STORED_IN, "extraction worker" if self.shared else stored_in)
         if self.crawler is not None:
             self.crawler.signals.send_catch_log(signal=run_opened, run_id=self.run_id)
 
@@ -275,11 +299,14 @@ class ArchivePipeline:
         self.gone = []
         self.stats.inc_value(BATCHES_STARTED)
         if self.writer_mode != "process":
-            self._count(
-                store_batch(self.archive.sessions, batch, gone, index=self.index_each_batch)
-            )
+            index_here = self.index_each_batch and self.indexer is None
+            self._count(store_batch(self.archive.sessions, batch, gone, index=index_here))
             self.stats.inc_value(BATCHES_STORED)
+            if self.indexer is not None:
+                self.indexer.request()
             return succeed(None)
+        if self.shared is not None:
+            return self.shared.submit(batch, gone)
         future = self._writer().submit(
             store_in_writer, self.url, batch, gone, self.index_each_batch, self.checkpoint_thread
         )
@@ -303,8 +330,12 @@ class ArchivePipeline:
 
     def _count_future(self, future: Future[Stored]) -> None:
         if not future.cancelled() and future.exception() is None:
-            self._count(future.result())
-            self.stats.inc_value(BATCHES_STORED)
+            self._count_stored(future.result())
+
+    def _count_stored(self, stored: Stored) -> None:
+        """A batch handed to another process is committed."""
+        self._count(stored)
+        self.stats.inc_value(BATCHES_STORED)
 
     def _count(self, stored: Stored) -> None:
         self.stats.inc_value("newscrawl/archive/new", stored.new)
@@ -315,23 +346,36 @@ class ArchivePipeline:
         self.stats.inc_value("newscrawl/archive/index_ms", round(stored.index_seconds * 1000))
         self.stats.inc_value("newscrawl/cpu_us/store", round(stored.cpu_seconds * 1e6))
 
+    def _count_index(self, work: Stored) -> None:
+        """Add an index thread's work over the crawl (no batch of its own)."""
+        self.stats.inc_value("newscrawl/archive/indexed", work.indexed)
+        self.stats.inc_value("newscrawl/archive/index_ms", round(work.index_seconds * 1000))
+        self.stats.inc_value("newscrawl/cpu_us/store", round(work.cpu_seconds * 1e6))
+
     def drain(self) -> None:
         """Block until every batch handed to the writer process is stored or failed
         (failures were reported through their items)."""
         pending, self.pending = self.pending, []
         wait(pending)
 
-    def close_spider(self) -> None:
+    def close_spider(self) -> Coroutine[Any, Any, None] | None:
         """Store what is left and stop the writer process, before the run is closed.
 
         The last batch's failure has no item to carry it, so it is raised
         (Scrapy logs it; ``newscrawl harvest`` sees the articles missing).
+        With the extraction worker storing, the returned coroutine ends when
+        the worker has stored and indexed everything and closed the archive.
         """
         last = self.flush()
+        if self.shared is not None:
+            last.addErrback(lambda _failure: None)  # raised by close() instead
+            return self._close_shared()  # Scrapy awaits it on the asyncio loop
         if self.writer is None:
-            if not self.index_each_batch and self.archive is not None:
+            threaded = self._close_indexer()
+            if (threaded or not self.index_each_batch) and self.archive is not None:
+                # Whatever the thread left (the last batch's, or all after a failure).
                 self._count(index_queued(self.archive.sessions))
-            return
+            return None
         tail = self.pending[-1] if self.pending else None
         last.addErrback(lambda _failure: None)  # raised below instead
         try:
@@ -344,6 +388,26 @@ class ArchivePipeline:
                 )
         finally:
             self._close_writer()
+        return None
+
+    async def _close_shared(self) -> None:
+        shared, self.shared = self.shared, None
+        assert shared is not None
+        closed = await shared.close()
+        self._count_index(closed.indexed)
+        if closed.checkpoints is not None:
+            self.stats.set_value("newscrawl/archive/wal_checkpoints", closed.checkpoints)
+
+    def _close_indexer(self) -> bool:
+        """Let the index thread finish its last catch-up and stop; count what it did.
+
+        True when there was one (the caller then catches up what it left)."""
+        indexer, self.indexer = self.indexer, None
+        if indexer is None:
+            return False
+        indexer.close()
+        self._count_index(Stored(0, 0, 0, 0, indexer.indexed, indexer.seconds, indexer.cpu_seconds))
+        return True
 
     def _close_checkpointer(self) -> None:
         """Finish the crawl process's background WAL checkpoints (inline writes)."""
@@ -361,9 +425,10 @@ class ArchivePipeline:
         stop it. A writer that died has nothing left to close: its error was raised."""
         assert self.writer is not None
         try:
-            checkpoints = self.writer.submit(close_in_writer, self.url).result()
-            if checkpoints is not None:
-                self.stats.set_value("newscrawl/archive/wal_checkpoints", checkpoints)
+            closed = self.writer.submit(close_in_writer, self.url).result()
+            self._count_index(closed.indexed)
+            if closed.checkpoints is not None:
+                self.stats.set_value("newscrawl/archive/wal_checkpoints", closed.checkpoints)
         except BrokenProcessPool as exc:  # the batch's own error is the one raised
             logger.debug("writer process ended before closing the archive: %s", exc)
         except Exception as exc:  # noqa: BLE001 - closing must not hide the batch's error
@@ -384,6 +449,7 @@ class ArchivePipeline:
         try:
             self._finish_run(reason)
         finally:
+            self._close_indexer()
             self._close_checkpointer()
             self.archive.close()
 

@@ -4,7 +4,7 @@ Project settings (read through ``from_crawler``, never at import time):
 
 - ``ARCHIVE_URL``: SQLAlchemy URL (or file path) of the archive.
 - ``ARCHIVE_BATCH_SIZE``: items stored per transaction.
-- ``ARCHIVE_WRITER``: ``auto``, ``inline`` or ``process`` (a writer process stores the batches).
+- ``ARCHIVE_WRITER``: ``auto``, ``inline`` or ``process`` (another process stores the batches: the extraction worker if any).
 - ``ARCHIVE_INDEX``: ``batch`` or ``close``: when the full-text index catches up.
 - ``ARCHIVE_CHECKPOINT``: ``thread`` or ``commit``: where SQLite's WAL checkpoints run.
 - ``NEWSCRAWL_TZ``: time zone of naive site times.

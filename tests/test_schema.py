@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,15 @@ from sqlalchemy import JSON, Connection, bindparam, create_engine, text
 from archive import ArchiveError, count_articles, get_article, open_archive, store_articles
 from archive.cli import main as newsarchive
 from archive.models import Base
-from archive.schema import FIRST_REVISION, _config, current_revision, head_revision, include_name
+from archive.schema import (
+    FIRST_REVISION,
+    HEAD_REVISION,
+    _config,
+    current_revision,
+    head_revision,
+    include_name,
+    scripted_revisions,
+)
 from archive.search import search_articles
 
 
@@ -104,6 +114,31 @@ def test_a_new_archive_records_the_newest_schema(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     open_archive(str(path)).close()
     assert revision_of(path) == head_revision()
+
+
+def test_the_head_revision_the_code_writes_is_the_newest_migration() -> None:
+    head, known = scripted_revisions()
+    assert head == HEAD_REVISION == head_revision()
+    assert FIRST_REVISION in known and HEAD_REVISION in known
+
+
+def test_opening_an_archive_at_the_head_does_not_import_alembic(tmp_path: Path) -> None:
+    """A crawl's processes open archives at the head: Alembic's memory is for upgrades."""
+    path = tmp_path / "a.sqlite"
+    open_archive(str(path)).close()  # created and stamped (Alembic, here)
+    script = (
+        "import sys\n"
+        "from archive import open_archive\n"
+        "from newscrawl.archive_writer import store_in_writer, close_in_writer\n"
+        f"url = 'sqlite:///{path}'\n"
+        "store_in_writer(url, [], [], True, True)\n"
+        "close_in_writer(url)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stderr
 
 
 def test_a_first_schema_archive_is_upgraded_without_losing_a_row(tmp_path: Path) -> None:

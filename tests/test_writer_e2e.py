@@ -22,15 +22,23 @@ BIN = Path(sys.executable).parent
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(
-    ("writer", "index"),
-    [("process", "batch"), ("process", "close"), ("inline", "batch"), ("inline", "close")],
+    ("writer", "workers", "index", "stored_in"),
+    [
+        ("process", 1, "batch", "extraction worker"),
+        ("process", 1, "close", "extraction worker"),
+        ("process", 0, "batch", "writer process"),
+        ("process", 0, "close", "writer process"),
+        ("inline", 1, "batch", "crawl process"),
+        ("inline", 0, "close", "crawl process"),
+    ],
 )
 def test_demo_crawl_archives_and_indexes_everything(
-    tmp_path: Path, writer: str, index: str
+    tmp_path: Path, writer: str, workers: int, index: str, stored_in: str
 ) -> None:
     db = tmp_path / "archive.sqlite"
     done = subprocess.run(
         [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
+         "-s", f"NEWSCRAWL_EXTRACT_WORKERS={workers}",
          "-s", f"ARCHIVE_INDEX={index}", "-s", "ARCHIVE_BATCH_SIZE=4"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
@@ -51,33 +59,40 @@ def test_demo_crawl_archives_and_indexes_everything(
     assert [run.status for run in runs] == ["finished"]
     assert runs[0].stats["newscrawl/archive/new"] == len(expected)
     assert runs[0].stats["newscrawl/archive/indexed"] == len(expected)
+    assert runs[0].stats["newscrawl/archive/stored_in"] == stored_in
     assert queued == 0 and indexed == len(expected)
 
 
-def demo_with_trigger(db: Path, writer: str, trigger: str) -> subprocess.CompletedProcess[str]:
-    """The demo crawl (batches of 4) into a new archive at ``db`` that has ``trigger``."""
+#: Where the batches are stored: (ARCHIVE_WRITER, NEWSCRAWL_EXTRACT_WORKERS) by name.
+STORERS = {"worker": ("process", 1), "process": ("process", 0), "inline": ("inline", 0)}
+
+
+def demo_with_trigger(db: Path, storer: str, trigger: str) -> subprocess.CompletedProcess[str]:
+    """The demo crawl (batches of 4) into a new archive at ``db`` that has ``trigger``,
+    its batches stored as ``STORERS[storer]`` says."""
+    writer, workers = STORERS[storer]
     opened = open_archive(str(db))
     with opened.begin() as session:
         session.execute(text(trigger))
     opened.close()
     return subprocess.run(
         [str(BIN / "newscrawl"), "demo", "--db", str(db), "-s", f"ARCHIVE_WRITER={writer}",
-         "-s", "ARCHIVE_BATCH_SIZE=4"],
+         "-s", f"NEWSCRAWL_EXTRACT_WORKERS={workers}", "-s", "ARCHIVE_BATCH_SIZE=4"],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("writer", ["process", "inline"])
+@pytest.mark.parametrize("storer", sorted(STORERS))
 def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
-    tmp_path: Path, writer: str
+    tmp_path: Path, storer: str
 ) -> None:
     """The batch's error reaches the log through its item, in either mode; the demo
     counts only committed articles and exits non-zero with one line."""
     db = tmp_path / "archive.sqlite"
     done = demo_with_trigger(  # one article the archive refuses: its batch fails
         db,
-        writer,
+        storer,
         "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN new.title = '年度盛典彩排花絮' "
         "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END",
     )
@@ -99,9 +114,9 @@ def test_a_batch_that_cannot_be_stored_fails_the_demo_and_is_counted(
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("writer", ["process", "inline"])
+@pytest.mark.parametrize("storer", sorted(STORERS))
 def test_a_crawl_stores_nothing_more_once_the_archive_was_upgraded_under_it(
-    tmp_path: Path, writer: str
+    tmp_path: Path, storer: str
 ) -> None:
     """A newer newscrawl may upgrade the archive while a crawl runs (any of its commands
     opens the archive so): the crawl's later batches are refused, in one clear line,
@@ -109,7 +124,7 @@ def test_a_crawl_stores_nothing_more_once_the_archive_was_upgraded_under_it(
     db = tmp_path / "archive.sqlite"
     done = demo_with_trigger(  # the first stored batch "upgrades" the archive
         db,
-        writer,
+        storer,
         "CREATE TRIGGER upgraded AFTER INSERT ON articles "
         "WHEN (SELECT count(*) FROM articles) = 4 "
         "BEGIN UPDATE alembic_version SET version_num = '0099'; END",

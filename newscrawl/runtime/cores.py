@@ -2,15 +2,16 @@
 
 Scrapy runs a crawl on one thread. With ``NEWSCRAWL_EXTRACT_WORKERS = 1``
 the article pages are parsed, extracted and normalized in a worker process,
-and with ``ARCHIVE_WRITER = "process"`` the batches are stored and indexed in
-a writer process: on two cores the crawl keeps a larger share of a bare
+and with ``ARCHIVE_WRITER = "process"`` that worker also stores and indexes
+the batches (:mod:`newscrawl.runtime.worker_storage`; without a worker, a
+writer process does): on two cores the crawl keeps a larger share of a bare
 Scrapy crawl's rate that way (``benchmarks/RESULTS.md``). On one core the
-extra processes only add their start-up, the pipe traffic and their memory.
+extra process only adds its start-up, the pipe traffic and its memory.
 
 So both settings default to ``"auto"``, resolved here from the CPUs this
 process may run on: its affinity mask (what ``taskset`` or a container's
-cpuset leave it), not the machine's count. Two or more: one worker and the
-writer process; one: everything in the crawl process. A CPU quota without a
+cpuset leave it), not the machine's count. Two or more: one worker that
+extracts and stores; one: everything in the crawl process. A CPU quota without a
 cpuset (``docker --cpus``) is not seen: set the values there.
 
 Explicit values win. To turn two-process mode off::
@@ -39,7 +40,7 @@ def usable_cores() -> int:
 
 
 def two_process_mode() -> bool:
-    """What ``"auto"`` resolves to: a worker and a writer process, or neither."""
+    """What ``"auto"`` resolves to: a worker process that extracts and stores, or none."""
     return usable_cores() >= 2
 
 
