@@ -1,4 +1,10 @@
-"""The README documents every command, option group and project setting (sqlite-utils' habit)."""
+"""The README and docs/ document every command, option group and project setting
+(sqlite-utils' and datasette's habit), and cannot drift from the code they describe.
+
+The README keeps the everyday commands; reference material lives in ``docs/*.md``,
+each page linked from the README. The settings reference is generated from the table
+in :mod:`newscrawl.config`, and checked here against it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,17 @@ import click
 import pytest
 
 from archive.cli import main as newsarchive
+from archive.published import DAY_ZONE
 from newscrawl import settings
 from newscrawl.cli import main as newscrawl
+from newscrawl.config import Config, defaults, markdown_table, table
+from newscrawl.dates import DEFAULT_TZ
+from newscrawl.normalize_item import DEFAULT_TZ as NORMALIZE_TZ
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+DOCS = ROOT / "docs"
+SETTINGS_DOC = (DOCS / "settings.md").read_text()
 PROJECT_SETTINGS = [n for n in dir(settings) if re.match(r"^(ARCHIVE|NEWSCRAWL)_[A-Z_]+$", n)]
 
 
@@ -27,7 +40,29 @@ def test_project_settings_exist() -> None:
 
 @pytest.mark.parametrize("name", PROJECT_SETTINGS)
 def test_setting_documented(name: str) -> None:
-    assert f"`{name}`" in README
+    assert f"`{name}`" in SETTINGS_DOC
+
+
+def test_settings_reference_is_the_generated_table() -> None:
+    """docs/settings.md holds ``python -m newscrawl.config``'s output, as it is today."""
+    assert markdown_table() in SETTINGS_DOC, (
+        "run `python -m newscrawl.config` into docs/settings.md"
+    )
+
+
+def test_settings_module_takes_every_default_from_the_table() -> None:
+    assert {name: getattr(settings, name) for name in PROJECT_SETTINGS} == defaults()
+
+
+def test_every_default_parses() -> None:
+    config = Config.from_settings({})
+    assert config.tz == DEFAULT_TZ
+    assert all(row.help and "\n" not in row.help for row in table())
+
+
+def test_one_zone_on_each_side_of_the_archive_boundary() -> None:
+    """``archive`` imports nothing of newscrawl, so it spells China's zone once itself."""
+    assert DAY_ZONE == DEFAULT_TZ == NORMALIZE_TZ
 
 
 @pytest.mark.parametrize("command", _commands(newscrawl))
