@@ -28,6 +28,15 @@ DOCS = ROOT / "docs"
 SETTINGS_DOC = (DOCS / "settings.md").read_text()
 PROJECT_SETTINGS = [n for n in dir(settings) if re.match(r"^(ARCHIVE|NEWSCRAWL)_[A-Z_]+$", n)]
 
+#: The README's first two commands: the offline demo and the tests, on a fresh clone.
+DEMO_COMMAND = (
+    "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/newscrawl demo "
+    "&& .venv/bin/newsarchive list"
+)
+TEST_COMMAND = (
+    "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest -q"
+)
+
 
 def _commands(group: click.Group) -> list[str]:
     return sorted(group.commands)
@@ -63,6 +72,44 @@ def test_every_default_parses() -> None:
 def test_one_zone_on_each_side_of_the_archive_boundary() -> None:
     """``archive`` imports nothing of newscrawl, so it spells China's zone once itself."""
     assert DAY_ZONE == DEFAULT_TZ == NORMALIZE_TZ
+
+
+def test_readme_starts_with_the_demo_and_test_commands() -> None:
+    commands = [line.strip() for line in README.splitlines() if line.startswith("    ")]
+    assert commands[:2] == [DEMO_COMMAND, TEST_COMMAND]
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))
+def test_every_docs_page_is_linked_from_the_readme(page: str) -> None:
+    assert f"`docs/{page}`" in README
+
+
+def test_docs_pages_named_anywhere_exist() -> None:
+    """Every ``docs/NAME.md`` the README, the docs and the docstrings name is a real file."""
+    sources = [ROOT / "README.md", *DOCS.glob("*.md")]
+    sources += [*(ROOT / "newscrawl").rglob("*.py"), *(ROOT / "archive").rglob("*.py")]
+    named = {
+        (source.name, match)
+        for source in sources
+        for match in re.findall(r"docs/[\w-]+\.md", source.read_text(encoding="utf-8"))
+    }
+    assert named
+    assert [pair for pair in sorted(named) if not (ROOT / pair[1]).is_file()] == []
+
+
+#: Modules still pointing at DESIGN.md, which is not in the repository; archive/store.py
+#: is being reworked by the hot-path change, which takes this pointer along.
+DESIGN_POINTERS_LEFT = {"store.py"}
+
+
+def test_no_docstring_points_to_a_design_file_outside_the_repository() -> None:
+    pointing = {
+        path.name
+        for folder in ("newscrawl", "archive")
+        for path in (ROOT / folder).rglob("*.py")
+        if "DESIGN.md" in path.read_text(encoding="utf-8")
+    }
+    assert pointing <= DESIGN_POINTERS_LEFT
 
 
 @pytest.mark.parametrize("command", _commands(newscrawl))
