@@ -36,6 +36,8 @@ DEMO_COMMAND = (
 TEST_COMMAND = (
     "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest -q"
 )
+#: The fast subset for development, beside the full command (pyproject's markers).
+FAST_COMMAND = '.venv/bin/python -m pytest -q -m "not e2e and not slow"'
 
 
 def _commands(group: click.Group) -> list[str]:
@@ -77,6 +79,10 @@ def test_one_zone_on_each_side_of_the_archive_boundary() -> None:
 def test_readme_starts_with_the_demo_and_test_commands() -> None:
     commands = [line.strip() for line in README.splitlines() if line.startswith("    ")]
     assert commands[:2] == [DEMO_COMMAND, TEST_COMMAND]
+
+
+def test_readme_gives_the_fast_test_command() -> None:
+    assert FAST_COMMAND in README
 
 
 @pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))

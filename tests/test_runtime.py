@@ -63,12 +63,14 @@ def pinned(cpus: list[int], tmp_path: Path, **overrides: object) -> list[object]
 
 
 @needs_two_cpus
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_auto_is_two_process_mode_on_two_cores_and_one_process_on_one(tmp_path: Path) -> None:
     assert pinned(CPUS[:1], tmp_path) == [1, 0, "inline"]
     assert pinned(CPUS[:2], tmp_path) == [2, 1, "process"]
 
 
 @needs_two_cpus
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_explicit_values_win_over_the_cores(tmp_path: Path) -> None:
     off = {"NEWSCRAWL_EXTRACT_WORKERS": "0", "ARCHIVE_WRITER": "inline"}
     assert pinned(CPUS[:2], tmp_path, **off) == [2, 0, "inline"]
