@@ -6,7 +6,8 @@ link handling.
 
 Pure string functions, shared by page objects (to tell article links from list
 links) and spiders (to request each article once, by its page-1 URL). The
-shapes come from the CMS families in DESIGN.md:
+shapes come from the CMS families (``newscrawl/pages/families.py``, and
+``docs/extraction.md`` for how families are recognized):
 
 - PHPMyWind: ``show.php?cid=29&id=613[&page=2]``, ``list.php?cid=29[&page=3]``,
   rewritten ``show-29-613-1.html`` / ``list-29-2.html``;

@@ -120,6 +120,7 @@ def sites_cmd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_sites_commands_edit_the_registry_in_the_working_directory(tmp_path: Path) -> None:
     added = sites_cmd("add", "a", "--url", "http://a.cn/", "-s", "delay=2", cwd=tmp_path)
     assert added.returncode == 0, added.stderr
@@ -139,6 +140,7 @@ def test_sites_commands_edit_the_registry_in_the_working_directory(tmp_path: Pat
         ["remove", "nobody"],
     ],
 )
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_sites_command_errors_are_one_line_exit_2(args: list[str], tmp_path: Path) -> None:
     (tmp_path / "sites.toml").write_text('[sites.a]\nurls = ["http://a.cn/"]\n')
     result = sites_cmd(*args, cwd=tmp_path)

@@ -2,8 +2,10 @@
 
 The built-in sites are entries of ``builtin.toml``, in the form of a user's
 ``sites.toml`` and read by the same code (:mod:`newscrawl.sites.registry`); a
-profile gives the start URLs and the site's time zone, the page class is chosen
-by ``newscrawl.pages.detect_family``. Adding a site means adding an entry to a
+profile gives the start URLs (and hosts) that ``-a site=NAME`` crawls. Nothing
+else is kept here: the page class is chosen per page by
+``newscrawl.pages.detect_family``, and an entry's time zone and other settings
+are Scrapy settings the harvest applies (``SiteEntry.settings``). Adding a site means adding an entry to a
 registry (``newscrawl sites add``), not code.
 """
 
@@ -25,8 +27,6 @@ class SiteProfile:
 
     name: str
     start_urls: tuple[str, ...]
-    family: str = "phpmywind"
-    timezone: str = "Asia/Shanghai"
     #: Extra hosts the site serves articles from (the start URLs' hosts always count).
     extra_hosts: tuple[str, ...] = field(default=())
 
@@ -41,8 +41,7 @@ def builtin_entries() -> dict[str, SiteEntry]:
 
 
 def _profile(entry: SiteEntry) -> SiteProfile:
-    timezone = str(entry.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai"))
-    return SiteProfile(name=entry.name, start_urls=entry.urls, timezone=timezone)
+    return SiteProfile(name=entry.name, start_urls=entry.urls)
 
 
 PROFILES: dict[str, SiteProfile] = {

@@ -64,6 +64,7 @@ from twisted.python.failure import Failure
 
 from newscrawl import urls
 from newscrawl.capture.middleware import pending_capture
+from newscrawl.config import Config
 from newscrawl.crawl.roles import (
     Role,
     Templates,
@@ -72,16 +73,15 @@ from newscrawl.crawl.roles import (
     memory_path,
     save_templates,
 )
+from newscrawl.dates import DEFAULT_TZ
 from newscrawl.encoding import DecodedPage, decode_page
 from newscrawl.extraction import PageExtractor, PageResult, apply_counter, merge_page
-from newscrawl.gc_tuning import gc_threshold
-from newscrawl.incremental import Incremental, gap_reason, incremental_settings, restrict_to
+from newscrawl.incremental import Incremental, gap_reason, restrict_to
 from newscrawl.items import Article, Gone
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
-from newscrawl.pipelines import RUN_ID, archive_settings
+from newscrawl.pipelines import RUN_ID
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
-from newscrawl.runtime.cores import extract_workers
 from newscrawl.sites import PROFILES, get_profile
 
 
@@ -179,13 +179,15 @@ class CmsSpider(scrapy.Spider):
         #: Article URLs that home and list pages of this run have shown (link-trap bound).
         self._listed: set[str] = set()
         self.fetch_counters = False
-        self.tz = "Asia/Shanghai"
+        self.tz = DEFAULT_TZ
         self.extractor = PageExtractor(0)
         #: Where known articles are read from (None: no archive, every link is new).
         self.archive_url: str | None = None
         self.incremental_enabled = False
         self.stop_after_known_pages = 1
         self.revisit_schedule: Schedule = parse_schedule(DEFAULT_SCHEDULE)
+        #: Seconds between the site's harvests (``NEWSCRAWL_EVERY``; 0: not scheduled).
+        self.every = 0.0
         self.incremental = Incremental.off()
         #: What this site's URL templates turned out to be (see newscrawl.crawl.roles).
         self.templates = Templates()
@@ -213,22 +215,21 @@ class CmsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CmsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        config = Config.from_settings(crawler.settings)
         # Off by default: every counter request adds one to the site's public count.
-        spider.fetch_counters = crawler.settings.getbool("NEWSCRAWL_FETCH_COUNTERS", False)
-        spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
-        spider.extractor = PageExtractor(
-            extract_workers(crawler.settings), gc_threshold(crawler.settings)
-        )
+        spider.fetch_counters = config.fetch_counters
+        spider.tz = config.tz
+        spider.extractor = PageExtractor(config.extract_workers, config.gc_threshold)
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.close_incremental, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
-        incremental, stop_after, schedule = cls.check_settings(crawler.settings)
-        spider.archive_url = crawler.settings.get("ARCHIVE_URL") or None
-        spider.incremental_enabled = incremental
-        spider.stop_after_known_pages = stop_after
-        spider.revisit_schedule = schedule
-        if spider.archive_url and crawler.settings.getbool("NEWSCRAWL_DISCOVERY_MEMORY", True):
+        spider.archive_url = config.archive_url or None
+        spider.incremental_enabled = config.incremental
+        spider.stop_after_known_pages = config.stop_after_known_pages
+        spider.revisit_schedule = config.revisit
+        spider.every = config.every
+        if spider.archive_url and config.discovery_memory:
             spider.memory_file = memory_path(spider.archive_url, spider.site_key)
             crawler.signals.connect(spider.save_discovery, signal=signals.spider_closed)
         return spider
@@ -237,15 +238,6 @@ class CmsSpider(scrapy.Spider):
         """Keep the learned URL templates for the site's next harvest."""
         if self.memory_file is not None:
             save_templates(self.memory_file, self.templates)
-
-    @classmethod
-    def check_settings(cls, settings: Any) -> tuple[bool, int, Schedule]:
-        """Incremental settings, after checking the archive pipeline's; raises
-        ``ValueError`` with a one-line message."""
-        archive_settings(settings)
-        extract_workers(settings)
-        gc_threshold(settings)
-        return incremental_settings(settings)
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any]) -> tuple[list[str], tuple[str, ...]]:
@@ -318,9 +310,8 @@ class CmsSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             # For ``newsarchive sites``: where the site's articles live, how often it is due.
             self.crawler.stats.set_value("newscrawl/hosts", ",".join(self.allowed_domains))
-            every = self.crawler.settings.getfloat("NEWSCRAWL_EVERY", 0.0)
-            if every > 0:
-                self.crawler.stats.set_value("newscrawl/every", every)
+            if self.every > 0:
+                self.crawler.stats.set_value("newscrawl/every", self.every)
         self.incremental = self._load_known()
         if self.memory_file is not None:
             self.templates = load_templates(self.memory_file)
