@@ -103,11 +103,6 @@ def test_docs_pages_named_anywhere_exist() -> None:
     assert [pair for pair in sorted(named) if not (ROOT / pair[1]).is_file()] == []
 
 
-#: Modules still pointing at DESIGN.md, which is not in the repository; archive/store.py
-#: is being reworked by the hot-path change, which takes this pointer along.
-DESIGN_POINTERS_LEFT = {"store.py"}
-
-
 def test_no_docstring_points_to_a_design_file_outside_the_repository() -> None:
     pointing = {
         path.name
@@ -115,7 +110,7 @@ def test_no_docstring_points_to_a_design_file_outside_the_repository() -> None:
         for path in (ROOT / folder).rglob("*.py")
         if "DESIGN.md" in path.read_text(encoding="utf-8")
     }
-    assert pointing <= DESIGN_POINTERS_LEFT
+    assert pointing == set()
 
 
 @pytest.mark.parametrize("command", _commands(newscrawl))
