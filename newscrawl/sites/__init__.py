@@ -11,11 +11,12 @@ registry (``newscrawl sites add``), not code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newscrawl.sites.registry import SiteEntry
@@ -29,6 +30,8 @@ class SiteProfile:
     start_urls: tuple[str, ...]
     #: Extra hosts the site serves articles from (the start URLs' hosts always count).
     extra_hosts: tuple[str, ...] = field(default=())
+    #: Scrapy settings of the site's crawls (the registry entry's keys and ``settings``).
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 @cache
@@ -41,7 +44,7 @@ def builtin_entries() -> dict[str, SiteEntry]:
 
 
 def _profile(entry: SiteEntry) -> SiteProfile:
-    return SiteProfile(name=entry.name, start_urls=entry.urls)
+    return SiteProfile(name=entry.name, start_urls=entry.urls, settings=entry.settings)
 
 
 PROFILES: dict[str, SiteProfile] = {

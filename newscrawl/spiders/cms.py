@@ -82,7 +82,7 @@ from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
 from newscrawl.pipelines import RUN_ID
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
-from newscrawl.sites import PROFILES, get_profile
+from newscrawl.sites import PROFILES, UnknownSite, get_profile
 
 
 def parse_start_urls(value: str | list[str] | None) -> list[str]:
@@ -215,6 +215,7 @@ class CmsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CmsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.apply_site_settings(crawler)
         config = Config.from_settings(crawler.settings)
         # Off by default: every counter request adds one to the site's public count.
         spider.fetch_counters = config.fetch_counters
@@ -233,6 +234,32 @@ class CmsSpider(scrapy.Spider):
             spider.memory_file = memory_path(spider.archive_url, spider.site_key)
             crawler.signals.connect(spider.save_discovery, signal=signals.spider_closed)
         return spider
+
+    def apply_site_settings(self, crawler: Crawler) -> None:
+        """``-a site=NAME``: the registry entry's settings (time zone, politeness,
+        counters, its ``settings`` table) for this crawl, as ``newscrawl harvest
+        --site NAME`` applies them. Below the command line: ``-s`` still wins.
+
+        Scrapy lets ``from_crawler`` change settings until the crawl builds its
+        components from them; a Scrapy that froze them already gets a warning.
+        """
+        if not self.site_name:
+            return
+        try:
+            wanted = get_profile(self.site_name).settings
+        except UnknownSite:  # named by start URLs too: a built-in name only
+            return
+        if not wanted:
+            return
+        if crawler.settings.frozen:
+            self.logger.warning(
+                "the settings of site %s are not applied: this Scrapy froze the settings "
+                "before the spider was made; use newscrawl harvest --site %s",
+                self.site_name,
+                self.site_name,
+            )
+            return
+        crawler.settings.setdict(dict(wanted), priority="spider")
 
     def save_discovery(self) -> None:
         """Keep the learned URL templates for the site's next harvest."""
