@@ -31,6 +31,7 @@ from archive.db import ArchiveError, make_engine, mask_url, sqlite_file
 from archive.export import FORMATS, write_export
 from archive.filters import ArticleFilters
 from archive.identity_repair import MixedRow, find_mixed, repair
+from archive.published import DAY_ZONE
 from archive.queries import (
     FILL_FIELDS,
     VersionRow,
@@ -98,7 +99,7 @@ def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
             metavar="DATE",
             callback=period_option(end=False),
             help="Only articles published on or after DATE (YYYY-MM-DD or ISO; "
-            "naive = Asia/Shanghai).",
+            f"naive = {DAY_ZONE}).",
         ),
         click.option(
             "--until",
@@ -228,7 +229,7 @@ def history_command(db: str, id_or_url: str, as_json: bool) -> None:
     "--since",
     metavar="DATE",
     callback=period_option(end=False),
-    help="Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = Asia/Shanghai).",
+    help=f"Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = {DAY_ZONE}).",
 )
 @click.option(
     "--until",

@@ -24,6 +24,7 @@ from archive.cli_common import first_line, period_option, reading
 from archive.db import ArchiveError, open_archive
 from archive.filters import ArticleFilters
 from archive.models import Article, ArticleVersion
+from archive.published import DAY_ZONE
 from archive.queries import find_article_id
 
 if TYPE_CHECKING:
@@ -138,12 +139,12 @@ class _Progress:
     "--since",
     metavar="DATE",
     callback=period_option(end=False),
-    help="Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = Asia/Shanghai).",
+    help=f"Only articles published on or after DATE (YYYY-MM-DD or ISO; naive = {DAY_ZONE}).",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would change; store nothing.")
 @click.option(
     "--tz",
-    default="Asia/Shanghai",
+    default=DAY_ZONE,
     show_default=True,
     help="Zone of naive site times (NEWSCRAWL_TZ of the crawl).",
 )

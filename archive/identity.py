@@ -1,6 +1,6 @@
 """Which page an article row is: its key within the site, from its URL and CMS id.
 
-An archive row is one page (DESIGN.md, "Identity"). A CMS id alone does not
+An archive row is one page (``docs/archive.md``, "Archive rules"). A CMS id alone does not
 name a page: PHPMyWind numbers news, products, software and goods each from 1,
 so ``newsshow-4-1-1.html`` and ``productshow-7-1-1.html`` are two pages with
 id 1. An id is unique only within its URL template, so the key is the

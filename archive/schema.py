@@ -33,6 +33,9 @@ FIRST_REVISION = "0001"
 HEAD_REVISION = "0014"
 #: Alembic's table of the revision an archive records.
 VERSION_TABLE = "alembic_version"
+#: The PostgreSQL advisory lock a schema creation or upgrade holds: a constant of our
+#: own (the bytes ``schemaup``), not one of the harvests' hashed per-site keys.
+SCHEMA_LOCK = int.from_bytes(b"schemaup", "big")
 
 
 class SchemaError(Exception):
@@ -95,15 +98,26 @@ def check_unchanged(connection: Connection) -> None:
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the archive to the head revision; returns (revision before, revision after)."""
+    """Bring the archive to the head revision; returns (revision before, revision after).
+
+    Several processes may open a new archive at once (two machines' crontabs,
+    a harvest's worker): the revision is read again once this process holds
+    the right to change the schema (on PostgreSQL an advisory lock for the
+    transaction), so one creates or upgrades and the others find it done.
+    """
     head = head_revision()
+    with engine.connect() as connection:
+        if current_revision(connection) == head:  # the usual case: nothing to load or lock
+            return head, head
+    from alembic import command
+
+    _head, known = scripted_revisions()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
         before = current_revision(connection)
         if before == head:
             return before, head
-        from alembic import command
-
-        _head, known = scripted_revisions()
         if before is None:
             if not inspect(connection).has_table("articles"):
                 Base.metadata.create_all(connection)

@@ -1,7 +1,7 @@
 """Writing to the archive: batched upsert of Article-contract dicts, run records.
 
-Rules that protect what is already archived (DESIGN.md, "What bad input
-gets"): a re-crawl that yields null never erases a stored value, and an empty
+Rules that protect what is already archived (``docs/archive.md``, "Archive
+rules"): a re-crawl that yields null never erases a stored value, and an empty
 body, section list or sidebar keeps the stored ones. Every fetch still leaves
 one observation, so the popularity series has no silent gaps.
 

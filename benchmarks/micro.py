@@ -27,6 +27,7 @@ import lxml.html
 
 from archive import WalCheckpointer, index_pending, open_archive, store_articles
 from benchmarks.site import SiteBundle
+from newscrawl.dates import DEFAULT_TZ
 from newscrawl.extraction import extract_page
 from newscrawl.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 from newscrawl.items import Article
@@ -34,7 +35,7 @@ from newscrawl.normalize_item import normalize_article
 from newscrawl.pages.base import ArticlePage
 
 FETCHED_AT = "2026-01-21T00:00:00+00:00"
-TZ = "Asia/Shanghai"
+TZ = DEFAULT_TZ
 STORE_BATCH = 500
 
 

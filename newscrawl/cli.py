@@ -63,6 +63,7 @@ def main() -> None:
 def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, ...]) -> None:
     """Serve the bundled demo site on 127.0.0.1 and crawl it into the archive."""
     from archive import count_articles, open_archive
+    from newscrawl.config import Config, SettingError
     from newscrawl.demo.server import DemoServer
     from newscrawl.pipelines import unstored_articles
     from newscrawl.spiders.cms import CmsSpider
@@ -82,8 +83,8 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
         }
     )
     try:
-        CmsSpider.check_settings(settings)
-    except ValueError as exc:  # a bad -s value: one line, exit 2, as harvest does
+        Config.from_settings(settings)  # every project setting checked before the site starts
+    except SettingError as exc:  # a bad -s value: one line, exit 2, as harvest does
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(2) from None
     with DemoServer(theme=theme, port=port) as server:

@@ -22,7 +22,19 @@ from zoneinfo import ZoneInfo
 
 from newscrawl.normalize import CLEAN_TABLE, FULLWIDTH_TABLE, NBSP_ENTITY, TRADITIONAL_TABLE
 
-__all__ = ["parse_cn_datetime", "resolve_month_day", "resolve_sidebar_dates", "to_iso"]
+__all__ = [
+    "DEFAULT_TZ",
+    "parse_cn_datetime",
+    "resolve_month_day",
+    "resolve_sidebar_dates",
+    "to_iso",
+]
+
+#: The zone of Chinese news sites (China Standard Time, UTC+8 all year): naive site times
+#: are read in it unless ``NEWSCRAWL_TZ`` says otherwise. newscrawl's one spelling of it;
+#: the archive, which imports nothing of newscrawl, has its own (``archive.published.DAY_ZONE``,
+#: held equal by tests/test_docs.py).
+DEFAULT_TZ = "Asia/Shanghai"
 
 # -- dates: helpers ------------------------------------------------------------
 
@@ -257,9 +269,7 @@ def _dateparser_fallback(text: str, zone: ZoneInfo, tz: str, now: datetime) -> d
 # -- dates: public -------------------------------------------------------------
 
 
-def parse_cn_datetime(
-    raw: str | None, *, now: datetime, tz: str = "Asia/Shanghai"
-) -> datetime | None:
+def parse_cn_datetime(raw: str | None, *, now: datetime, tz: str = DEFAULT_TZ) -> datetime | None:
     """An aware datetime (tzinfo ``ZoneInfo(tz)``) from a date as a Chinese page shows it.
 
     The date is searched inside the text (``日期：2025-10-29 15:38:36 / 人气：6``,

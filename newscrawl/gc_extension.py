@@ -11,8 +11,9 @@ from typing import Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.config import Config
 from newscrawl.engine_scoped import WhileEngineRuns
-from newscrawl.gc_tuning import gc_threshold, set_young_threshold
+from newscrawl.gc_tuning import set_young_threshold
 
 
 class GcTuning(WhileEngineRuns[tuple[int, int, int]]):
@@ -23,7 +24,7 @@ class GcTuning(WhileEngineRuns[tuple[int, int, int]]):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        threshold = gc_threshold(crawler.settings)
+        threshold = Config.from_settings(crawler.settings).gc_threshold
         if not threshold:
             raise NotConfigured("NEWSCRAWL_GC_THRESHOLD is 0: the interpreter's setting stands")
         extension = cls(threshold)

@@ -34,27 +34,12 @@ extension.
 from __future__ import annotations
 
 import gc
-from typing import Any
 
-#: The default young-generation threshold (Python's own is 700).
+#: The default young-generation threshold (Python's own is 700); the setting's row, which
+#: checks values, is in :mod:`newscrawl.config`.
 DEFAULT_THRESHOLD = 10_000
 #: The largest threshold ``gc.set_threshold`` takes (a C int).
 MAX_THRESHOLD = 2**31 - 1
-
-
-def gc_threshold(settings: Any) -> int:
-    """``NEWSCRAWL_GC_THRESHOLD``, checked; raises ``ValueError`` with a one-line message."""
-    value = settings.get("NEWSCRAWL_GC_THRESHOLD", DEFAULT_THRESHOLD)
-    try:
-        threshold = int(value)
-    except (TypeError, ValueError):
-        threshold = -1
-    if not 0 <= threshold <= MAX_THRESHOLD or isinstance(value, bool | float):
-        raise ValueError(
-            f"NEWSCRAWL_GC_THRESHOLD must be a whole number of allocations from 0 to "
-            f"{MAX_THRESHOLD}, not {value!r}"
-        )
-    return threshold
 
 
 def set_young_threshold(threshold: int) -> tuple[int, int, int]:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newscrawl.config import Config, SettingError, setting
 from newscrawl.locks import LockBusy, LockError, SiteLock
 from newscrawl.pipelines import run_opened, unstored_articles
 
@@ -39,7 +40,7 @@ EXIT_CODES = {
 }
 
 #: Fill rates the health check compares when NEWSCRAWL_HEALTH_FIELDS is unset.
-DEFAULT_HEALTH_FIELDS = ("title", "published_at", "body")
+DEFAULT_HEALTH_FIELDS = tuple(setting("NEWSCRAWL_HEALTH_FIELDS").default)
 #: Finished runs of the same site whose mean fill rate is the baseline.
 BASELINE_RUNS = 5
 
@@ -249,20 +250,17 @@ def plan_harvest(
 
         extra.update(shared_settings(str(redis_url)))
     settings = project_settings(extra)
-    fields = settings.getlist("NEWSCRAWL_HEALTH_FIELDS", list(DEFAULT_HEALTH_FIELDS))
     try:
-        max_drop = settings.getfloat("NEWSCRAWL_HEALTH_MAX_FILL_DROP", 0.3)
-    except ValueError:
-        raise HarvestError("NEWSCRAWL_HEALTH_MAX_FILL_DROP must be a number", EXIT_USAGE) from None
-    try:
-        CmsSpider.check_settings(settings)
-    except ValueError as exc:
+        config = Config.from_settings(settings)  # every project setting checked
+    except SettingError as exc:
         raise HarvestError(str(exc), EXIT_USAGE) from None
     if log_file:
         folder = Path(log_file).expanduser().resolve().parent
         if not folder.is_dir():
             raise HarvestError(f"cannot write the log file {log_file}: no folder {folder}")
-    return Plan(key, site, start_urls, settings, fields, max_drop)
+    return Plan(
+        key, site, start_urls, settings, list(config.health_fields), config.health_max_fill_drop
+    )
 
 
 def take_lock(url: str, key: str, *, shared: bool = False) -> tuple[SiteLock, int]:

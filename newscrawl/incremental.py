@@ -44,11 +44,11 @@ import time
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO
 from urllib.parse import urlsplit
 
 from archive.queries import KnownArticle, RunSummary
-from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, due, parse_schedule
+from newscrawl.revisit import Schedule, due
 
 logger = logging.getLogger(__name__)
 
@@ -255,23 +255,3 @@ def restrict_to(
     for url, article in known:
         if urlsplit(url).netloc.lower() in allowed:
             yield url, article
-
-
-def incremental_settings(settings: Any) -> tuple[bool, int, Schedule]:
-    """``NEWSCRAWL_INCREMENTAL``, ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES``, ``NEWSCRAWL_REVISIT``.
-
-    ``settings`` is Scrapy's Settings. Raises ``ValueError`` with a one-line
-    message for a bad value.
-    """
-    try:
-        incremental = settings.getbool("NEWSCRAWL_INCREMENTAL", True)
-    except ValueError:
-        raise ValueError("NEWSCRAWL_INCREMENTAL must be true or false (1 or 0)") from None
-    try:
-        stop_after = settings.getint("NEWSCRAWL_STOP_AFTER_KNOWN_PAGES", 1)
-    except ValueError:
-        stop_after = 0
-    if stop_after < 1:
-        raise ValueError("NEWSCRAWL_STOP_AFTER_KNOWN_PAGES must be a whole number >= 1")
-    schedule = parse_schedule(settings.get("NEWSCRAWL_REVISIT", DEFAULT_SCHEDULE))
-    return incremental, stop_after, schedule

@@ -1,7 +1,7 @@
 """The Article item: the one contract shared by page objects, pipelines, the
 archive, exports and tests.
 
-Key names are fixed (see DESIGN.md, "The Article item"). Items are plain
+Key names are fixed (``docs/article.md`` says what each holds). Items are plain
 dataclasses so that Scrapy, itemadapter and ``dataclasses.asdict`` all handle
 them, and so that mypy checks every producer and consumer.
 
@@ -114,7 +114,7 @@ class Gone:
 
 @dataclass
 class Article(PickledByArguments):
-    """One news article as fetched; see DESIGN.md for each key's meaning."""
+    """One news article as fetched; ``docs/article.md`` gives each key's meaning."""
 
     url: str
     site: str

@@ -28,6 +28,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import defer
 
+from newscrawl.config import Config
+
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
     """Seconds a ``Retry-After`` header asks to wait, or None when absent or unreadable."""
@@ -53,8 +55,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff = max(0.0, settings.getfloat("NEWSCRAWL_RETRY_BACKOFF", 0.5))
-        self.max_wait = max(0.0, settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX", 60.0))
+        config = Config.from_settings(settings)
+        self.backoff = max(0.0, config.retry_backoff)
+        self.max_wait = max(0.0, config.retry_after_max)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

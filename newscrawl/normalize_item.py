@@ -11,12 +11,24 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from newscrawl.dates import parse_cn_datetime, resolve_month_day, resolve_sidebar_dates, to_iso
+from newscrawl.dates import (
+    DEFAULT_TZ,
+    parse_cn_datetime,
+    resolve_month_day,
+    resolve_sidebar_dates,
+    to_iso,
+)
 from newscrawl.items import Article, Section, SidebarLink
 from newscrawl.normalize import clean_text, parse_count
 from newscrawl.pages.labels import NEWEST_BOX_WORDS, OLDER_BOX_WORDS
 
-DEFAULT_TZ = "Asia/Shanghai"
+__all__ = [
+    "DEFAULT_TZ",
+    "fetch_time",
+    "normalize_article",
+    "published_time",
+    "resolve_sidebar_years",
+]
 
 
 def fetch_time(article: Article, tz: str) -> datetime:

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Self
+from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -35,11 +35,10 @@ from newscrawl.archive_writer import (
     store_in_writer,
 )
 from newscrawl.capture.warc import settle
+from newscrawl.config import Config
 from newscrawl.extraction import PageExtractor
-from newscrawl.gc_tuning import gc_threshold
 from newscrawl.items import Article, Gone
 from newscrawl.normalize_item import normalize_article
-from newscrawl.runtime.cores import archive_writer
 from newscrawl.runtime.lifeline import Lifeline
 from newscrawl.runtime.worker_storage import WorkerStorage
 
@@ -51,14 +50,6 @@ TRACKED_FIELDS = tuple(
     for f in fields(Article)
     if f.name not in ("url", "site", "fetched_at", "views_source", "captures")
 )
-
-
-class ArchiveSettings(NamedTuple):
-    """How the archive pipeline runs its transactions (``ARCHIVE_*`` settings)."""
-
-    writer: str  # ARCHIVE_WRITER resolved: "inline" or "process" (newscrawl.runtime.cores)
-    index_each_batch: bool  # ARCHIVE_INDEX == "batch"
-    checkpoint_thread: bool  # ARCHIVE_CHECKPOINT == "thread"
 
 
 #: Stats key of the run's record id, set when the archive pipeline opens the record. Kept
@@ -79,19 +70,6 @@ BATCHES_STORED = "newscrawl/archive/batches"
 #: Stats key naming the process that stores the batches: ``crawl process``,
 #: ``writer process`` or ``extraction worker`` (see newscrawl.runtime.worker_storage).
 STORED_IN = "newscrawl/archive/stored_in"
-
-
-def archive_settings(settings: Any) -> ArchiveSettings:
-    """``ARCHIVE_WRITER``, ``ARCHIVE_INDEX`` and ``ARCHIVE_CHECKPOINT``, checked; raises
-    ``ValueError`` with a one-line message (the commands check them before crawling)."""
-    mode = archive_writer(settings)
-    index = str(settings.get("ARCHIVE_INDEX", "batch"))
-    if index not in ("batch", "close"):
-        raise ValueError(f"ARCHIVE_INDEX must be batch or close, not {index!r}")
-    checkpoint = str(settings.get("ARCHIVE_CHECKPOINT", "thread"))
-    if checkpoint not in ("thread", "commit"):
-        raise ValueError(f"ARCHIVE_CHECKPOINT must be thread or commit, not {checkpoint!r}")
-    return ArchiveSettings(mode, index == "batch", checkpoint == "thread")
 
 
 def _as_deferred(future: Future[Stored]) -> Deferred[None]:
@@ -133,7 +111,7 @@ class NormalizePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        pipeline = cls(crawler.stats, crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai"))
+        pipeline = cls(crawler.stats, Config.from_settings(crawler.settings).tz)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -203,22 +181,19 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        url = crawler.settings.get("ARCHIVE_URL")
-        if not url:
+        config = Config.from_settings(crawler.settings)
+        if not config.archive_url:
             raise NotConfigured("ARCHIVE_URL is empty: items are not archived")
         assert crawler.stats is not None
         pipeline = cls(
-            str(url),
-            crawler.settings.getint("ARCHIVE_BATCH_SIZE", 200),
-            crawler.stats,
-            crawler.spidercls.name,
+            config.archive_url, config.archive_batch_size, crawler.stats, crawler.spidercls.name
         )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         pipeline.crawler = crawler
-        pipeline.writer_mode, pipeline.index_each_batch, pipeline.checkpoint_thread = (
-            archive_settings(crawler.settings)
-        )
-        pipeline.gc_threshold = gc_threshold(crawler.settings)
+        pipeline.writer_mode = config.archive_writer
+        pipeline.index_each_batch = config.archive_index == "batch"
+        pipeline.checkpoint_thread = config.archive_checkpoint == "thread"
+        pipeline.gc_threshold = config.gc_threshold
         return pipeline
 
     def open_spider(self) -> None:

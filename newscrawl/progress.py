@@ -21,9 +21,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-logger = logging.getLogger(__name__)
+from newscrawl.config import Config
 
-MODES = ("auto", "line", "log", "off")
+logger = logging.getLogger(__name__)
 
 
 def progress_text(stats: dict[str, Any], queued: int, seconds: float) -> str:
@@ -53,19 +53,13 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        mode = str(crawler.settings.get("NEWSCRAWL_PROGRESS", "auto")).lower()
-        if mode not in MODES:
-            raise NotConfigured(f"NEWSCRAWL_PROGRESS must be one of {', '.join(MODES)}")
+        config = Config.from_settings(crawler.settings)
+        mode = config.progress
         if mode == "auto":
             mode = "line" if sys.stderr.isatty() else "log"
         if mode == "off":
             raise NotConfigured("progress reports are off")
-        setting = (
-            "NEWSCRAWL_PROGRESS_INTERVAL" if mode == "line" else "NEWSCRAWL_PROGRESS_LOG_INTERVAL"
-        )
-        interval = crawler.settings.getfloat(setting, 1.0 if mode == "line" else 60.0)
-        if interval <= 0:
-            raise NotConfigured(f"{setting} must be positive")
+        interval = config.progress_interval if mode == "line" else config.progress_log_interval
         extension = cls(crawler, mode, interval, sys.stderr)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

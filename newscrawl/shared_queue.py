@@ -42,6 +42,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
+from newscrawl.config import Config
 from newscrawl.pipelines import BATCHES_STARTED, BATCHES_STORED
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
     def from_crawler(cls, crawler: Crawler) -> SharedScheduler:
         import redis
 
-        url = crawler.settings.get("NEWSCRAWL_REDIS_URL")
+        url = Config.from_settings(crawler.settings).redis_url
         server = redis.Redis.from_url(str(url), socket_timeout=30)
         try:
             server.ping()

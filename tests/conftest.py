@@ -41,3 +41,12 @@ def redis_url() -> Iterator[str]:
                 pytest.fail(url)
             pytest.skip(url)
         yield url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need a PostgreSQL server are ``slow``: the session starts one (seconds),
+    and stops it at the end. ``-m "not e2e and not slow"`` (the README's fast command)
+    leaves them out; the full suite, which ``.ci/run`` runs, keeps them."""
+    for item in items:
+        if "postgres_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -93,6 +93,7 @@ def test_crawl_with_bad_arguments_is_a_usage_error(args: list[str], tmp_path: Pa
         "NEWSCRAWL_EXTRACT_WORKERS=some",
     ],
 )
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_bad_archive_setting_is_one_line_in_every_command(setting: str, tmp_path: Path) -> None:
     """scrapy crawl and newscrawl demo refuse it before crawling (harvest: test_incremental)."""
     scrapy_bin = shutil.which("scrapy", path=str(BIN)) or "scrapy"

@@ -14,9 +14,10 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
+from newscrawl.config import Config
 from newscrawl.extraction import PageExtractor
 from newscrawl.gc_extension import GcTuning
-from newscrawl.gc_tuning import DEFAULT_THRESHOLD, gc_threshold, set_young_threshold
+from newscrawl.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 from newscrawl.pipe_worker import PipeWorker
 from newscrawl.pipelines import ArchivePipeline
 from newscrawl.spiders.cms import CmsSpider
@@ -35,14 +36,14 @@ def young_threshold(_: object = None) -> int:
 
 def test_the_project_raises_the_young_threshold_by_default() -> None:
     settings = get_project_settings()
-    assert gc_threshold(settings) == DEFAULT_THRESHOLD
+    assert Config.from_settings(settings).gc_threshold == DEFAULT_THRESHOLD
     assert "newscrawl.gc_extension.GcTuning" in settings.getdict("EXTENSIONS")
 
 
 @pytest.mark.parametrize("value", ["lots", "-5", "2.5", 2.5, True, "", "2147483648", 10**20])
 def test_a_bad_threshold_is_one_line_naming_the_setting(value: object) -> None:
     with pytest.raises(ValueError, match=r"^NEWSCRAWL_GC_THRESHOLD must be a whole number"):
-        gc_threshold(Settings({"NEWSCRAWL_GC_THRESHOLD": value}))
+        Config.from_settings(Settings({"NEWSCRAWL_GC_THRESHOLD": value}))
 
 
 def test_the_extension_sets_the_threshold_while_the_engine_runs() -> None:

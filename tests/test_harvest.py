@@ -216,6 +216,7 @@ def test_list_pages_without_article_links_fail_the_health_check(
         ["--url", "http://127.0.0.1:9/", "-s", "NOEQUALS"],
     ],
 )
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_bad_usage_exits_2_in_one_line(args: list[str], tmp_path: Path) -> None:
     result = harvest(*args, "--db", str(tmp_path / "x.sqlite"), cwd=tmp_path)
     assert result.returncode == 2

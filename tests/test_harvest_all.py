@@ -169,6 +169,7 @@ def test_newsarchive_sites_shows_each_site(harvest_all: Harvest) -> None:
         ('[sites.a]\nurls = ["http://127.0.0.1:9/"]\nrevisit = "often"\n', "sites.toml:3:"),
     ],
 )
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_a_bad_registry_harvests_nothing_exit_2(text: str, where: str, tmp_path: Path) -> None:
     (tmp_path / "sites.toml").write_text(text)
     result = run("newscrawl", "harvest", "--all", "--db", "a.sqlite", cwd=tmp_path)

@@ -282,6 +282,7 @@ def test_history_of_an_unknown_article_exits_1_in_one_line(tmp_path: Path) -> No
         "NEWSCRAWL_EXTRACT_WORKERS=-1",
     ],
 )
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_bad_incremental_setting_is_one_line_and_exit_2(setting: str, tmp_path: Path) -> None:
     db = tmp_path / "x.sqlite"
     result = run("newscrawl", "harvest", "--url", "http://127.0.0.1:9/", "--db", str(db),

@@ -120,6 +120,7 @@ def sites_cmd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_sites_commands_edit_the_registry_in_the_working_directory(tmp_path: Path) -> None:
     added = sites_cmd("add", "a", "--url", "http://a.cn/", "-s", "delay=2", cwd=tmp_path)
     assert added.returncode == 0, added.stderr
@@ -139,6 +140,7 @@ def test_sites_commands_edit_the_registry_in_the_working_directory(tmp_path: Pat
         ["remove", "nobody"],
     ],
 )
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_sites_command_errors_are_one_line_exit_2(args: list[str], tmp_path: Path) -> None:
     (tmp_path / "sites.toml").write_text('[sites.a]\nurls = ["http://a.cn/"]\n')
     result = sites_cmd(*args, cwd=tmp_path)
@@ -146,3 +148,31 @@ def test_sites_command_errors_are_one_line_exit_2(args: list[str], tmp_path: Pat
     assert result.stderr.startswith("Error: ")
     assert result.stderr.count("\n") == 1
     assert (tmp_path / "sites.toml").read_text() == '[sites.a]\nurls = ["http://a.cn/"]\n'
+
+
+def test_scrapy_crawl_with_a_registry_site_takes_its_settings_under_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scrapy crawl cms -a site=NAME`` crawls with the entry's settings, as
+    ``newscrawl harvest --site NAME`` does; a ``-s`` of the command line still wins."""
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+
+    from newscrawl.spiders.cms import CmsSpider
+
+    (tmp_path / "sites.toml").write_text(GOOD)
+    monkeypatch.setenv("NEWSCRAWL_REGISTRY", str(tmp_path / "sites.toml"))
+    settings = Settings()
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 7, priority="cmdline")
+    crawler = Crawler(CmsSpider, settings)  # as `scrapy crawl` makes it: not frozen yet
+    spider = CmsSpider.from_crawler(crawler, site="county")
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 1.5
+    assert crawler.settings.getint("RETRY_TIMES") == 5
+    assert crawler.settings.getbool("NEWSCRAWL_FETCH_COUNTERS") is True
+    assert spider.fetch_counters is True  # read after the entry's settings
+    assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 7  # -s wins
+    spider.extractor.close()
+
+    plain = Crawler(CmsSpider, Settings())
+    CmsSpider.from_crawler(plain, start_urls="http://news.example.cn/")
+    assert plain.settings.getint("RETRY_TIMES") != 5

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.runtime.cores import archive_writer, extract_workers
+from newscrawl.config import Config, setting
 
 #: Prints what a crawl of the project's settings (plus the JSON overrides in argv[1])
 #: would run with: the usable cores, the spider's extraction workers, the pipeline's writer.
@@ -63,12 +63,14 @@ def pinned(cpus: list[int], tmp_path: Path, **overrides: object) -> list[object]
 
 
 @needs_two_cpus
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_auto_is_two_process_mode_on_two_cores_and_one_process_on_one(tmp_path: Path) -> None:
     assert pinned(CPUS[:1], tmp_path) == [1, 0, "inline"]
     assert pinned(CPUS[:2], tmp_path) == [2, 1, "process"]
 
 
 @needs_two_cpus
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_explicit_values_win_over_the_cores(tmp_path: Path) -> None:
     off = {"NEWSCRAWL_EXTRACT_WORKERS": "0", "ARCHIVE_WRITER": "inline"}
     assert pinned(CPUS[:2], tmp_path, **off) == [2, 0, "inline"]
@@ -82,14 +84,14 @@ def test_explicit_values_win_over_the_cores(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["some", "-1", "1.5", ""])
 def test_a_bad_worker_count_is_one_line(value: str) -> None:
     with pytest.raises(ValueError, match="NEWSCRAWL_EXTRACT_WORKERS must be auto or a whole"):
-        extract_workers({"NEWSCRAWL_EXTRACT_WORKERS": value})
+        setting("NEWSCRAWL_EXTRACT_WORKERS").parse(value)
 
 
 def test_a_bad_writer_mode_is_one_line() -> None:
     with pytest.raises(ValueError, match="ARCHIVE_WRITER must be auto, inline or process, not 'x'"):
-        archive_writer({"ARCHIVE_WRITER": "x"})
-    assert archive_writer({"ARCHIVE_WRITER": "AUTO"}) in ("inline", "process")
-    assert extract_workers({"NEWSCRAWL_EXTRACT_WORKERS": 3}) == 3
+        setting("ARCHIVE_WRITER").parse("x")
+    assert setting("ARCHIVE_WRITER").parse("AUTO") in ("inline", "process")
+    assert Config.from_settings({"NEWSCRAWL_EXTRACT_WORKERS": 3}).extract_workers == 3
 
 
 #: Starts the archive pipeline's writer process, prints its pid, then waits for stdin.

@@ -63,7 +63,9 @@ CORPUS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(params=["sqlite", "sqlite-queued", "postgresql"])
+@pytest.fixture(
+    params=["sqlite", "sqlite-queued", pytest.param("postgresql", marks=pytest.mark.slow)]
+)
 def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The same archive of :data:`CORPUS` on SQLite and on PostgreSQL.
 
@@ -460,6 +462,7 @@ def test_index_text_gives_the_tokens_revision_0004_indexed(value: str) -> None:
     assert _TOKEN.findall(fts.query_text(value)) == _TOKEN.findall(before)
 
 
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_every_bmp_character_leaves_the_tokens_as_revision_0004_had_them() -> None:
     """Each character of the Basic Multilingual Plane between words, CJK and numbers.
 

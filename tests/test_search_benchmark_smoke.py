@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from benchmarks.search import main
+
+pytestmark = pytest.mark.slow  # builds and searches an archive: seconds
 
 
 def test_search_benchmark_smoke(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ START = "http://127.0.0.1:8000/"
 
 
 @pytest.mark.parametrize("name", ["parse", "parse_counter", "on_more_error"])
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_scrapy_reads_a_generator_callbacks_source_once(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

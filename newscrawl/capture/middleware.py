@@ -72,6 +72,7 @@ from newscrawl.capture.warc import (
     recover,
     start_process,
 )
+from newscrawl.config import Config
 from newscrawl.pipe_worker import PipeWorker
 
 logger = logging.getLogger(__name__)
@@ -79,10 +80,6 @@ logger = logging.getLogger(__name__)
 #: Request meta key: the capture process's future answer for the response.
 CAPTURE_META = "newscrawl_capture"
 
-#: NEWSCRAWL_CAPTURE_MAX_SIZE's default: the WARC standard's suggested 1 GB.
-DEFAULT_MAX_SIZE = 1_000_000_000
-#: NEWSCRAWL_CAPTURE_QUEUE's default: a few seconds of crawling, some MB of pages.
-DEFAULT_QUEUE = 256
 #: Exchanges go to the capture process in writes of about this many bytes (or every
 #: 50 ms): one wake-up of it, and one of the crawl for its answers, per several pages.
 BATCH = 256 * 1024
@@ -124,13 +121,13 @@ class WarcCapture:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_CAPTURE", False):
+        config = Config.from_settings(crawler.settings)
+        if not config.capture:
             raise NotConfigured("NEWSCRAWL_CAPTURE is off")
-        archive_url = str(settings.get("ARCHIVE_URL") or "")
-        folder = capture_folder(str(settings.get("NEWSCRAWL_CAPTURE_DIR") or ""), archive_url)
-        max_size = settings.getint("NEWSCRAWL_CAPTURE_MAX_SIZE", DEFAULT_MAX_SIZE)
-        queue = settings.getint("NEWSCRAWL_CAPTURE_QUEUE", DEFAULT_QUEUE)
+        archive_url = config.archive_url
+        folder = capture_folder(config.capture_dir, archive_url)
+        max_size = config.capture_max_size
+        queue = config.capture_queue
         base = base_folder(archive_url)
         worker = PipeWorker(
             in_process,

@@ -47,6 +47,7 @@ from archive.contract import ARTICLE_KEYS
 from archive.export import iter_export
 from archive.filters import ArticleFilters
 from archive.models import Article as ArticleRow
+from newscrawl.dates import DEFAULT_TZ
 from newscrawl.extraction import apply_counter, extract_page, merge_page
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
@@ -149,7 +150,7 @@ class Reextraction:
         *,
         base: Path,
         folders: Iterable[Path] = (),
-        tz: str = "Asia/Shanghai",
+        tz: str = DEFAULT_TZ,
         dry_run: bool = False,
         on_change: Callable[[Change], None] = lambda change: None,
         on_problem: Callable[[str], None] = lambda line: None,

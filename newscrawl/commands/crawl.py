@@ -1,9 +1,10 @@
-"""``scrapy crawl`` that rejects bad spider arguments with one line, not a traceback.
+"""``scrapy crawl`` that rejects bad spider arguments and settings with one line, not a traceback.
 
 Scrapy builds the spider inside the crawl; an exception raised there is logged
 with a traceback and the command still exits 1. Spiders that offer a
 ``check_arguments`` class method get their ``-a`` arguments checked first, and
-a bad value becomes a usage error (exit 2) naming what is wrong. An archive
+a bad value becomes a usage error (exit 2) naming what is wrong; so does a bad value
+of a project setting (:mod:`newscrawl.config`, checked for every spider). An archive
 that cannot be opened (a missing folder, a database server that does not
 answer, no driver for the URL) is one ``Error:`` line and exit 1 before the
 crawl starts, its URL shown with the password masked.
@@ -17,6 +18,8 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
+
+from newscrawl.config import Config, SettingError
 
 #: The pipeline that writes the archive; the archive is checked only when it is on.
 ARCHIVE_PIPELINE = "newscrawl.pipelines.ArchivePipeline"
@@ -54,11 +57,10 @@ class Command(ScrapyCrawl):
                     check(dict(opts.spargs))
                 except ValueError as exc:
                     raise UsageError(str(exc)) from exc
-            check_settings = getattr(spider_class, "check_settings", None)
-            if check_settings is not None:
+            if self.settings is not None:
                 try:
-                    check_settings(self.settings)
-                except ValueError as exc:
+                    Config.from_settings(self.settings)  # the project settings (newscrawl.config)
+                except SettingError as exc:
                     raise UsageError(str(exc)) from exc
             problem = archive_problem(self.settings) if self.settings is not None else None
             if problem is not None:

@@ -39,6 +39,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from newscrawl.urls import URL_CACHE
+
 logger = logging.getLogger(__name__)
 
 Role = Literal["article", "list", "other"]
@@ -89,7 +91,7 @@ _EXCLUDED_KEYS = frozenset((
 ))  # fmt: skip
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=URL_CACHE)
 def excluded(url: str) -> bool:
     """True when ``url`` is clearly no content page (see the module docstring).
 
@@ -133,7 +135,7 @@ def headline_like(text: str) -> bool:
 # -- templates --------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=URL_CACHE)
 def url_template(url: str) -> str:
     """``url``'s path and query with every digit run as ``{n}`` (host and scheme dropped).
 

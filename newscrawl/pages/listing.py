@@ -165,7 +165,7 @@ class _Route(NamedTuple):
 _PAGE_ONE = re.compile(r"(?:^|[?&])(?:page|pageno|p|pn)=1(?:&|$)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=urls.URL_CACHE)
 def _route(absolute: str) -> _Route | None:
     """The :class:`_Route` of an absolute URL, None if it is not followed at all.
 

@@ -45,35 +45,32 @@ def two_process_mode() -> bool:
 
 
 def _is_auto(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lower() == AUTO
+    return value is None or (isinstance(value, str) and value.strip().lower() == AUTO)
 
 
-def extract_workers(settings: Any) -> int:
+def resolve_workers(raw: Any) -> int:
     """``NEWSCRAWL_EXTRACT_WORKERS`` resolved: ``auto`` (the default) or a number >= 0.
 
-    Raises ``ValueError`` with a one-line message."""
-    raw = settings.get("NEWSCRAWL_EXTRACT_WORKERS", AUTO)
-    if raw is None or _is_auto(raw):
+    The parser of the setting's row in :mod:`newscrawl.config`, which adds the name to
+    the one-line ``ValueError``."""
+    if _is_auto(raw):
         return 1 if two_process_mode() else 0
     try:
         workers = int(str(raw).strip())
     except ValueError:
         workers = -1
     if workers < 0:
-        raise ValueError(
-            f"NEWSCRAWL_EXTRACT_WORKERS must be auto or a whole number >= 0, not {raw!r}"
-        )
+        raise ValueError(f"must be auto or a whole number >= 0, not {raw!r}")
     return workers
 
 
-def archive_writer(settings: Any) -> str:
+def resolve_writer(raw: Any) -> str:
     """``ARCHIVE_WRITER`` resolved: ``auto`` (the default), ``inline`` or ``process``.
 
-    Raises ``ValueError`` with a one-line message."""
-    raw = settings.get("ARCHIVE_WRITER", AUTO)
-    if raw is None or _is_auto(raw):
+    The parser of the setting's row in :mod:`newscrawl.config`."""
+    if _is_auto(raw):
         return "process" if two_process_mode() else "inline"
     mode = str(raw)
     if mode not in WRITER_MODES:
-        raise ValueError(f"ARCHIVE_WRITER must be auto, inline or process, not {mode!r}")
+        raise ValueError(f"must be auto, inline or process, not {mode!r}")
     return mode

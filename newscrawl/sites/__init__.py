@@ -2,14 +2,18 @@
 
 The built-in sites are entries of ``builtin.toml``, in the form of a user's
 ``sites.toml`` and read by the same code (:mod:`newscrawl.sites.registry`); a
-profile gives the start URLs and the site's time zone, the page class is chosen
-by ``newscrawl.pages.detect_family``. Adding a site means adding an entry to a
+profile gives the start URLs (and hosts) that ``-a site=NAME`` crawls. Nothing
+else is kept here: the page class is chosen per page by
+``newscrawl.pages.detect_family``, and an entry's time zone and other settings
+are Scrapy settings the harvest applies (``SiteEntry.settings``). Adding a site means adding an entry to a
 registry (``newscrawl sites add``), not code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from newscrawl.sites.registry import (
     RegistryError,
@@ -28,15 +32,14 @@ class SiteProfile:
 
     name: str
     start_urls: tuple[str, ...]
-    family: str = "phpmywind"
-    timezone: str = "Asia/Shanghai"
     #: Extra hosts the site serves articles from (the start URLs' hosts always count).
     extra_hosts: tuple[str, ...] = field(default=())
+    #: Scrapy settings of the site's crawls (the registry entry's keys and ``settings``).
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _profile(entry: SiteEntry) -> SiteProfile:
-    timezone = str(entry.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai"))
-    return SiteProfile(name=entry.name, start_urls=entry.urls, timezone=timezone)
+    return SiteProfile(name=entry.name, start_urls=entry.urls, settings=entry.settings)
 
 
 PROFILES: dict[str, SiteProfile] = {

@@ -64,6 +64,7 @@ from twisted.python.failure import Failure
 
 from newscrawl import urls
 from newscrawl.capture.middleware import pending_capture
+from newscrawl.config import Config
 from newscrawl.crawl.roles import (
     Role,
     Templates,
@@ -72,17 +73,16 @@ from newscrawl.crawl.roles import (
     memory_path,
     save_templates,
 )
+from newscrawl.dates import DEFAULT_TZ
 from newscrawl.encoding import DecodedPage, decode_page
 from newscrawl.extraction import PageExtractor, PageResult, apply_counter, merge_page
-from newscrawl.gc_tuning import gc_threshold
-from newscrawl.incremental import Incremental, gap_reason, incremental_settings, restrict_to
+from newscrawl.incremental import Incremental, gap_reason, restrict_to
 from newscrawl.items import Article, Gone
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
-from newscrawl.pipelines import archive_settings, run_opened
+from newscrawl.pipelines import run_opened
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
-from newscrawl.runtime.cores import extract_workers
-from newscrawl.sites import PROFILES, get_profile
+from newscrawl.sites import PROFILES, UnknownSite, get_profile
 
 
 def parse_start_urls(value: str | list[str] | None) -> list[str]:
@@ -179,13 +179,15 @@ class CmsSpider(scrapy.Spider):
         #: Article URLs that home and list pages of this run have shown (link-trap bound).
         self._listed: set[str] = set()
         self.fetch_counters = False
-        self.tz = "Asia/Shanghai"
+        self.tz = DEFAULT_TZ
         self.extractor = PageExtractor(0)
         #: Where known articles are read from (None: no archive, every link is new).
         self.archive_url: str | None = None
         self.incremental_enabled = False
         self.stop_after_known_pages = 1
         self.revisit_schedule: Schedule = parse_schedule(DEFAULT_SCHEDULE)
+        #: Seconds between the site's harvests (``NEWSCRAWL_EVERY``; 0: not scheduled).
+        self.every = 0.0
         self.incremental = Incremental.off()
         #: This run's record in the archive, once the archive pipeline opened it
         #: (:data:`~newscrawl.pipelines.run_opened`); None without an archive.
@@ -216,23 +218,23 @@ class CmsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> CmsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.apply_site_settings(crawler)
+        config = Config.from_settings(crawler.settings)
         # Off by default: every counter request adds one to the site's public count.
-        spider.fetch_counters = crawler.settings.getbool("NEWSCRAWL_FETCH_COUNTERS", False)
-        spider.tz = crawler.settings.get("NEWSCRAWL_TZ", "Asia/Shanghai")
-        spider.extractor = PageExtractor(
-            extract_workers(crawler.settings), gc_threshold(crawler.settings)
-        )
+        spider.fetch_counters = config.fetch_counters
+        spider.tz = config.tz
+        spider.extractor = PageExtractor(config.extract_workers, config.gc_threshold)
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.close_incremental, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.keep_run_id, signal=run_opened)
-        incremental, stop_after, schedule = cls.check_settings(crawler.settings)
-        spider.archive_url = crawler.settings.get("ARCHIVE_URL") or None
-        spider.incremental_enabled = incremental
-        spider.stop_after_known_pages = stop_after
-        spider.revisit_schedule = schedule
-        if spider.archive_url and crawler.settings.getbool("NEWSCRAWL_DISCOVERY_MEMORY", True):
+        spider.archive_url = config.archive_url or None
+        spider.incremental_enabled = config.incremental
+        spider.stop_after_known_pages = config.stop_after_known_pages
+        spider.revisit_schedule = config.revisit
+        spider.every = config.every
+        if spider.archive_url and config.discovery_memory:
             spider.memory_file = memory_path(spider.archive_url, spider.site_key)
             crawler.signals.connect(spider.save_discovery, signal=signals.spider_closed)
         return spider
@@ -242,19 +244,36 @@ class CmsSpider(scrapy.Spider):
         crawl starts), so that the "last run" read at the start is an earlier one."""
         self.run_id = run_id
 
+    def apply_site_settings(self, crawler: Crawler) -> None:
+        """``-a site=NAME``: the registry entry's settings (time zone, politeness,
+        counters, its ``settings`` table) for this crawl, as ``newscrawl harvest
+        --site NAME`` applies them. Below the command line: ``-s`` still wins.
+
+        Scrapy lets ``from_crawler`` change settings until the crawl builds its
+        components from them; a Scrapy that froze them already gets a warning.
+        """
+        if not self.site_name:
+            return
+        try:
+            wanted = get_profile(self.site_name).settings
+        except UnknownSite:  # named by start URLs too: a built-in name only
+            return
+        if not wanted:
+            return
+        if crawler.settings.frozen:
+            self.logger.warning(
+                "the settings of site %s are not applied: this Scrapy froze the settings "
+                "before the spider was made; use newscrawl harvest --site %s",
+                self.site_name,
+                self.site_name,
+            )
+            return
+        crawler.settings.setdict(dict(wanted), priority="spider")
+
     def save_discovery(self) -> None:
         """Keep the learned URL templates for the site's next harvest."""
         if self.memory_file is not None:
             save_templates(self.memory_file, self.templates)
-
-    @classmethod
-    def check_settings(cls, settings: Any) -> tuple[bool, int, Schedule]:
-        """Incremental settings, after checking the archive pipeline's; raises
-        ``ValueError`` with a one-line message."""
-        archive_settings(settings)
-        extract_workers(settings)
-        gc_threshold(settings)
-        return incremental_settings(settings)
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any]) -> tuple[list[str], tuple[str, ...]]:
@@ -326,9 +345,8 @@ class CmsSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             # For ``newsarchive sites``: where the site's articles live, how often it is due.
             self.crawler.stats.set_value("newscrawl/hosts", ",".join(self.allowed_domains))
-            every = self.crawler.settings.getfloat("NEWSCRAWL_EVERY", 0.0)
-            if every > 0:
-                self.crawler.stats.set_value("newscrawl/every", every)
+            if self.every > 0:
+                self.crawler.stats.set_value("newscrawl/every", self.every)
         self.incremental = self._load_known()
         if self.memory_file is not None:
             self.templates = load_templates(self.memory_file)

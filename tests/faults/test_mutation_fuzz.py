@@ -124,6 +124,7 @@ def check(result: PageResult) -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.parent.relative_to(FIXTURES)) for p in PAGES])
+@pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_mutated_fixture_pages_never_raise(page: Path) -> None:
     meta = json.loads((page.parent / "meta.json").read_text())
     for description, body, content_type in mutants(page):
