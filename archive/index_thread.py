@@ -136,9 +136,12 @@ class BackgroundIndexer:
             while (count := index_chunk(connection)) > 0:
                 self.indexed += count
         except sqlite3.Error as exc:
-            # The articles stay queued; the crawl's close catches them up. Warn once.
+            # The articles stay queued; the crawl's close catches them up. Warn once,
+            # and not for a lock another writer holds: the crawl's own next write
+            # meets that lock too, and that is the error its user must see.
             self.failures += 1
-            level = logging.WARNING if self.failures == 1 else logging.DEBUG
+            busy = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+            level = logging.WARNING if self.failures == 1 and not busy else logging.DEBUG
             logger.log(level, "background full-text indexing of %s failed: %s", self.path, exc)
         finally:
             self.seconds += time.perf_counter() - started
