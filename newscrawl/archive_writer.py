@@ -1,11 +1,16 @@
 """The archive pipeline's transactions, run in the crawl process or in a writer process.
 
 Storing a batch and then indexing it for search (:mod:`archive.fts`) is
-Python holding the GIL: a thread does not take it off the reactor
-(measured: no gain), a process does. With ``ARCHIVE_WRITER = "process"`` one
-writer process, started from a clean interpreter (forkserver), stores the
-batches in the order they were handed over; with ``"inline"`` the crawl
-process stores them itself, waiting.
+mostly Python holding the GIL: a thread does not take it off the reactor
+(measured: no gain), a process does. Nor does indexing on a thread of its own
+(one multi-row INSERT, SQLite's part without the GIL): on two cores that
+thread took its CPU from the crawl process, which the other core already
+served, and crawls with it were up to a fifth slower in interleaved pairs, in
+one process and in two. With ``ARCHIVE_WRITER = "process"`` the extraction
+worker (:mod:`newscrawl.runtime.worker_storage`) or, without one, a writer
+process started from a clean interpreter (forkserver) stores the batches in
+the order they were handed over; with ``"inline"`` the crawl process stores
+them itself, waiting.
 
 Where the batches are stored, a :class:`~archive.WalCheckpointer` copies the
 write-ahead log back into the SQLite file on a thread, after each
@@ -14,9 +19,7 @@ inside the commit that fills it (``"commit"``, SQLite's own way).
 
 The batch is committed first, then the full-text index catches up in a
 second transaction: a failure to index never loses stored articles (they
-stay queued, and the next catch-up indexes them). In a writer process (or an
-extraction worker that stores too) the catch-up runs on a thread of its own
-(:class:`~archive.index_thread.BackgroundIndexer`), beside the next task. Each batch first checks
+stay queued, and the next catch-up indexes them). Each batch first checks
 that the archive still records the schema revision this code writes
 (:func:`archive.schema.check_unchanged`).
 """
@@ -30,7 +33,6 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import Archive, WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
-from archive.index_thread import BackgroundIndexer
 from archive.schema import check_unchanged
 from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.runtime.lifeline import hold
@@ -39,8 +41,6 @@ from newscrawl.runtime.lifeline import hold
 _opened: dict[str, Archive] = {}
 #: Per writer process: the archive's background checkpointer, if it has one.
 _checkpointers: dict[str, WalCheckpointer] = {}
-#: Per writer process: the full-text index's thread, once a batch asked for the index.
-_indexers: dict[str, BackgroundIndexer] = {}
 
 
 class Stored(NamedTuple):
@@ -117,18 +117,8 @@ def store_in_writer(
     index: bool = True,
     checkpoint_thread: bool = True,
 ) -> Stored:
-    """:func:`store_batch` in the writer process, on its own connection to ``url``;
-    with ``index``, the index then catches up on the process's index thread."""
-    opened = _archive(url, checkpoint_thread)
-    indexer = _indexers.get(url)
-    if index and indexer is None:
-        indexer = BackgroundIndexer.start(opened.engine)
-        if indexer is not None:
-            _indexers[url] = indexer
-    stored = store_batch(opened.sessions, batch, gone, index=index and indexer is None)
-    if index and indexer is not None:
-        indexer.request()
-    return stored
+    """:func:`store_batch` in the writer process, on its own connection to ``url``."""
+    return store_batch(_archive(url, checkpoint_thread).sessions, batch, gone, index=index)
 
 
 def index_in_writer(url: str, checkpoint_thread: bool = True) -> Stored:
@@ -136,36 +126,16 @@ def index_in_writer(url: str, checkpoint_thread: bool = True) -> Stored:
     return index_queued(_archive(url, checkpoint_thread).sessions)
 
 
-class Closed(NamedTuple):
-    """What closing the archive in a writer process reports back."""
+def close_in_writer(url: str) -> int | None:
+    """Finish the writer process's checkpoints and close its connections to ``url``
+    (the last one to close folds the write-ahead log into the file).
 
-    #: Checkpoints its thread ran (None: it had none).
-    checkpoints: int | None
-    #: The index thread's work over the crawl, and the last catch-up after it.
-    indexed: Stored
-
-
-def close_in_writer(url: str) -> Closed:
-    """Finish the writer process's index and checkpoints and close its connections to
-    ``url`` (the last one to close folds the write-ahead log into the file)."""
-    indexed = Stored(0, 0, 0, 0)
-    indexer = _indexers.pop(url, None)
-    if indexer is not None:
-        indexer.close()
-        last = index_queued(_opened[url].sessions) if url in _opened else indexed
-        indexed = Stored(
-            0,
-            0,
-            0,
-            0,
-            indexer.indexed + last.indexed,
-            indexer.seconds + last.index_seconds,
-            indexer.cpu_seconds + last.cpu_seconds,
-        )
+    Returns how many checkpoints its thread ran, None when it had none.
+    """
     checkpointer = _checkpointers.pop(url, None)
     if checkpointer is not None:
         checkpointer.close()
     opened = _opened.pop(url, None)
     if opened is not None:
         opened.close()
-    return Closed(checkpointer.checkpoints if checkpointer is not None else None, indexed)
+    return checkpointer.checkpoints if checkpointer is not None else None

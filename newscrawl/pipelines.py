@@ -24,7 +24,6 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, succeed
 
 from archive import Archive, WalCheckpointer, finish_run, mask_url, open_archive, start_run
-from archive.index_thread import BackgroundIndexer
 from newscrawl.archive_writer import (
     Stored,
     close_in_writer,
@@ -172,7 +171,6 @@ class ArchivePipeline:
         self.index_each_batch = True
         self.checkpoint_thread = True
         self.checkpointer: WalCheckpointer | None = None
-        self.indexer: BackgroundIndexer | None = None  # inline: the index's own thread
         self.shared: WorkerStorage | None = None  # in the extraction worker (see open_spider)
         self.gc_threshold = 0  # for the writer process (newscrawl.gc_tuning)
         self.writer: ProcessPoolExecutor | None = None
@@ -216,8 +214,6 @@ class ArchivePipeline:
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
         if self.writer_mode == "inline" and self.checkpoint_thread:
             self.checkpointer = WalCheckpointer.start(self.archive.engine)
-        if self.writer_mode == "inline" and self.index_each_batch:
-            self.indexer = BackgroundIndexer.start(self.archive.engine)
         extractor = getattr(spider, "extractor", None)
         if self.writer_mode == "process" and isinstance(extractor, PageExtractor):
             worker = extractor.storage_worker()
@@ -274,11 +270,9 @@ class ArchivePipeline:
         self.gone = []
         self.stats.inc_value(BATCHES_STARTED)
         if self.writer_mode != "process":
-            index_here = self.index_each_batch and self.indexer is None
-            self._count(store_batch(self.archive.sessions, batch, gone, index=index_here))
+            index = self.index_each_batch
+            self._count(store_batch(self.archive.sessions, batch, gone, index=index))
             self.stats.inc_value(BATCHES_STORED)
-            if self.indexer is not None:
-                self.indexer.request()
             return succeed(None)
         if self.shared is not None:
             return self.shared.submit(batch, gone)
@@ -321,12 +315,6 @@ class ArchivePipeline:
         self.stats.inc_value("newscrawl/archive/index_ms", round(stored.index_seconds * 1000))
         self.stats.inc_value("newscrawl/cpu_us/store", round(stored.cpu_seconds * 1e6))
 
-    def _count_index(self, work: Stored) -> None:
-        """Add an index thread's work over the crawl (no batch of its own)."""
-        self.stats.inc_value("newscrawl/archive/indexed", work.indexed)
-        self.stats.inc_value("newscrawl/archive/index_ms", round(work.index_seconds * 1000))
-        self.stats.inc_value("newscrawl/cpu_us/store", round(work.cpu_seconds * 1e6))
-
     def drain(self) -> None:
         """Block until every batch handed to the writer process is stored or failed
         (failures were reported through their items)."""
@@ -346,9 +334,7 @@ class ArchivePipeline:
             last.addErrback(lambda _failure: None)  # raised by close() instead
             return self._close_shared()  # Scrapy awaits it on the asyncio loop
         if self.writer is None:
-            threaded = self._close_indexer()
-            if (threaded or not self.index_each_batch) and self.archive is not None:
-                # Whatever the thread left (the last batch's, or all after a failure).
+            if not self.index_each_batch and self.archive is not None:
                 self._count(index_queued(self.archive.sessions))
             return None
         tail = self.pending[-1] if self.pending else None
@@ -368,21 +354,9 @@ class ArchivePipeline:
     async def _close_shared(self) -> None:
         shared, self.shared = self.shared, None
         assert shared is not None
-        closed = await shared.close()
-        self._count_index(closed.indexed)
-        if closed.checkpoints is not None:
-            self.stats.set_value("newscrawl/archive/wal_checkpoints", closed.checkpoints)
-
-    def _close_indexer(self) -> bool:
-        """Let the index thread finish its last catch-up and stop; count what it did.
-
-        True when there was one (the caller then catches up what it left)."""
-        indexer, self.indexer = self.indexer, None
-        if indexer is None:
-            return False
-        indexer.close()
-        self._count_index(Stored(0, 0, 0, 0, indexer.indexed, indexer.seconds, indexer.cpu_seconds))
-        return True
+        checkpoints = await shared.close()
+        if checkpoints is not None:
+            self.stats.set_value("newscrawl/archive/wal_checkpoints", checkpoints)
 
     def _close_checkpointer(self) -> None:
         """Finish the crawl process's background WAL checkpoints (inline writes)."""
@@ -400,10 +374,9 @@ class ArchivePipeline:
         stop it. A writer that died has nothing left to close: its error was raised."""
         assert self.writer is not None
         try:
-            closed = self.writer.submit(close_in_writer, self.url).result()
-            self._count_index(closed.indexed)
-            if closed.checkpoints is not None:
-                self.stats.set_value("newscrawl/archive/wal_checkpoints", closed.checkpoints)
+            checkpoints = self.writer.submit(close_in_writer, self.url).result()
+            if checkpoints is not None:
+                self.stats.set_value("newscrawl/archive/wal_checkpoints", checkpoints)
         except BrokenProcessPool as exc:  # the batch's own error is the one raised
             logger.debug("writer process ended before closing the archive: %s", exc)
         except Exception as exc:  # noqa: BLE001 - closing must not hide the batch's error
@@ -424,7 +397,6 @@ class ArchivePipeline:
         try:
             self._finish_run(reason)
         finally:
-            self._close_indexer()
             self._close_checkpointer()
             self.archive.close()
 

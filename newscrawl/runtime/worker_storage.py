@@ -8,9 +8,8 @@ of memory), and, while the writer stored a batch, three busy processes
 taking turns on two cores, the crawl's event loop among them. So the first
 extraction worker stores the batches too
 (:meth:`newscrawl.extraction.PageExtractor.storage_worker`): a batch is one
-more task on its pipe, run between pages, in order; the full-text index
-catches up on a thread of that process (:mod:`archive.index_thread`), beside
-the pages it reads next.
+more task on its pipe, run between pages, in order, and the full-text index
+catches up after it in the same process.
 
 :class:`WorkerStorage` is the pipeline's side: it hands batches over
 without waiting and gives back a Deferred per batch, and at the close waits
@@ -29,7 +28,6 @@ from typing import Any
 from twisted.internet.defer import Deferred
 
 from newscrawl.archive_writer import (
-    Closed,
     Stored,
     close_in_writer,
     index_in_writer,
@@ -72,11 +70,12 @@ class WorkerStorage:
         if not future.cancelled() and future.exception() is None:
             self.on_stored(future.result())
 
-    async def close(self) -> Closed:
+    async def close(self) -> int | None:
         """Wait for every batch handed over, finish the index, close the worker's archive.
 
         Raises the last batch's error (the earlier ones reached their items); the
-        archive is closed in the worker either way.
+        archive is closed in the worker either way. Returns how many WAL checkpoints
+        the worker's thread ran (None: it had none).
         """
         pending, self.pending = self.pending, []
         outcomes = await asyncio.gather(*pending, return_exceptions=True)
@@ -88,5 +87,5 @@ class WorkerStorage:
                     await self.worker.submit(index_in_writer, self.url, self.checkpoint_thread)
                 )
         finally:
-            closed: Closed = await self.worker.submit(close_in_writer, self.url)
-        return closed
+            checkpoints: int | None = await self.worker.submit(close_in_writer, self.url)
+        return checkpoints
