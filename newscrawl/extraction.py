@@ -12,7 +12,7 @@ takes them off the reactor's thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from time import process_time
+from time import thread_time
 
 from newscrawl import urls
 from newscrawl.encoding import decode_page
@@ -36,7 +36,8 @@ class PageResult:
     family: str
     page_urls: list[str] = field(default_factory=list)
     counter_url: str | None = None
-    #: CPU seconds reading the page and normalizing its item, in whichever process
+    #: CPU seconds reading the page and normalizing its item, on the thread that did
+    #: (not the process's other threads, such as a WAL checkpoint), in whichever process
     #: ran them (the crawl's stats add them up: ``newscrawl/cpu_ms/...``).
     extract_cpu: float = 0.0
     normalize_cpu: float = 0.0
@@ -52,13 +53,13 @@ def extract_page(
     normalize: bool = True,
 ) -> PageResult:
     """Decode, read and (unless told not to) normalize one article page."""
-    started = process_time()
+    started = thread_time()
     html, _encoding, utf8 = decode_page(body, content_type)
     page = ArticlePage(url, html, fetched_at=fetched_at, utf8=utf8)
     links = ListingPage(url, html, root=page.root, elements=page.elements).links()
     item = page.to_item()
     if item is None:
-        return PageResult(None, links, page.family, extract_cpu=process_time() - started)
+        return PageResult(None, links, page.family, extract_cpu=thread_time() - started)
     first = urls.canonical_url(url)
     result = PageResult(
         item=item,
@@ -67,12 +68,12 @@ def extract_page(
         page_urls=[u for u in page.page_urls() if u != first],
         counter_url=page.counter_url() if item.views_source == "script" else None,
     )
-    read = process_time()
+    read = thread_time()
     result.extract_cpu = read - started
     if normalize:
         result.item = normalize_article(item, tz=tz)
         result.item.normalized = True
-        result.normalize_cpu = process_time() - read
+        result.normalize_cpu = thread_time() - read
     return result
 
 
