@@ -8,7 +8,7 @@ with real Article dicts (sections, sidebar links and one observation each).
 Every timing is the best of ``repeat`` passes over the same sample, which
 discounts one-off noise (GC, page cache) without hiding steady costs. They
 run with the garbage collector's young threshold the crawl's processes use
-(:data:`newscrawl.gc_tuning.DEFAULT_THRESHOLD`), as the extraction workers
+(:data:`newscrawl.runtime.gc_tuning.DEFAULT_THRESHOLD`), as the extraction workers
 and the archive writer run these very functions.
 """
 
@@ -29,10 +29,10 @@ from archive import WalCheckpointer, index_pending, open_archive, store_articles
 from benchmarks.site import SiteBundle
 from newscrawl.dates import DEFAULT_TZ
 from newscrawl.extraction import extract_page
-from newscrawl.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 from newscrawl.items import Article
 from newscrawl.normalize_item import normalize_article
 from newscrawl.pages.base import ArticlePage
+from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 
 FETCHED_AT = "2026-01-21T00:00:00+00:00"
 TZ = DEFAULT_TZ

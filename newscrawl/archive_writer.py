@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive import Archive, WalCheckpointer, index_pending, mark_gone, open_archive, store_articles
 from archive.schema import check_unchanged
-from newscrawl.gc_tuning import set_young_threshold
+from newscrawl.runtime.gc_tuning import set_young_threshold
 from newscrawl.runtime.lifeline import hold
 
 #: Per writer process: the archive, opened on the first batch.
@@ -92,7 +92,7 @@ def store_batch(
 
 def start_writer(threshold: int, lifeline: Connection) -> None:
     """The writer process's initializer: the garbage collector's young threshold
-    (:mod:`newscrawl.gc_tuning`), and an end to the crawl process's
+    (:mod:`newscrawl.runtime.gc_tuning`), and an end to the crawl process's
     :class:`~newscrawl.runtime.lifeline.Lifeline`, so that the writer ends with it."""
     set_young_threshold(threshold)
     hold(lifeline)

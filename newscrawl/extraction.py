@@ -16,7 +16,6 @@ from time import thread_time
 
 from newscrawl import urls
 from newscrawl.encoding import decode_page
-from newscrawl.gc_tuning import set_young_threshold
 from newscrawl.items import Article
 from newscrawl.normalize import clean_text
 from newscrawl.normalize_item import normalize_article
@@ -24,7 +23,8 @@ from newscrawl.pages import ArticlePage
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
 from newscrawl.pages.listing import Links, ListingPage
-from newscrawl.pipe_worker import PipeWorker, call
+from newscrawl.runtime.gc_tuning import set_young_threshold
+from newscrawl.runtime.pipe_worker import PipeWorker, call
 
 
 @dataclass
@@ -102,7 +102,7 @@ def apply_counter(item: Article, text: str) -> bool:
 class PageExtractor:
     """Runs ``extract_page`` inline (``workers=0``) or in worker processes.
 
-    Each worker is a :class:`~newscrawl.pipe_worker.PipeWorker` (pipes the
+    Each worker is a :class:`~newscrawl.runtime.pipe_worker.PipeWorker` (pipes the
     event loop watches, not a ProcessPoolExecutor: see there); a page goes to
     the worker with the fewest tasks in hand. The first worker also takes the
     archive's batches when the pipeline stores in a process
@@ -111,7 +111,7 @@ class PageExtractor:
 
     def __init__(self, workers: int = 0, gc_threshold: int = 0) -> None:
         self.workers = max(0, workers)
-        self.gc_threshold = gc_threshold  # for the workers (newscrawl.gc_tuning)
+        self.gc_threshold = gc_threshold  # for the workers (newscrawl.runtime.gc_tuning)
         self._pool: list[PipeWorker] = []
 
     def _started(self) -> list[PipeWorker]:

@@ -172,7 +172,7 @@ class ArchivePipeline:
         self.checkpoint_thread = True
         self.checkpointer: WalCheckpointer | None = None
         self.shared: WorkerStorage | None = None  # in the extraction worker (see open_spider)
-        self.gc_threshold = 0  # for the writer process (newscrawl.gc_tuning)
+        self.gc_threshold = 0  # for the writer process (newscrawl.runtime.gc_tuning)
         self.writer: ProcessPoolExecutor | None = None
         self.lifeline: Lifeline | None = None  # the writer process ends with this one
         self.pending: list[Future[Stored]] = []

@@ -45,8 +45,8 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 CONCURRENT_ITEMS = 1
 
 EXTENSIONS = {
-    "newscrawl.gc_extension.GcTuning": 100,
-    "newscrawl.log_gate.LogLevelGate": 110,
+    "newscrawl.runtime.gc_extension.GcTuning": 100,
+    "newscrawl.runtime.log_gate.LogLevelGate": 110,
     "newscrawl.progress.Progress": 500,
 }
 

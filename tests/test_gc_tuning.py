@@ -16,10 +16,10 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.config import Config
 from newscrawl.extraction import PageExtractor
-from newscrawl.gc_extension import GcTuning
-from newscrawl.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
-from newscrawl.pipe_worker import PipeWorker
 from newscrawl.pipelines import ArchivePipeline
+from newscrawl.runtime.gc_extension import GcTuning
+from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
+from newscrawl.runtime.pipe_worker import PipeWorker
 from newscrawl.spiders.cms import CmsSpider
 
 
@@ -37,7 +37,7 @@ def young_threshold(_: object = None) -> int:
 def test_the_project_raises_the_young_threshold_by_default() -> None:
     settings = get_project_settings()
     assert Config.from_settings(settings).gc_threshold == DEFAULT_THRESHOLD
-    assert "newscrawl.gc_extension.GcTuning" in settings.getdict("EXTENSIONS")
+    assert "newscrawl.runtime.gc_extension.GcTuning" in settings.getdict("EXTENSIONS")
 
 
 @pytest.mark.parametrize("value", ["lots", "-5", "2.5", 2.5, True, "", "2147483648", 10**20])

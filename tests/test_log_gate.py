@@ -12,7 +12,7 @@ from scrapy.utils.log import DEFAULT_LOGGING
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from newscrawl.log_gate import LogLevelGate, log_level
+from newscrawl.runtime.log_gate import LogLevelGate, log_level
 from newscrawl.spiders.cms import CmsSpider
 
 
@@ -58,7 +58,7 @@ def log_like_scrapy() -> None:
 
 
 def test_the_project_enables_the_gate() -> None:
-    assert "newscrawl.log_gate.LogLevelGate" in get_project_settings().getdict("EXTENSIONS")
+    assert "newscrawl.runtime.log_gate.LogLevelGate" in get_project_settings().getdict("EXTENSIONS")
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The extraction worker process behind pipes (newscrawl.pipe_worker): results,
+"""The extraction worker process behind pipes (newscrawl.runtime.pipe_worker): results,
 errors, big payloads both ways, a worker that dies, and closing.
 
 Real processes, real pipes, a real asyncio loop; nothing is mocked.
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from newscrawl.pipe_worker import PipeWorker, WorkerDied
+from newscrawl.runtime.pipe_worker import PipeWorker, WorkerDied
 
 
 def echo_length(payload: bytes, *, times: int = 1) -> tuple[int, bytes]:

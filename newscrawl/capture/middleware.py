@@ -8,7 +8,7 @@ their later pages, counter endpoints, redirects and error answers all get
 their records.
 
 The crawl's thread only hands each exchange (URL, headers, bytes) to a capture
-process of its own (:class:`~newscrawl.pipe_worker.PipeWorker` running
+process of its own (:class:`~newscrawl.runtime.pipe_worker.PipeWorker` running
 :func:`~newscrawl.capture.warc.in_process`, exchanges sent in batches of
 :data:`BATCH` bytes), which builds the records
 (warcio), digests, compresses and writes them: none of that takes the
@@ -73,7 +73,7 @@ from newscrawl.capture.warc import (
     start_process,
 )
 from newscrawl.config import Config
-from newscrawl.pipe_worker import PipeWorker
+from newscrawl.runtime.pipe_worker import PipeWorker
 
 logger = logging.getLogger(__name__)
 

@@ -349,7 +349,7 @@ def recover(folder: Path) -> list[str]:
 # -- the capture process ----------------------------------------------------------
 #
 # A crawl hands each exchange to a process of its own (``WarcCapture`` through a
-# :class:`~newscrawl.pipe_worker.PipeWorker`), which builds the records (warcio),
+# :class:`~newscrawl.runtime.pipe_worker.PipeWorker`), which builds the records (warcio),
 # digests, compresses and writes them: none of it takes the crawl's GIL.
 
 

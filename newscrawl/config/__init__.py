@@ -41,8 +41,8 @@ from newscrawl.config.parsers import (
     writer,
 )
 from newscrawl.dates import DEFAULT_TZ
-from newscrawl.gc_tuning import DEFAULT_THRESHOLD, MAX_THRESHOLD
 from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule
+from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, MAX_THRESHOLD
 
 __all__ = ["Config", "Setting", "SettingError", "defaults", "markdown_table", "setting", "table"]
 

@@ -11,7 +11,7 @@ write end of the pipe that would tell the forkserver its client is gone, so
 the forkserver (and its resource tracker) stay too, and a parent-death signal,
 which would come when the forkserver ends, never comes.
 
-A :class:`~newscrawl.pipe_worker.PipeWorker` needs none of this: it reads its
+A :class:`~newscrawl.runtime.pipe_worker.PipeWorker` needs none of this: it reads its
 tasks from a pipe only the crawl process writes, and exits at its end.
 
 A :class:`Lifeline` is a pipe whose write end only the crawl process holds

@@ -15,7 +15,7 @@ catches up after it in the same process.
 without waiting and gives back a Deferred per batch, and at the close waits
 for every batch before it finishes the index and closes the worker's
 connections. Failures reach the pipeline as the batch's exception; a worker
-that dies fails the batches it held (:class:`~newscrawl.pipe_worker.WorkerDied`)
+that dies fails the batches it held (:class:`~newscrawl.runtime.pipe_worker.WorkerDied`)
 and the next batch starts a fresh one.
 """
 
@@ -33,7 +33,7 @@ from newscrawl.archive_writer import (
     index_in_writer,
     store_in_writer,
 )
-from newscrawl.pipe_worker import PipeWorker
+from newscrawl.runtime.pipe_worker import PipeWorker
 
 
 class WorkerStorage:

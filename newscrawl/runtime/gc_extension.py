@@ -1,6 +1,6 @@
 """The crawl process's garbage-collector threshold, as a Scrapy extension.
 
-See :mod:`newscrawl.gc_tuning` for why and what was measured.
+See :mod:`newscrawl.runtime.gc_tuning` for why and what was measured.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.config import Config
-from newscrawl.engine_scoped import WhileEngineRuns
-from newscrawl.gc_tuning import set_young_threshold
+from newscrawl.runtime.engine_scoped import WhileEngineRuns
+from newscrawl.runtime.gc_tuning import set_young_threshold
 
 
 class GcTuning(WhileEngineRuns[tuple[int, int, int]]):

@@ -28,7 +28,7 @@ from typing import Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.engine_scoped import WhileEngineRuns
+from newscrawl.runtime.engine_scoped import WhileEngineRuns
 
 
 def log_level(value: object) -> int | None:

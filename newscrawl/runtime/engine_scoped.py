@@ -1,7 +1,7 @@
 """Extensions that change a process-wide setting while the engine runs, then give it back.
 
-The garbage collector's threshold (:mod:`newscrawl.gc_extension`) and the loggers'
-levels (:mod:`newscrawl.log_gate`) belong to the interpreter, not to
+The garbage collector's threshold (:mod:`newscrawl.runtime.gc_extension`) and the loggers'
+levels (:mod:`newscrawl.runtime.log_gate`) belong to the interpreter, not to
 one crawl: a script may run several crawls, or other code, in the same
 process. Each is set when the engine starts and restored when it stops.
 """

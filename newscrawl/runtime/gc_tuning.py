@@ -27,7 +27,7 @@ setting alone. The older generations keep their multipliers, so cycles are
 still collected, only in larger, rarer passes.
 
 This module imports nothing of Scrapy: the extraction workers import it.
-The crawl process's side is the :class:`~newscrawl.gc_extension.GcTuning`
+The crawl process's side is the :class:`~newscrawl.runtime.gc_extension.GcTuning`
 extension.
 """
 
