@@ -34,7 +34,7 @@ import functools
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-#: Query arguments that number the pages of one article (as ``newscrawl.urls``).
+#: Query arguments that number the pages of one article (as ``newscrawl.crawl.urls``).
 PAGE_PARAMS = frozenset({"page", "pageno", "p", "pn"})
 #: Query arguments that usually carry the article id, tried first.
 ID_PARAMS = ("id", "aid", "contentid", "articleid", "newsid", "itemid")

@@ -39,7 +39,7 @@ def local_date(published_at: str | None) -> str | None:
     return match.group(0) if match else None
 
 
-#: Ellipsis characters a cut title may end with (as ``newscrawl.normalize``'s).
+#: Ellipsis characters a cut title may end with (as ``newscrawl.normalize.text``'s).
 ELLIPSIS = ".…"
 
 

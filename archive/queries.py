@@ -163,7 +163,7 @@ def iter_known_articles(
     """``(url, KnownArticle)`` of every archived article of ``sites``, streamed.
 
     One query, read ``batch_size`` rows at a time: a caller that keeps a
-    compact form of them (``newscrawl.incremental``) never holds them all.
+    compact form of them (``newscrawl.crawl.incremental``) never holds them all.
     """
     wanted = sorted(set(sites))
     if not wanted:

@@ -31,7 +31,7 @@ import lxml.html
 
 from newscrawl.encoding import decode_html
 from newscrawl.items import Article
-from newscrawl.normalize_item import normalize_article
+from newscrawl.normalize.article import normalize_article
 from newscrawl.pages import ArticlePage
 
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+|\d+")

@@ -27,10 +27,10 @@ import lxml.html
 
 from archive import WalCheckpointer, index_pending, open_archive, store_articles
 from benchmarks.site import SiteBundle
-from newscrawl.dates import DEFAULT_TZ
 from newscrawl.extraction import extract_page
 from newscrawl.items import Article
-from newscrawl.normalize_item import normalize_article
+from newscrawl.normalize.article import normalize_article
+from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.pages.base import ArticlePage
 from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 

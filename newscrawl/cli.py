@@ -23,7 +23,7 @@ from newscrawl.demo.routes import ALL_THEMES
 from newscrawl.encoding import decode_html
 from newscrawl.harvest_cli import harvest
 from newscrawl.items import Article
-from newscrawl.normalize_item import DEFAULT_TZ, normalize_article
+from newscrawl.normalize.article import DEFAULT_TZ, normalize_article
 from newscrawl.pages import ArticlePage
 from newscrawl.sites.cli import sites
 

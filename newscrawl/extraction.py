@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from time import thread_time
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 from newscrawl.encoding import decode_page
 from newscrawl.items import Article
-from newscrawl.normalize import clean_text
-from newscrawl.normalize_item import normalize_article
+from newscrawl.normalize.article import normalize_article
+from newscrawl.normalize.text import clean_text
 from newscrawl.pages import ArticlePage
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value

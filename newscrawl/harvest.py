@@ -246,7 +246,7 @@ def plan_harvest(
         extra["LOG_FILE"] = log_file
     redis_url = extra.get("NEWSCRAWL_REDIS_URL")
     if redis_url:
-        from newscrawl.shared_queue import shared_settings
+        from newscrawl.crawl.shared_queue import shared_settings
 
         extra.update(shared_settings(str(redis_url)))
     settings = project_settings(extra)

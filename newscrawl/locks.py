@@ -9,7 +9,7 @@ other the same way, and the server drops the lock when the holder's
 connection dies.
 
 A lock is taken exclusive by a harvest. The workers of a shared queue
-(:mod:`newscrawl.shared_queue`) take it shared: the first takes it exclusive,
+(:mod:`newscrawl.crawl.shared_queue`) take it shared: the first takes it exclusive,
 marks the site's killed runs interrupted, then holds it shared, and the
 others join with a shared hold; an exclusive harvest of the site waits for
 none of them and fails with "locked" instead.

@@ -37,7 +37,7 @@ from newscrawl.capture.warc import settle
 from newscrawl.config import Config
 from newscrawl.extraction import PageExtractor
 from newscrawl.items import Article, Gone
-from newscrawl.normalize_item import normalize_article
+from newscrawl.normalize.article import normalize_article
 from newscrawl.runtime.lifeline import Lifeline
 from newscrawl.runtime.worker_storage import WorkerStorage
 

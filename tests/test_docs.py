@@ -19,8 +19,8 @@ from archive.published import DAY_ZONE
 from newscrawl import settings
 from newscrawl.cli import main as newscrawl
 from newscrawl.config import Config, defaults, markdown_table, table
-from newscrawl.dates import DEFAULT_TZ
-from newscrawl.normalize_item import DEFAULT_TZ as NORMALIZE_TZ
+from newscrawl.normalize.article import DEFAULT_TZ as NORMALIZE_TZ
+from newscrawl.normalize.dates import DEFAULT_TZ
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

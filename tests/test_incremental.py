@@ -28,12 +28,12 @@ from sqlalchemy import text
 from archive import find_article_id, iter_articles, list_runs, observations, open_archive
 from archive._display import sparkline
 from archive.queries import KnownArticle, RunSummary
-from newscrawl import incremental as incremental_module
+from newscrawl.crawl import incremental as incremental_module
+from newscrawl.crawl.incremental import Incremental, KnownUrls, gap_reason, restrict_to
+from newscrawl.crawl.revisit import DEFAULT_SCHEDULE, Rule, due, parse_duration, parse_schedule
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
-from newscrawl.incremental import Incremental, KnownUrls, gap_reason, restrict_to
 from newscrawl.pages.listing import ListingPage
-from newscrawl.revisit import DEFAULT_SCHEDULE, Rule, due, parse_duration, parse_schedule
 
 BIN = Path(sys.executable).parent
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]

@@ -7,7 +7,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 from newscrawl.demo.server import DemoServer
 from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS, TITLE_MARKS

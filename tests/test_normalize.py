@@ -1,4 +1,4 @@
-"""Unit and property tests for newscrawl.normalize (pure functions, time fixed)."""
+"""Unit and property tests for newscrawl.normalize.text (pure functions, time fixed)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscrawl.dates import parse_cn_datetime, resolve_month_day, resolve_sidebar_dates, to_iso
 from newscrawl.items import SidebarLink
-from newscrawl.normalize import clean_text, display_width, is_truncated, parse_count
-from newscrawl.normalize_item import resolve_sidebar_years
+from newscrawl.normalize.article import resolve_sidebar_years
+from newscrawl.normalize.dates import (
+    parse_cn_datetime,
+    resolve_month_day,
+    resolve_sidebar_dates,
+    to_iso,
+)
+from newscrawl.normalize.text import clean_text, display_width, is_truncated, parse_count
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
@@ -242,7 +247,7 @@ def test_parse_cn_datetime_fast_path_does_not_import_dateparser() -> None:
         "import sys\n"
         "from datetime import datetime\n"
         "from zoneinfo import ZoneInfo\n"
-        "import newscrawl.dates as n\n"
+        "import newscrawl.normalize.dates as n\n"
         "now = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo('Asia/Shanghai'))\n"
         "for raw in ('2025-10-29 15:38:36', '2025年10月29日', '10-29', '3小时前', '人气：6'):\n"
         "    assert n.parse_cn_datetime(raw, now=now) is not None or raw == '人气：6'\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newscrawl.normalize_item import normalize_article
+from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.base import ArticlePage
 
 URL = "https://news.example.cn/c/2025-10-29/doc-1234567.shtml"

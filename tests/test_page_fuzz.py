@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from newscrawl.encoding import decode_html
 from newscrawl.items import Article
-from newscrawl.normalize_item import normalize_article
+from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.base import ArticlePage
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,7 +17,7 @@ import pytest
 
 from newscrawl.encoding import decode_html
 from newscrawl.items import ARTICLE_KEYS
-from newscrawl.normalize_item import normalize_article
+from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.base import ArticlePage
 
 FIXTURES = Path(__file__).parent / "fixtures"

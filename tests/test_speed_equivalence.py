@@ -24,7 +24,7 @@ from lxml import etree
 from newscrawl.encoding import decode_html
 from newscrawl.extraction import extract_page
 from newscrawl.items import Article, Section
-from newscrawl.normalize import clean_text
+from newscrawl.normalize.text import clean_text
 from newscrawl.pages import base, sidebar
 from newscrawl.pages.dom import (
     Element,

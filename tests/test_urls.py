@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from w3lib.url import canonicalize_url
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_join_url_is_urljoin(base: str, href: str) -> None:
 
 def test_page_number_of_a_query_route_list_page() -> None:
     """PbootCMS: ``/?article_2/`` is page 2 of ``/?article/`` (a pager, and past the end a trap)."""
-    from newscrawl.urls import page_number
+    from newscrawl.crawl.urls import page_number
 
     assert page_number("http://h/?article_2/") == 2
     assert page_number("http://h/?article/") == 1

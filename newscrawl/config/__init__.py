@@ -40,8 +40,8 @@ from newscrawl.config.parsers import (
     workers,
     writer,
 )
-from newscrawl.dates import DEFAULT_TZ
-from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule
+from newscrawl.crawl.revisit import DEFAULT_SCHEDULE, Schedule
+from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, MAX_THRESHOLD
 
 __all__ = ["Config", "Setting", "SettingError", "defaults", "markdown_table", "setting", "table"]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newscrawl.dates import DEFAULT_TZ
-from newscrawl.revisit import Schedule, parse_schedule
+from newscrawl.crawl.revisit import Schedule, parse_schedule
+from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.runtime.cores import resolve_workers, resolve_writer
 
 T = TypeVar("T")
@@ -141,7 +141,7 @@ def time_zone(raw: Any) -> str:
 
 
 def schedule(raw: Any) -> Schedule:
-    """A revisit schedule (:func:`newscrawl.revisit.parse_schedule` names the setting)."""
+    """A revisit schedule (:func:`newscrawl.crawl.revisit.parse_schedule` names the setting)."""
     return parse_schedule(str(raw))
 
 

@@ -5,7 +5,7 @@ what it shows: an article has a headline, a date or byline line and a body
 (the article page object's ``is_article``); a page that is not one but links
 to article-like pages (links with headline-length text, or of a template that
 turned out to be articles) is a list; anything else is other. URL shapes
-(``newscrawl.urls``) are only hints that pick the cheap path for a link.
+(``newscrawl.crawl.urls``) are only hints that pick the cheap path for a link.
 
 Which links are followed: every followable link of the crawled site that no
 clear non-content signal excludes (:func:`excluded`): login, registration,
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from newscrawl.urls import URL_CACHE
+from newscrawl.crawl.urls import URL_CACHE
 
 logger = logging.getLogger(__name__)
 

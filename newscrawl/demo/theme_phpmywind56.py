@@ -10,7 +10,7 @@ are two different pages: a crawler that keys pages by (site, id) mixes them.
 
 The demo's three channels become the three content types; inside a type the
 articles are numbered from 1, oldest first. Nothing in these URLs is a shape
-``newscrawl.urls`` lists: the crawler has to find the pages' roles from what
+``newscrawl.crawl.urls`` lists: the crawler has to find the pages' roles from what
 they show. Markup, counters, the trap and the soft 404 are the default theme's.
 """
 

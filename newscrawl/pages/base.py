@@ -21,7 +21,7 @@ Each field is an ordered chain; the first link that answers wins:
 - *sidebar*: headed article-link boxes outside the body (``sidebar``).
 
 CMS family subclasses override single methods. Everything returns raw text;
-``newscrawl.normalize_item`` turns it into typed values.
+``newscrawl.normalize.article`` turns it into typed values.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 from newscrawl.items import Article, Section, SidebarLink, ViewsSource
-from newscrawl.normalize import clean_text
+from newscrawl.normalize.text import clean_text
 from newscrawl.pages import labels, metadata
 from newscrawl.pages.blocks import Block, body_blocks, body_text, is_boilerplate, to_sections
 from newscrawl.pages.bylines import (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from newscrawl.items import Section
-from newscrawl.normalize import clean_text
+from newscrawl.normalize.text import clean_text
 from newscrawl.pages.dom import Element, text_of
 
 #: Elements that end a paragraph.

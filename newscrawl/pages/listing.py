@@ -4,7 +4,7 @@ The spider follows what this page object reports and never looks at HTML
 itself. Every followable link that no clear non-content signal excludes
 (``newscrawl.crawl.roles.excluded``: login, member, search, feeds, tags,
 calendars, files) is reported. Which are article-like is a hint, from the URL
-shape when ``newscrawl.urls`` knows it, else from the link: a text or title as
+shape when ``newscrawl.crawl.urls`` knows it, else from the link: a text or title as
 wide as a headline (``roles.headline_like``) makes an article candidate, a
 short one (menus, pagers, "more") a list candidate. The pager's labels
 (下一页 / 已是最后一页) mark the next and the last page, not a template's class
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 from newscrawl.crawl.roles import excluded, headline_like
-from newscrawl.normalize import clean_text
+from newscrawl.normalize.text import clean_text
 from newscrawl.pages.dom import Element, collect, parse_html, text_of
 from newscrawl.pages.labels import LAST_PAGE_MARKERS, NEXT_PAGE_TEXTS, PAGER_MARKS, TITLE_MARKS
 

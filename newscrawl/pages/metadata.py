@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from newscrawl.normalize import clean_text
+from newscrawl.normalize.text import clean_text
 from newscrawl.pages.dom import Element, find_all, text_of
 
 #: Meta tags that carry the publication time, most specific first.

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 
 #: Query parameters that number an article's pages.
 PAGE_PARAMS = frozenset(("page", "pageno", "p", "pn", "pg", "paged"))
@@ -104,7 +104,7 @@ def later_pages(url: str, links: Iterable[str]) -> list[str]:
     """Canonical URLs among ``links`` (absolute) that are pages 2..n of article ``url``.
 
     Sorted by page number, without repeats. Page 1 is ``url``'s first-page URL
-    as ``newscrawl.urls`` knows it, else ``url`` itself.
+    as ``newscrawl.crawl.urls`` knows it, else ``url`` itself.
     """
     first = urls.first_page_url(url)
     plain = urls.canonical_url(url)

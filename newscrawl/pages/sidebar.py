@@ -19,9 +19,9 @@ from typing import Any
 
 from lxml import etree
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 from newscrawl.items import SidebarLink
-from newscrawl.normalize import clean_text, is_truncated_clean
+from newscrawl.normalize.text import clean_text, is_truncated_clean
 from newscrawl.pages.dom import Element, strings, text_nodes, text_of
 from newscrawl.pages.labels import TAG_URL
 

@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newscrawl.revisit import parse_duration, parse_schedule
+from newscrawl.crawl.revisit import parse_duration, parse_schedule
 
 #: The registry read when neither ``--registry`` nor ``NEWSCRAWL_REGISTRY`` names one.
 DEFAULT_REGISTRY = "sites.toml"

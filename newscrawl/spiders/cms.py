@@ -62,9 +62,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from newscrawl import urls
 from newscrawl.capture.middleware import pending_capture
 from newscrawl.config import Config
+from newscrawl.crawl import urls
+from newscrawl.crawl.incremental import Incremental, gap_reason, restrict_to
+from newscrawl.crawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.crawl.roles import (
     Role,
     Templates,
@@ -73,15 +75,13 @@ from newscrawl.crawl.roles import (
     memory_path,
     save_templates,
 )
-from newscrawl.dates import DEFAULT_TZ
 from newscrawl.encoding import DecodedPage, decode_page
 from newscrawl.extraction import PageExtractor, PageResult, apply_counter, merge_page
-from newscrawl.incremental import Incremental, gap_reason, restrict_to
 from newscrawl.items import Article, Gone
+from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
 from newscrawl.pipelines import run_opened
-from newscrawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.sites import PROFILES, UnknownSite, get_profile
 
 

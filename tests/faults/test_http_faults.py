@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from newscrawl import urls
+from newscrawl.crawl import urls
 from newscrawl.spiders.cms import MAX_BARREN_LIST_PAGES, CmsSpider
 from tests.faults.conftest import REFETCH_ALL, Harvest, Servers, run_harvest
 from tests.faults.faultserver import (

@@ -1,9 +1,9 @@
 """Properties of every normalizer: never raises, idempotent where that means something,
 counts never negative, dates never after the fetch.
 
-Covers ``newscrawl.normalize`` (clean_text, parse_count, display_width,
-is_truncated), ``newscrawl.dates`` (parse_cn_datetime, to_iso,
-resolve_month_day, resolve_sidebar_dates) and ``newscrawl.normalize_item``
+Covers ``newscrawl.normalize.text`` (clean_text, parse_count, display_width,
+is_truncated), ``newscrawl.normalize.dates`` (parse_cn_datetime, to_iso,
+resolve_month_day, resolve_sidebar_dates) and ``newscrawl.normalize.article``
 (fetch_time, published_time, resolve_sidebar_years, normalize_article) with
 hypothesis. Text strategies mix arbitrary Unicode with the characters these
 pages are made of (CJK, full-width digits, U+3000, NBSP, zero-width
@@ -21,15 +21,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscrawl.dates import parse_cn_datetime, resolve_month_day, resolve_sidebar_dates, to_iso
 from newscrawl.items import Article, Section, SidebarLink
-from newscrawl.normalize import clean_text, display_width, is_truncated, parse_count
-from newscrawl.normalize_item import (
+from newscrawl.normalize.article import (
     fetch_time,
     normalize_article,
     published_time,
     resolve_sidebar_years,
 )
+from newscrawl.normalize.dates import (
+    parse_cn_datetime,
+    resolve_month_day,
+    resolve_sidebar_dates,
+    to_iso,
+)
+from newscrawl.normalize.text import clean_text, display_width, is_truncated, parse_count
 
 TZ = "Asia/Shanghai"
 ZONE = ZoneInfo(TZ)
@@ -55,7 +60,7 @@ fetch_times = st.datetimes(
 )  # fmt: skip
 
 
-# -- newscrawl.normalize -------------------------------------------------------------
+# -- newscrawl.normalize.text -------------------------------------------------------------
 
 
 @SOME
@@ -111,7 +116,7 @@ def test_is_truncated_never_raises_and_needs_an_ellipsis(text: str, full: str | 
         assert (clean_text(text) or "").endswith(("...", "…"))
 
 
-# -- newscrawl.dates ------------------------------------------------------------------
+# -- newscrawl.normalize.dates ------------------------------------------------------------------
 
 
 @SOME
@@ -181,7 +186,7 @@ def test_resolve_sidebar_dates_keeps_one_answer_per_entry(
         assert day is None or raw  # nothing invented for an empty entry
 
 
-# -- newscrawl.normalize_item -----------------------------------------------------------
+# -- newscrawl.normalize.article -----------------------------------------------------------
 
 sections = st.lists(
     st.builds(Section, heading=st.none() | any_text, paragraphs=st.lists(any_text, max_size=4)),

@@ -121,7 +121,7 @@ return 1
 
 def shared_settings(url: str) -> dict[str, Any]:
     """Scrapy settings of a shared crawl through the Redis at ``url``."""
-    return {"SCHEDULER": "newscrawl.shared_queue.SharedScheduler", "NEWSCRAWL_REDIS_URL": url}
+    return {"SCHEDULER": "newscrawl.crawl.shared_queue.SharedScheduler", "NEWSCRAWL_REDIS_URL": url}
 
 
 class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no type hints

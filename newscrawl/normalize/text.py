@@ -2,7 +2,7 @@
 
 Every function here is pure: no I/O, no settings, nothing read at import time,
 and none raises on any string: bad input gives ``None``. Dates live in
-``newscrawl.dates``.
+``newscrawl.normalize.dates``.
 """
 
 from __future__ import annotations

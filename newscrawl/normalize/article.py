@@ -11,15 +11,15 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from newscrawl.dates import (
+from newscrawl.items import Article, Section, SidebarLink
+from newscrawl.normalize.dates import (
     DEFAULT_TZ,
     parse_cn_datetime,
     resolve_month_day,
     resolve_sidebar_dates,
     to_iso,
 )
-from newscrawl.items import Article, Section, SidebarLink
-from newscrawl.normalize import clean_text, parse_count
+from newscrawl.normalize.text import clean_text, parse_count
 from newscrawl.pages.labels import NEWEST_BOX_WORDS, OLDER_BOX_WORDS
 
 __all__ = [

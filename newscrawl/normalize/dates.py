@@ -20,7 +20,7 @@ from datetime import MINYEAR, UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from newscrawl.normalize import CLEAN_TABLE, FULLWIDTH_TABLE, NBSP_ENTITY, TRADITIONAL_TABLE
+from newscrawl.normalize.text import CLEAN_TABLE, FULLWIDTH_TABLE, NBSP_ENTITY, TRADITIONAL_TABLE
 
 __all__ = [
     "DEFAULT_TZ",

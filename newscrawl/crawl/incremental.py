@@ -48,7 +48,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from archive.queries import KnownArticle, RunSummary
-from newscrawl.revisit import Schedule, due
+from newscrawl.crawl.revisit import Schedule, due
 
 logger = logging.getLogger(__name__)
 
