@@ -29,10 +29,10 @@ from typing import Any
 
 import lxml.html
 
-from newscrawl.encoding import decode_html
 from newscrawl.items import Article
 from newscrawl.normalize.article import normalize_article
 from newscrawl.pages import ArticlePage
+from newscrawl.pages.encoding import decode_html
 
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+|\d+")
 

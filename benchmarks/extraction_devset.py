@@ -65,7 +65,7 @@ from benchmarks.devset import (
     scorer,
     scores_of,
 )
-from newscrawl.encoding import decode_html
+from newscrawl.pages.encoding import decode_html
 
 QUICK_PAGES = 10
 

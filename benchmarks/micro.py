@@ -27,11 +27,11 @@ import lxml.html
 
 from archive import WalCheckpointer, index_pending, open_archive, store_articles
 from benchmarks.site import SiteBundle
-from newscrawl.extraction import extract_page
 from newscrawl.items import Article
 from newscrawl.normalize.article import normalize_article
 from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.pages.base import ArticlePage
+from newscrawl.pages.extraction import extract_page
 from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 
 FETCHED_AT = "2026-01-21T00:00:00+00:00"

@@ -20,11 +20,11 @@ from scrapy.crawler import CrawlerProcess
 
 from newscrawl.cli_common import archive_url, parse_overrides, project_settings, settings_option
 from newscrawl.demo.routes import ALL_THEMES
-from newscrawl.encoding import decode_html
 from newscrawl.harvest_cli import harvest
 from newscrawl.items import Article
 from newscrawl.normalize.article import DEFAULT_TZ, normalize_article
 from newscrawl.pages import ArticlePage
+from newscrawl.pages.encoding import decode_html
 from newscrawl.sites.cli import sites
 
 

@@ -35,9 +35,9 @@ from newscrawl.archive_writer import (
 )
 from newscrawl.capture.warc import settle
 from newscrawl.config import Config
-from newscrawl.extraction import PageExtractor
 from newscrawl.items import Article, Gone
 from newscrawl.normalize.article import normalize_article
+from newscrawl.pages.extraction import PageExtractor
 from newscrawl.runtime.lifeline import Lifeline
 from newscrawl.runtime.worker_storage import WorkerStorage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscrawl.encoding import decode_html, decode_page
+from newscrawl.pages.encoding import decode_html, decode_page
 
 SIMPLIFIED = "瓯江口大桥主体结构合龙，计划明年上半年通车。市民可以从北岸的渡口一路走到南岸。"
 TRADITIONAL = "港都夜市重新開放，攤商與居民達成共識。颱風過後農損初估逾千萬元，市府將加速發放補助。"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.encoding import decode_html
 from newscrawl.pages import ArticlePage, detect_family
+from newscrawl.pages.encoding import decode_html
 from newscrawl.pages.families import GENERIC
 
 FIXTURES = Path(__file__).parent / "fixtures"

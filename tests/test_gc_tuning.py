@@ -15,7 +15,7 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl.config import Config
-from newscrawl.extraction import PageExtractor
+from newscrawl.pages.extraction import PageExtractor
 from newscrawl.pipelines import ArchivePipeline
 from newscrawl.runtime.gc_extension import GcTuning
 from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscrawl.encoding import decode_html
 from newscrawl.items import Article
 from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.base import ArticlePage
+from newscrawl.pages.encoding import decode_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))

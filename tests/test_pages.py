@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from newscrawl.encoding import decode_html
 from newscrawl.items import ARTICLE_KEYS
 from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.base import ArticlePage
+from newscrawl.pages.encoding import decode_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))

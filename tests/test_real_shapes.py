@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newscrawl.extraction import extract_page
+from newscrawl.pages.extraction import extract_page
 
 TZ = "Asia/Shanghai"
 FETCHED = "2026-12-01T10:00:00+08:00"

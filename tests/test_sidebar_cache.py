@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.encoding import decode_html
 from newscrawl.items import SidebarLink
 from newscrawl.pages import ArticlePage, sidebar
+from newscrawl.pages.encoding import decode_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))

@@ -21,8 +21,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from newscrawl.encoding import decode_html
-from newscrawl.extraction import extract_page
 from newscrawl.items import Article, Section
 from newscrawl.normalize.text import clean_text
 from newscrawl.pages import base, sidebar
@@ -35,6 +33,8 @@ from newscrawl.pages.dom import (
     text_nodes,
     text_of,
 )
+from newscrawl.pages.encoding import decode_html
+from newscrawl.pages.extraction import extract_page
 from newscrawl.pages.owntext import OwnText
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,9 +10,9 @@ either: it goes the crawl's own way from bytes to a stored item without the
 engine.
 
 Each article with captures is read again exactly as the crawl read it:
-page 1 through :func:`~newscrawl.extraction.extract_page` (normalized), its
-later pages unnormalized and merged by :func:`~newscrawl.extraction.merge_page`,
-a counter endpoint's answer by :func:`~newscrawl.extraction.apply_counter`,
+page 1 through :func:`~newscrawl.pages.extraction.extract_page` (normalized), its
+later pages unnormalized and merged by :func:`~newscrawl.pages.extraction.merge_page`,
+a counter endpoint's answer by :func:`~newscrawl.pages.extraction.apply_counter`,
 then :func:`~newscrawl.normalize.article.normalize_article` as the pipeline
 does, with the stored fetch time as "now". Where the result differs from
 what is stored, it is stored through :func:`archive.store_articles` with
@@ -47,10 +47,10 @@ from archive.contract import ARTICLE_KEYS
 from archive.export import iter_export
 from archive.filters import ArticleFilters
 from archive.models import Article as ArticleRow
-from newscrawl.extraction import apply_counter, extract_page, merge_page
 from newscrawl.items import Article
 from newscrawl.normalize.article import normalize_article
 from newscrawl.normalize.dates import DEFAULT_TZ
+from newscrawl.pages.extraction import apply_counter, extract_page, merge_page
 
 #: Keys compared between the stored article and the new extraction.
 COMPARED_KEYS = tuple(key for key in ARTICLE_KEYS if key != "fetched_at")

@@ -2,7 +2,9 @@
 
 ``ArticlePage`` reads any article page; it reads the page as the CMS family
 the page shows (``families.detect_family``), whose XPath hints it tries
-before its generic chains.
+before its generic chains. ``encoding`` decodes a response's bytes as the page
+says; ``extraction`` runs the whole reading of one page (decode, page object,
+links, normalization) as one call that a worker process can take.
 """
 
 from __future__ import annotations

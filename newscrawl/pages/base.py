@@ -280,7 +280,7 @@ class ArticlePage:
         family: Family | None = None,
     ) -> None:
         """``utf8``: ``html``'s UTF-8 bytes when the caller has them (the response's own,
-        :class:`newscrawl.encoding.DecodedPage`), parsed as they are. ``family``: read
+        :class:`newscrawl.pages.encoding.DecodedPage`), parsed as they are. ``family``: read
         the page as this CMS family (``GENERIC``: by the generic chains alone);
         by default the family the page shows (:func:`detect_family`)."""
         self.url = url

@@ -36,7 +36,7 @@ def parse_html(html: str, utf8: bytes | None = None) -> Element:
     """The document root of ``html``; an empty or unparseable page is an empty ``<html>``.
 
     ``utf8``, when given, must be ``html`` encoded as UTF-8 (the response's own
-    bytes, :class:`newscrawl.encoding.DecodedPage`): they are parsed as they
+    bytes, :class:`newscrawl.pages.encoding.DecodedPage`): they are parsed as they
     are, which spares encoding the text again and scanning it for NUL (in an
     interleaved A/B on 200 benchmark pages of 37 KB, ``extract_page`` took about
     1.5% less time, some 20 us a page).

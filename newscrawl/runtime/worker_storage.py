@@ -7,7 +7,7 @@ given two cores: each with its own interpreter, modules and heap (about 100 MB
 of memory), and, while the writer stored a batch, three busy processes
 taking turns on two cores, the crawl's event loop among them. So the first
 extraction worker stores the batches too
-(:meth:`newscrawl.extraction.PageExtractor.storage_worker`): a batch is one
+(:meth:`newscrawl.pages.extraction.PageExtractor.storage_worker`): a batch is one
 more task on its pipe, run between pages, in order, and the full-text index
 catches up after it in the same process.
 

@@ -75,10 +75,10 @@ from newscrawl.crawl.roles import (
     memory_path,
     save_templates,
 )
-from newscrawl.encoding import DecodedPage, decode_page
-from newscrawl.extraction import PageExtractor, PageResult, apply_counter, merge_page
 from newscrawl.items import Article, Gone
 from newscrawl.normalize.dates import DEFAULT_TZ
+from newscrawl.pages.encoding import DecodedPage, decode_page
+from newscrawl.pages.extraction import PageExtractor, PageResult, apply_counter, merge_page
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
 from newscrawl.pipelines import run_opened

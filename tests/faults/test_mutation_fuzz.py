@@ -4,7 +4,7 @@ Each saved page in ``tests/fixtures`` is damaged the ways the web damages
 pages: cut off at a random byte, tags deleted or duplicated, bytes
 overwritten, the charset declaration changed or the bytes re-encoded under a
 wrong one, several of these at once. Every mutant goes through the crawl's
-own path, :func:`newscrawl.extraction.extract_page` (bytes and Content-Type
+own path, :func:`newscrawl.pages.extraction.extract_page` (bytes and Content-Type
 in: decode, page object, links, normalizer), and must give an Article or a
 clear "not an article" (``item`` None), never an exception.
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.extraction import PageResult, extract_page
 from newscrawl.items import Article
+from newscrawl.pages.extraction import PageResult, extract_page
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from time import thread_time
 
 from newscrawl.crawl import urls
-from newscrawl.encoding import decode_page
 from newscrawl.items import Article
 from newscrawl.normalize.article import normalize_article
 from newscrawl.normalize.text import clean_text
 from newscrawl.pages import ArticlePage
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
+from newscrawl.pages.encoding import decode_page
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.runtime.gc_tuning import set_young_threshold
 from newscrawl.runtime.pipe_worker import PipeWorker, call
