@@ -61,6 +61,16 @@ redis.call('HSET', KEYS[2], ARGV[1], found[2] .. ' ' .. found[1])
 return found[1]
 """
 
+# Record a request as seen and queue it, in one step: a worker killed between the
+# two (scrapy-redis makes them two calls) left a page marked seen and never queued,
+# so the worker that fetched its list page again dropped the link as a duplicate,
+# and the article was lost. KEYS: filter, queue; ARGV: fingerprint, score, request.
+_ENQUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Requests Scrapy has finished with (their links are queued) whose articles wait for
 # their batch's commit: moved from the in-flight hash to the committing one, where they
 # no longer keep the pass open but are still put back if the worker dies.
@@ -142,6 +152,7 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
         #: BATCHES_STORED when _ack last ran.
         self._acked_at = 0
         self._pop = server.register_script(_POP)
+        self._enqueue = server.register_script(_ENQUEUE)
         self._recover = server.register_script(_RECOVER)
         self._settle = server.register_script(_SETTLE)
         self._finish = server.register_script(_FINISH)
@@ -210,10 +221,18 @@ class SharedScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no
     # -- requests ----------------------------------------------------------------
 
     def enqueue_request(self, request: Request) -> bool:
-        """Queue ``request`` unless any worker requested the page before (the shared filter)."""
-        if not request.dont_filter and self.df.request_seen(request):
-            return False
-        self.queue.push(request)
+        """Queue ``request`` unless any worker requested the page before (the shared filter),
+        both in one Redis step (see ``_ENQUEUE``)."""
+        if request.dont_filter:
+            self.queue.push(request)
+        else:
+            fingerprint = self.df.request_fingerprint(request)
+            score = -request.priority
+            data = self.queue._encode_request(request)  # scrapy-redis's own encoding
+            if not self._enqueue(
+                keys=[self.df.key, self.queue.key], args=[fingerprint, score, data]
+            ):
+                return False
         if self.stats is not None:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
