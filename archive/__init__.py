@@ -40,7 +40,7 @@ from archive.queries import (
     top_articles,
 )
 from archive.runs import finish_run, mark_interrupted, record_health, start_run
-from archive.store import StoreResult, store_articles
+from archive.store.upsert import StoreResult, store_articles
 from archive.versions import mark_gone
 
 __all__ = [

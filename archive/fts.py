@@ -294,7 +294,7 @@ PENDING_TABLE = f"{FTS_TABLE}_pending"
 _CREATE_PENDING = f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (article_id INTEGER PRIMARY KEY)"
 #: Queue an article once. Not ``INSERT OR IGNORE``: inside a trigger the writing
 #: statement's own conflict clause overrides the trigger's, and the store writes
-#: ``OR ROLLBACK`` (``archive.store._Writer``), so an article queued already would
+#: ``OR ROLLBACK`` (``archive.store.bulk_writer``), so an article queued already would
 #: fail the whole batch. A statement that cannot conflict queues it under any
 #: clause (revision 0008).
 _QUEUE_NEW = (

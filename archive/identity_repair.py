@@ -44,7 +44,7 @@ from sqlalchemy import Connection
 from archive.body_spans import spans
 from archive.identity import page_key
 from archive.published import to_utc
-from archive.store import content_hash
+from archive.store.content_hash import content_hash
 
 #: Articles examined per batch, and items per IN list.
 _BATCH = 500

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from archive.models import Article, Link
 
-#: Items per IN list (as :data:`archive.store.CHUNK`).
+#: Items per IN list (as :data:`archive.store.batch_rows.CHUNK`).
 CHUNK = 500
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -46,7 +46,7 @@ VERSION_KEYS: tuple[str, ...] = (
     "url",
 )
 
-#: Items per statement in IN lists (as :data:`archive.store.CHUNK`).
+#: Items per statement in IN lists (as :data:`archive.store.batch_rows.CHUNK`).
 _CHUNK = 500
 
 

@@ -2,7 +2,7 @@
 
     python -m benchmarks.search [--articles 100000] [--out benchmarks/SEARCH.md]
 
-The archive is written through :func:`archive.store.store_articles`, and the
+The archive is written through :func:`archive.store_articles`, and the
 full-text index caught up after each batch with :func:`archive.fts.index_pending`
 (the way a crawl's archive pipeline builds it), with text of our own:
 words of one to three characters drawn from a generated lexicon by a Zipf
@@ -44,7 +44,7 @@ from archive.export import write_export
 from archive.filters import ArticleFilters
 from archive.fts import index_pending
 from archive.search import search_articles
-from archive.store import store_articles
+from archive.store.upsert import store_articles
 from benchmarks.report import machine
 
 #: Characters the lexicon draws from: the first 3,500 of the CJK block.

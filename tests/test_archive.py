@@ -337,7 +337,7 @@ def test_a_bulk_write_that_fails_leaves_the_archive_as_it_was(
     opened: Archive,
 ) -> None:
     """On SQLite the bulk writes say OR ROLLBACK (no statement journal, see
-    ``archive.store._Writer``): a constraint failing in the middle of a batch ends
+    ``archive.store.bulk_writer``): a constraint failing in the middle of a batch ends
     its transaction with nothing of the batch stored, and the next one stores."""
     store(opened, item(1, sidebar=[link(2)]))
     before = archive_rows(opened)
@@ -446,7 +446,7 @@ def test_the_same_article_twice_in_a_batch_last_wins(opened: Archive) -> None:
 
 
 def test_a_batch_larger_than_the_internal_chunk(opened: Archive) -> None:
-    from archive.store import CHUNK
+    from archive.store.batch_rows import CHUNK
 
     count = 2 * CHUNK + 200
     # Each article links to the next one and to the first; the first and the

@@ -20,7 +20,8 @@ from archive import Archive, get_article, open_archive, store_articles
 from archive.body_spans import section_paragraphs, spans
 from archive.export import iter_export, write_export
 from archive.schema import _config
-from archive.store import _encode, _hash
+from archive.store.content_hash import encode as _encode
+from archive.store.content_hash import hash_content as _hash
 
 #: Text that JSON and SQL treat specially: quotes, a tab, a control character, a
 #: line separator, an astral ideograph, an emoji, a full-width space.
@@ -55,7 +56,7 @@ SECTIONS = [
 
 
 def reference_hash(title: str | None, body: str, sections: list[dict[str, Any]]) -> str:
-    """The content hash's definition (archive.store._hash), spelled out with json.dumps."""
+    """The content hash's definition (archive.store.content_hash), spelled out with json.dumps."""
     if spans(body, sections) is None:
         return json_hash(title, body, sections)
     head = [title, [[s["heading"], len(s["paragraphs"])] for s in sections]]

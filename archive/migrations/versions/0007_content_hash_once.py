@@ -8,7 +8,7 @@ The content hash was sha1 of the JSON of title, body and sections, which
 holds every paragraph twice (in the body and in the sections). For an
 article whose sections are spans of its body (archive/body_spans.py) it is
 now sha1 of its title, headings and paragraph counts, a newline, and the
-body (``archive.store._hash``). So that a re-crawl of unchanged content is
+body (``archive.store.content_hash``). So that a re-crawl of unchanged content is
 not taken for a change, every archived article's hash is computed again
 here, from its stored content; articles whose sections are not spans keep
 the JSON form, and the same hash. Hashes kept with earlier versions in
@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from archive.body_spans import paragraphs_of, span_text
-from archive.store import content_hash
+from archive.store.content_hash import content_hash
 
 revision: str = "0007"
 down_revision: str | None = "0006"

@@ -5,7 +5,7 @@ Revises: 0007
 Create Date: 2026-11-28
 
 The store now writes articles with ``INSERT OR ROLLBACK`` and ``UPDATE OR
-ROLLBACK`` on SQLite (``archive.store._Writer``): with the default ``ABORT``,
+ROLLBACK`` on SQLite (``archive.store.bulk_writer``): with the default ``ABORT``,
 a statement that fires a trigger makes SQLite copy every page it touches to
 a statement journal first, row by row, which cost about a seventh of storing
 an article. Inside a trigger the writing statement's conflict clause
