@@ -7,11 +7,17 @@ Chinese titles overflow the line and wrap the table.
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
 SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def terminal_width() -> int:
+    """Columns of the terminal (100 when it cannot be told, as in a pipe)."""
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def char_width(char: str) -> int:

@@ -1,7 +1,7 @@
 """Re-extraction: today's extractor over the captured pages, no network.
 
 ``newsarchive reextract`` runs here. Where the command lives: the
-``newsarchive`` CLI (:mod:`archive.cli_captures`) registers it and imports
+``newsarchive`` CLI (:mod:`archive.commands.captures`) registers it and imports
 this module only when it runs, because re-extraction needs newscrawl's
 extractor and the ``archive`` package imports neither Scrapy nor newscrawl
 (the archive stays a library of its own; ``newsarchive`` works without

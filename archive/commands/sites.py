@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from archive.cli_common import reading
+from archive.commands.common import reading
 from archive.render import dumps
 from archive.sites import site_statuses
 

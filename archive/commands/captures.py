@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from archive._display import one_line, truncate
 from archive.captures import Capture, CaptureError, base_folder, read_capture
-from archive.cli_common import first_line, period_option, reading
+from archive.commands.common import first_line, period_option, reading
 from archive.db import ArchiveError, open_archive
 from archive.filters import ArticleFilters
 from archive.models import Article, ArticleVersion
