@@ -11,35 +11,33 @@ an :class:`Archive`, the one handle that owns the engine and its sessions::
 
 from archive.checkpoint import WalCheckpointer
 from archive.contract import ARTICLE_KEYS
+from archive.crawl_history import (
+    KnownArticle,
+    RunSummary,
+    iter_known_articles,
+    known_articles,
+    list_runs,
+    previous_runs,
+)
 from archive.db import Archive, ArchiveError, ArchiveNotFound, make_engine, mask_url, open_archive
 from archive.fts import index_pending
 from archive.queries import (
-    FILL_FIELDS,
-    ArchiveStats,
     ArticleState,
     ArticleSummary,
-    KnownArticle,
     ObservationRow,
-    RunSummary,
-    TopArticle,
     VersionRow,
-    archive_stats,
     article_state,
     article_versions,
     count_articles,
     find_article_id,
     get_article,
     iter_articles,
-    iter_known_articles,
-    known_articles,
     list_articles,
-    list_runs,
     observations,
     period_bound,
-    previous_runs,
-    top_articles,
 )
 from archive.runs import finish_run, mark_interrupted, record_health, start_run
+from archive.stats import FILL_FIELDS, ArchiveStats, TopArticle, archive_stats, top_articles
 from archive.store.upsert import StoreResult, store_articles
 from archive.versions import mark_gone
 

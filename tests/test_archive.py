@@ -38,8 +38,8 @@ from archive import (
     start_run,
     store_articles,
 )
+from archive.crawl_history import list_runs
 from archive.models import Article, ArticleVersion, CrawlRun, Link, Observation
-from archive.queries import list_runs
 
 SITE = "www.example-news.cn"
 

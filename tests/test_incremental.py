@@ -27,7 +27,7 @@ from sqlalchemy import text
 
 from archive import find_article_id, iter_articles, list_runs, observations, open_archive
 from archive._display import sparkline
-from archive.queries import KnownArticle, RunSummary
+from archive.crawl_history import KnownArticle, RunSummary
 from newscrawl.crawl import incremental as incremental_module
 from newscrawl.crawl.incremental import Incremental, KnownUrls, gap_reason, restrict_to
 from newscrawl.crawl.revisit import DEFAULT_SCHEDULE, Rule, due, parse_duration, parse_schedule

@@ -9,9 +9,10 @@ import click
 
 from archive._display import display_width, one_line, pad, terminal_width, truncate
 from archive.commands.common import period_option, reading
+from archive.crawl_history import list_runs
 from archive.published import DAY_ZONE
-from archive.queries import FILL_FIELDS, archive_stats, list_runs, top_articles
 from archive.render import dumps
+from archive.stats import FILL_FIELDS, archive_stats, top_articles
 
 
 @click.command("top")

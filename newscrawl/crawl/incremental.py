@@ -47,7 +47,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO
 from urllib.parse import urlsplit
 
-from archive.queries import KnownArticle, RunSummary
+from archive.crawl_history import KnownArticle, RunSummary
 from newscrawl.crawl.revisit import Schedule, due
 
 logger = logging.getLogger(__name__)
