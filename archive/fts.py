@@ -12,25 +12,26 @@ matched case-insensitively.
 
 The index gets exactly the tokens ``unicode61 remove_diacritics 2`` gave
 that spaced-out text (revision 0004 built it so), but through FTS5's
-``ascii`` tokenizer, which indexes a Chinese body in half the instructions:
-it splits on ASCII spaces and punctuation only and takes every other
-character as it is, so the preparation does the rest of what ``unicode61``
-did. Chinese punctuation and other separators become spaces, and any other
-character is folded (case, diacritics) as ``unicode61`` folds it, which
-SQLite itself is asked once per character (:func:`_unicode61_fold`). The
-tests hold the two to the same tokens on every character of the BMP.
+``ascii`` tokenizer, which does less work per character: it splits on ASCII
+spaces and punctuation only and takes every other character as it is, so
+the preparation does the rest of what ``unicode61`` did. Chinese punctuation
+and other separators become spaces, and any other character is folded
+(case, diacritics) as ``unicode61`` folds it (:mod:`archive.fts_unicode61`).
+The rule kept: the tokens never change, however the preparation is made
+faster; the tests hold the two tokenizers to the same tokens on every
+character of the BMP, and the speed is measured in ``benchmarks/SEARCH.md``.
 
 ``articles_fts`` is an *external content* table (``content="articles"``):
 it stores only the index, not a second copy of the text (the index stays
-under twice the size of the body text), and Datasette recognizes it as the
-full-text table of ``articles``.
+under twice the size of the body text: ``benchmarks/SEARCH.md``), and
+Datasette recognizes it as the full-text table of ``articles``.
 
-Indexing is deferred, not done while storing. Preparing and indexing a
-5,000-character body costs more than storing the article with its sections,
-links and observation (the benchmark indexes at about half its storing
-rate); so triggers on
-``articles`` only queue the article's id in ``articles_fts_pending`` (on
-insert, and on an update of its title or body), and :func:`catch_up` indexes
+Indexing is deferred, not done while storing: preparing and indexing an
+article's body costs more than storing the article with its sections, links
+and observation (the "storage" and "search index" rows of
+``benchmarks/STAGES.md``). So triggers on ``articles`` only queue the
+article's id in ``articles_fts_pending`` (on insert, and on an update of its
+title or body), and :func:`catch_up` indexes
 the queue in bulk: the crawl's archive pipeline after each stored batch (in
 its writer process, with ``ARCHIVE_WRITER = "process"``), or at the end of
 the crawl (``ARCHIVE_INDEX = "close"``). Until then :mod:`archive.search`
@@ -57,56 +58,21 @@ matching instead (see there), so this module is SQLite only.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import sqlite3
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from archive.fts_unicode61 import CJK_CHARS, CJK_TOKEN_CHARS, UNICODE61, fold_others
+
 #: The full-text table; Datasette finds it by its ``content="articles"``.
 FTS_TABLE = "articles_fts"
 
-#: Characters written without spaces between words, as ranges for a regex
-#: class: CJK ideographs (with extensions and compatibility forms), kana,
-#: bopomofo. Each is its own token.
-CJK_CHARS = (
-    "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-)
+#: A run of CJK characters, and a run of those that are tokens.
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-
-#: Characters of those ranges that ``unicode61`` does not index: radicals,
-#: strokes, kana voicing marks, the katakana middle dot … (read off SQLite's
-#: tokenizer; the tests hold every character of the BMP to it). They separate
-#: tokens, so they are never spaced out as tokens of their own.
-_CJK_NON_TOKENS = (
-    (0x2E80, 0x2E99), (0x2E9B, 0x2EF3), (0x2F00, 0x2FD5), (0x3099, 0x309C), (0x30A0, 0x30A0),
-    (0x30FB, 0x30FB), (0x3190, 0x3191), (0x3196, 0x319F), (0x31C0, 0x31E3),
-)  # fmt: skip
-
-
-def _class_without(ranges: str, holes: tuple[tuple[int, int], ...]) -> str:
-    """The regex class ranges ``ranges`` (``a-b`` pairs) minus the code point ranges ``holes``."""
-    kept: list[tuple[int, int]] = []
-    for first, last in ((ord(a), ord(b)) for a, b in re.findall("(.)-(.)", ranges, re.DOTALL)):
-        for hole_first, hole_last in holes:
-            if hole_first > last or hole_last < first:
-                continue
-            if first < hole_first:
-                kept.append((first, hole_first - 1))
-            first = hole_last + 1
-        if first <= last:
-            kept.append((first, last))
-    return "".join(f"{chr(a)}-{chr(b)}" for a, b in kept)
-
-
-#: The CJK characters that are tokens, each alone.
-_CJK_TOKEN_CHARS = _class_without(CJK_CHARS, _CJK_NON_TOKENS)
-_CJK_SPLIT = re.compile(f"([{_CJK_TOKEN_CHARS}]+)")
+_CJK_SPLIT = re.compile(f"([{CJK_TOKEN_CHARS}]+)")
 
 #: Characters that are never part of a token, for FTS5's ``unicode61`` (whose
 #: token characters are letters, numbers and private-use characters) nor for
@@ -121,8 +87,8 @@ _SEPARATORS = (
 #: Runs of CJK and separators, which are spaced out; what lies between them
 #: (words and numbers: ``AI``, ``2026``) stays whole, as the index has always
 #: had it. Matching these runs, not the words between them, lets the regex
-#: engine take a long run in one tight loop: 5-6 times as fast on Chinese text.
-_SPACED_SPLIT = re.compile(f"([{_CJK_TOKEN_CHARS}{_SEPARATORS}]+)")
+#: engine take a long run in one tight loop (index catch-up: ``benchmarks/SEARCH.md``).
+_SPACED_SPLIT = re.compile(f"([{CJK_TOKEN_CHARS}{_SEPARATORS}]+)")
 
 #: The SQL function the triggers call to prepare text for the index.
 FUNCTION = "newscrawl_fts_text"
@@ -132,7 +98,7 @@ FUNCTION = "newscrawl_fts_text"
 TOKENIZER = "ascii"
 #: The tokenizer whose tokens the index keeps: the one revision 0004 indexed
 #: with. :func:`prepare` folds characters as it does.
-TOKENS_OF = "unicode61 remove_diacritics 2"
+TOKENS_OF = UNICODE61
 
 
 def create_statement(tokenizer: str = TOKENIZER) -> str:
@@ -167,7 +133,6 @@ def is_index_table(name: str | None) -> bool:
 #: Separators outside ASCII that :data:`_SPACED_SPLIT` takes into runs: spaces
 #: here, as ``unicode61`` had them and ``ascii`` would not.
 _NON_ASCII_SEPARATORS = tuple(c for c in _SEPARATORS.replace("\\", "") if not c.isascii())
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
 
 
 def prepare(value: str | None) -> str:
@@ -175,8 +140,8 @@ def prepare(value: str | None) -> str:
     out, and everything else outside ASCII made into what ``unicode61`` indexes.
 
     Full-width letters and digits (``ＡＩ２０２６``) become their ASCII forms,
-    which a query types. Not NFKC: it costs twice the rest on a 5,000-character
-    body, and punctuation, its main other effect, separates tokens anyway.
+    which a query types. Not NFKC: it would cost more than the rest of the
+    preparation, and punctuation, its main other effect, separates tokens anyway.
 
     What must never change (see the module docstring) is the tokens the
     string gives FTS5's :data:`TOKENIZER`, in order: those ``unicode61``
@@ -196,7 +161,7 @@ def prepare(value: str | None) -> str:
     pieces = _SPACED_SPLIT.split(value)
     words = pieces[0::2]
     if not "".join(words).isascii():  # rare: é, Ж, ©, emoji … beside the words
-        pieces[0::2] = [_fold_others(word) for word in words]
+        pieces[0::2] = [fold_others(word) for word in words]
     runs = pieces[1::2]
     if not runs:
         return pieces[0]
@@ -230,7 +195,8 @@ def _space_out(text: str) -> str | None:
     code unit and two zero bytes; writing a space's code unit over the zero
     bytes makes the UTF-16 form of "c " for each character. That is byte
     slicing in C, where ``" ".join(text)`` makes a string object per
-    character: a 5,000-character body is prepared about 3.5 times as fast.
+    character. The rule kept: the same string as ``"".join(c + " " for c in
+    text)``; what it saves shows in the index catch-up of ``benchmarks/SEARCH.md``.
     """
     encoded = text.encode("utf-32-le")  # CJK, separators, NUL: no lone surrogates
     count = len(text)
@@ -246,46 +212,9 @@ def _prepare_by_runs(value: str) -> str:
     any character: each CJK run spaced out between spaces, every other character
     outside ASCII folded as ``unicode61`` folds it (a separator becomes a space)."""
     pieces = _CJK_SPLIT.split(value)
-    pieces[0::2] = map(_fold_others, pieces[0::2])
+    pieces[0::2] = map(fold_others, pieces[0::2])
     pieces[1::2] = map(" ".join, pieces[1::2])
     return " ".join(pieces)
-
-
-def _fold_others(text: str) -> str:
-    """``text`` with each character outside ASCII as ``unicode61`` indexes it."""
-    if text.isascii():
-        return text
-    return _NON_ASCII.sub(lambda run: "".join(map(_unicode61_fold, run.group())), text)
-
-
-_probe_lock = threading.Lock()
-#: The in-memory FTS5 table :func:`_unicode61_fold` asks, by process id: a
-#: connection is never used across a fork (extraction workers, the writer).
-_probes: dict[int, sqlite3.Connection] = {}
-
-
-@functools.lru_cache(maxsize=8192)
-def _unicode61_fold(char: str) -> str:
-    """What ``unicode61 remove_diacritics 2`` makes of ``char``: its folded form
-    (``É`` -> ``e``, maybe empty) when it is a token character, else a space.
-
-    Asked of SQLite itself, once per character and process: the text ``q{char}q``
-    is one token ``q…q`` when ``char`` belongs in tokens, two ``q`` when it
-    separates them: exact for the SQLite in use, whatever its Unicode tables.
-    """
-    with _probe_lock:
-        probe = _probes.get(os.getpid())
-        if probe is None:
-            probe = sqlite3.connect(":memory:", check_same_thread=False)
-            probe.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{TOKENS_OF}')")
-            probe.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-            _probes[os.getpid()] = probe  # a parent's, inherited through fork, is left alone
-        probe.execute("DELETE FROM t")
-        probe.execute("INSERT INTO t(rowid, x) VALUES (1, ?)", (f"q{char}q",))
-        terms = [str(term) for (term,) in probe.execute("SELECT term FROM v ORDER BY offset")]
-    if len(terms) == 1 and len(terms[0]) >= 2:
-        return terms[0][1:-1]
-    return " "
 
 
 #: Articles stored but not indexed yet; :func:`catch_up` empties it.

@@ -50,7 +50,6 @@ from sqlalchemy.sql.functions import Function
 
 from archive.filters import ArticleFilters
 from archive.fts import (
-    CJK_CHARS,
     FTS_TABLE,
     MATCH_FUNCTION,
     PENDING_TABLE,
@@ -58,6 +57,7 @@ from archive.fts import (
     prepare,
     query_text,
 )
+from archive.fts_unicode61 import CJK_CHARS
 from archive.models import Article
 
 #: Weights of the title and body columns in BM25.
