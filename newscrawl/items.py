@@ -1,7 +1,9 @@
 """The Article item: the one contract shared by page objects, pipelines, the
 archive, exports and tests.
 
-Key names are fixed (``docs/article.md`` says what each holds). Items are plain
+Key names are fixed (``docs/article.md`` says what each holds) and defined once,
+in :mod:`archive.contract` (the archive is usable without Scrapy, so the keys
+live on its side and are imported here). Items are plain
 dataclasses so that Scrapy, itemadapter and ``dataclasses.asdict`` all handle
 them, and so that mypy checks every producer and consumer.
 
@@ -18,32 +20,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from archive.contract import ARTICLE_KEYS, SECTION_KEYS, SIDEBAR_KEYS
+
 if TYPE_CHECKING:
     from newscrawl.capture.warc import PendingCapture
 
+__all__ = [
+    "ARTICLE_KEYS",
+    "SECTION_KEYS",
+    "SIDEBAR_KEYS",
+    "Article",
+    "Gone",
+    "PickledByArguments",
+    "Section",
+    "SidebarLink",
+    "ViewsSource",
+]
+
 ViewsSource = Literal["page", "script", "endpoint"]
-
-#: Every key of the Article contract, in the order exports print them.
-ARTICLE_KEYS: tuple[str, ...] = (
-    "url",
-    "site",
-    "cms_id",
-    "channel",
-    "title",
-    "published_at",
-    "published_raw",
-    "author",
-    "source",
-    "editor",
-    "views",
-    "views_raw",
-    "views_source",
-    "sections",
-    "body",
-    "sidebar",
-    "fetched_at",
-)
-
 
 #: Per dataclass: the names of its ``__init__`` arguments, in order.
 _INIT_NAMES: dict[type[Any], tuple[str, ...]] = {}
