@@ -20,15 +20,15 @@ from archive import (
     observations,
     open_archive,
 )
-from newscrawl.items import Article, Gone, Section, SidebarLink
+from newscrawl.items import Gone, RawArticle, Section, SidebarLink
 from newscrawl.pipelines import ArchivePipeline, NormalizePipeline, run_opened
 from newscrawl.spiders.cms import CmsSpider
 
 FETCHED = "2026-11-27T02:00:00+00:00"
 
 
-def raw_article(**overrides: object) -> Article:
-    article = Article(
+def raw_article(**overrides: object) -> RawArticle:
+    article = RawArticle(
         url="http://news.example.cn/show.php?cid=29&id=613",
         site="news.example.cn",
         cms_id="613",

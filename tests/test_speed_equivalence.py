@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from newscrawl.items import Article, Section
+from newscrawl.items import Article, PageArticle, Section
 from newscrawl.normalize.text import clean_text
 from newscrawl.pages import base, sidebar
 from newscrawl.pages.dom import (
@@ -237,7 +237,7 @@ def test_str_split_splits_where_the_regex_did() -> None:
 @pytest.mark.parametrize("path", PAGES, ids=list(map(_page_id, PAGES)))
 def test_items_pickled_by_arguments_come_back_equal(path: Path) -> None:
     """Items cross the pipe from an extraction worker pickled as their constructor's
-    arguments (``PickledByArguments``); every field must survive, ``normalized`` too."""
+    arguments (``PickledByArguments``); every field must survive, and the type."""
     meta = json.loads((path.parent / "meta.json").read_text())
     result = extract_page(
         meta["url"],
@@ -255,6 +255,29 @@ def test_items_pickled_by_arguments_come_back_equal(path: Path) -> None:
     cls, arguments = item.__reduce__()
     assert (cls, arguments) == (Article, tuple(getattr(item, f.name) for f in fields(Article)))
     assert again.item == item
-    assert again.item.normalized is True
+    assert type(again.item) is Article
     assert again.item.sections and type(again.item.sections[0]) is Section
     assert [vars(link) for link in again.item.sidebar] == [vars(link) for link in item.sidebar]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=list(map(_page_id, PAGES)))
+def test_later_pages_pickled_by_arguments_come_back_equal(path: Path) -> None:
+    """A later page crosses the pipe as the page object read it (``PageArticle``)."""
+    meta = json.loads((path.parent / "meta.json").read_text())
+    result = extract_page(
+        meta["url"],
+        path.read_bytes(),
+        meta.get("content_type"),
+        meta["fetched_at"],
+        "Asia/Shanghai",
+        normalize=False,
+    )
+    again = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    if result.item is None:
+        assert again.item is None
+        return
+    assert type(again.item) is PageArticle
+    assert again.item == result.item
+    assert [vars(link) for link in again.item.sidebar] == [
+        vars(link) for link in result.item.sidebar
+    ]

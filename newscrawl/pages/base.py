@@ -1,4 +1,4 @@
-"""The generic article page object: (url, html) -> Article, with no I/O.
+"""The generic article page object: (url, html) -> PageArticle, with no I/O.
 
 It finds each field the way a reader does, so it works on templates it has
 never seen (class names and wrappers differ between sites, labels do not).
@@ -20,8 +20,9 @@ Each field is an ordered chain; the first link that answers wins:
   densest paragraph container; split into sections by ``blocks``;
 - *sidebar*: headed article-link boxes outside the body (``sidebar``).
 
-CMS family subclasses override single methods. Everything returns raw text;
-``newscrawl.normalize.article`` turns it into typed values.
+CMS family subclasses override single methods. Everything returns clean text
+as shown (a :class:`~newscrawl.items.PageArticle`); ``newscrawl.normalize.article``
+turns it into typed values.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from newscrawl.crawl import urls
-from newscrawl.items import Article, Section, SidebarLink, ViewsSource
+from newscrawl.items import PageArticle, Section, SidebarLink, ViewsSource
 from newscrawl.normalize.text import clean_text
 from newscrawl.pages import labels, metadata
 from newscrawl.pages.blocks import Block, body_blocks, body_text, is_boilerplate, to_sections
@@ -789,18 +790,19 @@ class ArticlePage:
 
     # -- the item ------------------------------------------------------------
 
-    def to_item(self) -> Article | None:
-        """The raw Article, or None when the page is not an article (soft 404)."""
+    def to_item(self) -> PageArticle | None:
+        """The page's raw article (texts clean), or None when the page is not an article
+        (soft 404)."""
         if not self.is_article():
             return None
         sections = self.sections()
-        return Article(
+        return PageArticle(
             url=urls.first_page_url(self.url),
             site=urls.host_of(self.url),
             cms_id=urls.article_id(self.url),
             channel=urls.channel_id(self.url),
             title=self.title(),
-            published_at=self.published_hint(),
+            published_hint=self.published_hint(),
             published_raw=self.published_raw(),
             author=self.author(),
             source=self.source(),
@@ -811,5 +813,4 @@ class ArticlePage:
             body=body_text(sections),
             sidebar=self.sidebar(),
             fetched_at=self.fetched_at,
-            text_clean=True,  # every reader above cleans what it returns
         )
