@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from itemadapter import ItemAdapter
 from sqlalchemy import inspect
 
 from archive import get_article, iter_articles, open_archive, store_articles
@@ -99,6 +100,13 @@ def test_the_raw_stage_has_the_keys_with_a_date_hint() -> None:
     raw = [f.name for f in fields(RawArticle)]
     assert raw == ["published_hint" if name == "published_at" else name for name in article]
     assert [f.name for f in fields(PageArticle)] == raw
+
+
+@pytest.mark.parametrize("cls", [RawArticle, PageArticle, Article])
+def test_both_stages_are_plain_dataclass_items(cls: type[Any]) -> None:
+    item = cls(url="http://x/1", site="x")
+    assert ItemAdapter.is_item(item)
+    assert set(ItemAdapter(item).field_names()) == {f.name for f in fields(cls)}
 
 
 def test_to_dict_writes_every_key_in_order() -> None:
