@@ -56,9 +56,9 @@ class PickledByArguments:
     worker pickles it, the crawl process unpickles it. A dataclass's default
     pickle is a state dict per object (the article, each section, each
     sidebar link), written into each new object's ``__dict__``; a tuple of arguments
-    pickles and unpickles in about half the time (measured on the benchmark's
-    pages: 103 -> 54 us to pickle, 127 -> 68 us to unpickle an article). Only
-    the fields go: an attribute set on an instance that is not a field is not
+    pickles and unpickles in less time, so both stages' types (``RawArticle``,
+    ``Article``) and their parts keep it (``benchmarks/STAGES.md`` holds the
+    extraction worker's figures). Only the fields go: an attribute set on an instance that is not a field is not
     kept (none is).
     """
 

@@ -59,7 +59,7 @@ def _clean_links(sidebar: list[SidebarLink], *, clean: bool = True) -> list[Side
 
     Each box name is cleaned once, not once per link; copies are built from
     ``vars`` rather than ``dataclasses.replace``, which looks up the fields on
-    every call and costs 1.5x as much. ``clean=False``: copies only (the
+    every call (``benchmarks/EXTRACTION.md`` holds normalization's timing). ``clean=False``: copies only (the
     texts are clean already).
     """
     if not clean:
@@ -189,8 +189,8 @@ def normalize_article(raw: RawArticle, *, tz: str = DEFAULT_TZ) -> Article:
     Pure: ``raw`` is not changed (its sidebar links are copied before their
     years are filled in). A :class:`~newscrawl.items.PageArticle` (a page
     object's result) has its texts clean already, so they are not cleaned
-    again: that was half the cost of normalizing a benchmark page
-    (``tests/test_page_fuzz.py`` checks that both ways agree on fixture pages
+    again: cleaning is most of normalization's work (``benchmarks/EXTRACTION.md``
+    holds its timing; ``tests/test_page_fuzz.py`` checks that both ways agree on fixture pages
     with dirt put into their text). Any other raw article has every text cleaned.
     """
     now = fetch_time(raw, tz)
