@@ -1,7 +1,11 @@
-"""The Article contract as the archive sees it: key names and model -> dict.
+"""The Article contract's keys, defined once, and the archive's model -> dict.
 
-The archive is usable without Scrapy, so it cannot import ``newscrawl.items``;
-it keeps its own copy of the key list, and a test asserts the two are equal.
+The one definition of the keys: ``newscrawl.items`` imports them from here
+(newscrawl depends on the archive, never the other way round: the archive is
+usable without Scrapy). The dataclasses, their ``to_dict``/``from_dict``,
+:func:`article_to_dict` and the models are checked against these keys by
+``tests/test_contract.py``, so a key added in one place and not the others
+fails a test.
 """
 
 from __future__ import annotations
@@ -31,22 +35,19 @@ ARTICLE_KEYS: tuple[str, ...] = (
     "fetched_at",
 )
 
-#: Keys of one sidebar link, in the order of ``newscrawl.items.SidebarLink``.
+#: Keys of one section (``sections``), in the order of ``newscrawl.items.Section``.
+SECTION_KEYS: tuple[str, ...] = ("heading", "paragraphs")
+
+#: Keys of one sidebar link (``sidebar``), in the order of ``newscrawl.items.SidebarLink``.
 SIDEBAR_KEYS: tuple[str, ...] = ("box", "title", "url", "date", "date_raw", "truncated")
 
-#: Article columns copied one to one between the contract and the model.
-SCALAR_KEYS: tuple[str, ...] = (
-    "cms_id",
-    "channel",
-    "title",
-    "published_at",
-    "published_raw",
-    "author",
-    "source",
-    "editor",
-    "views",
-    "views_raw",
-    "views_source",
+#: Article columns copied one to one between the contract and the model: every key
+#: but the identity (url, site), the lists and body (child rows and spans) and the
+#: fetch time (the store fills it in when an item has none).
+SCALAR_KEYS: tuple[str, ...] = tuple(
+    key
+    for key in ARTICLE_KEYS
+    if key not in ("url", "site", "sections", "body", "sidebar", "fetched_at")
 )
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import lxml.html
 
-from newscrawl.items import Article
+from newscrawl.items import PageArticle
 from newscrawl.normalize.article import normalize_article
 from newscrawl.pages import ArticlePage
 from newscrawl.pages.encoding import decode_html
@@ -92,7 +92,7 @@ def load_cases(folder: Path) -> list[Case]:
     return cases
 
 
-def extract(case: Case) -> Article | None:
+def extract(case: Case) -> PageArticle | None:
     page = ArticlePage(case.url, case.html, fetched_at=case.fetched_at)
     return page.to_item()
 

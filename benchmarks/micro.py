@@ -27,7 +27,7 @@ import lxml.html
 
 from archive import WalCheckpointer, index_pending, open_archive, store_articles
 from benchmarks.site import SiteBundle
-from newscrawl.items import Article
+from newscrawl.items import Article, PageArticle
 from newscrawl.normalize.article import normalize_article
 from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.pages.base import ArticlePage
@@ -89,7 +89,7 @@ def sample_pages(bundle: SiteBundle, base_url: str, size: int) -> list[tuple[str
     return [(base_url + p, bundle.body(p).decode("utf-8")) for p in chosen]
 
 
-def _extract(page: tuple[str, str]) -> Article | None:
+def _extract(page: tuple[str, str]) -> PageArticle | None:
     url, html = page
     return ArticlePage(url, html, fetched_at=FETCHED_AT).to_item()
 

@@ -1,7 +1,13 @@
-"""The Article item: the one contract shared by page objects, pipelines, the
-archive, exports and tests.
+"""The article's two stages as types, and the Article contract.
 
-Key names are fixed (``docs/article.md`` says what each holds). Items are plain
+A page object reads a :class:`PageArticle` (a :class:`RawArticle`: values as
+shown, texts clean); ``newscrawl.normalize.article.normalize_article`` turns a
+raw article into an :class:`Article`, the one contract shared by pipelines,
+the archive, exports and tests.
+
+Key names are fixed (``docs/article.md`` says what each holds) and defined once,
+in :mod:`archive.contract` (the archive is usable without Scrapy, so the keys
+live on its side and are imported here). Items are plain
 dataclasses so that Scrapy, itemadapter and ``dataclasses.asdict`` all handle
 them, and so that mypy checks every producer and consumer.
 
@@ -18,32 +24,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from archive.contract import ARTICLE_KEYS, SECTION_KEYS, SIDEBAR_KEYS
+
 if TYPE_CHECKING:
     from newscrawl.capture.warc import PendingCapture
 
+__all__ = [
+    "ARTICLE_KEYS",
+    "SECTION_KEYS",
+    "SIDEBAR_KEYS",
+    "Article",
+    "Gone",
+    "PageArticle",
+    "PickledByArguments",
+    "RawArticle",
+    "Section",
+    "SidebarLink",
+    "ViewsSource",
+]
+
 ViewsSource = Literal["page", "script", "endpoint"]
-
-#: Every key of the Article contract, in the order exports print them.
-ARTICLE_KEYS: tuple[str, ...] = (
-    "url",
-    "site",
-    "cms_id",
-    "channel",
-    "title",
-    "published_at",
-    "published_raw",
-    "author",
-    "source",
-    "editor",
-    "views",
-    "views_raw",
-    "views_source",
-    "sections",
-    "body",
-    "sidebar",
-    "fetched_at",
-)
-
 
 #: Per dataclass: the names of its ``__init__`` arguments, in order.
 _INIT_NAMES: dict[type[Any], tuple[str, ...]] = {}
@@ -56,9 +56,9 @@ class PickledByArguments:
     worker pickles it, the crawl process unpickles it. A dataclass's default
     pickle is a state dict per object (the article, each section, each
     sidebar link), written into each new object's ``__dict__``; a tuple of arguments
-    pickles and unpickles in about half the time (measured on the benchmark's
-    pages: 103 -> 54 us to pickle, 127 -> 68 us to unpickle an article). Only
-    the fields go: an attribute set on an instance that is not a field is not
+    pickles and unpickles in less time, so both stages' types (``RawArticle``,
+    ``Article``) and their parts keep it (``benchmarks/STAGES.md`` holds the
+    extraction worker's figures). Only the fields go: an attribute set on an instance that is not a field is not
     kept (none is).
     """
 
@@ -113,8 +113,58 @@ class Gone:
 
 
 @dataclass
+class RawArticle(PickledByArguments):
+    """An article as read, before ``normalize_article``: values as the page shows them.
+
+    Dates and counts are text (``published_raw``, ``views_raw``); ``published_hint``
+    is the page's machine-readable publication time (meta tags, JSON-LD,
+    ``<time>``, a script's ``pubtime``, the URL's day), which normalization uses
+    to complete the date shown; sidebar links have ``date_raw`` and no ``date``.
+    Texts may need cleaning: :func:`~newscrawl.normalize.article.normalize_article`
+    cleans every one, unless the item is a :class:`PageArticle`. Not an item the
+    archive takes: pipelines normalize it into an :class:`Article` first.
+    """
+
+    url: str
+    site: str
+    title: str | None = None
+    cms_id: str | None = None
+    channel: str | None = None
+    published_hint: str | None = None
+    published_raw: str | None = None
+    author: str | None = None
+    source: str | None = None
+    editor: str | None = None
+    #: A count the producer has as a number already (page objects leave it None).
+    views: int | None = None
+    views_raw: str | None = None
+    views_source: ViewsSource | None = None
+    sections: list[Section] = field(default_factory=list)
+    body: str = ""
+    sidebar: list[SidebarLink] = field(default_factory=list)
+    fetched_at: str | None = None
+
+
+@dataclass
+class PageArticle(RawArticle):
+    """What a page object returns (``ArticlePage.to_item``): a raw article whose texts are clean.
+
+    Every text (title, bylines, headings, paragraphs, link titles, box names)
+    is ``clean_text``'s output already, empty paragraphs and sections are left
+    out, and ``body`` is the paragraphs' lines: ``normalize_article`` does not
+    clean them again (``tests/test_page_fuzz.py`` checks that it would change
+    nothing), and a later page's sections may be merged into a normalized
+    :class:`Article` as they are (``newscrawl.pages.extraction.merge_page``).
+    """
+
+
+@dataclass
 class Article(PickledByArguments):
-    """One news article as fetched; ``docs/article.md`` gives each key's meaning."""
+    """One news article, normalized: the contract; ``docs/article.md`` gives each key's meaning.
+
+    Made by ``normalize_article`` from a :class:`RawArticle` (or read back with
+    :meth:`from_dict`): what pipelines, the archive, exports and tests take.
+    """
 
     url: str
     site: str
@@ -134,15 +184,6 @@ class Article(PickledByArguments):
     body: str = ""
     sidebar: list[SidebarLink] = field(default_factory=list)
     fetched_at: str | None = None
-    #: Set once ``normalize_article`` ran (in a worker process, say); not part of the contract.
-    normalized: bool = field(default=False, compare=False, repr=False)
-    #: Set by page objects, whose every text (title, bylines, headings, paragraphs,
-    #: link titles, box names) is ``clean_text``'s output already, empty
-    #: paragraphs and sections left out, and ``body`` the paragraphs' lines:
-    #: ``normalize_article`` then does not clean them again. Code that changes a
-    #: text of such an item keeps it so (the spider's counter and page 2..n do).
-    #: Not part of the contract.
-    text_clean: bool = field(default=False, compare=False, repr=False)
     #: Where the article's pages are captured (``archive.captures.Capture`` as JSON,
     #: or a capture still being written), pages in order, a counter's answer last;
     #: set by the spider when captures are on, stored beside the contract's keys

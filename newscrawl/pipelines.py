@@ -35,7 +35,7 @@ from newscrawl.archive_writer import (
 )
 from newscrawl.capture.warc import settle
 from newscrawl.config import Config
-from newscrawl.items import Article, Gone
+from newscrawl.items import Article, Gone, RawArticle
 from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.extraction import PageExtractor
 from newscrawl.runtime.lifeline import Lifeline
@@ -115,10 +115,13 @@ class NormalizePipeline:
         return pipeline
 
     def process_item(self, item: Any) -> Article:
-        if not isinstance(item, Article):
+        # The spider's items come normalized (where their page is read); a raw one is not.
+        if isinstance(item, RawArticle):
+            article = normalize_article(item, tz=self.tz)
+        elif isinstance(item, Article):
+            article = item
+        else:
             return item  # type: ignore[no-any-return]  # other item types pass through untouched
-        # Extraction workers normalize already; merged multi-page items are not.
-        article = item if item.normalized else normalize_article(item, tz=self.tz)
         if not article.title:
             self.stats.inc_value("newscrawl/dropped/no_title")
             logger.warning("dropped, no title: %s", article.url)

@@ -20,15 +20,16 @@ from archive import (
     observations,
     open_archive,
 )
-from newscrawl.items import Article, Gone, Section, SidebarLink
+from newscrawl.items import ARTICLE_KEYS, Gone, RawArticle, Section, SidebarLink
+from newscrawl.normalize.article import normalize_article
 from newscrawl.pipelines import ArchivePipeline, NormalizePipeline, run_opened
 from newscrawl.spiders.cms import CmsSpider
 
 FETCHED = "2026-11-27T02:00:00+00:00"
 
 
-def raw_article(**overrides: object) -> Article:
-    article = Article(
+def raw_article(**overrides: object) -> RawArticle:
+    article = RawArticle(
         url="http://news.example.cn/show.php?cid=29&id=613",
         site="news.example.cn",
         cms_id="613",
@@ -81,6 +82,23 @@ def test_normalize_reads_naive_times_in_the_site_zone() -> None:
     pipeline, _ = normalize_pipeline(NEWSCRAWL_TZ="Europe/Berlin")
     item = pipeline.process_item(raw_article())
     assert item.published_at == "2026-01-08T09:30:00+01:00"
+
+
+def test_a_normalized_article_passes_as_it_is() -> None:
+    """The spider's items come normalized (their type says so): not normalized again."""
+    pipeline, _ = normalize_pipeline()
+    article = normalize_article(raw_article())
+    assert pipeline.process_item(article) is article
+
+
+def test_fill_rates_are_per_contract_key() -> None:
+    pipeline, crawler = normalize_pipeline()
+    pipeline.process_item(raw_article())
+    pipeline.spider_closed(crawler.spider)  # type: ignore[attr-defined]  # no spider object needed
+    stats = crawler.stats.get_stats()  # type: ignore[attr-defined]
+    rates = {key.removeprefix("newscrawl/fill_rate/") for key in stats if "/fill_rate/" in key}
+    untracked = {"url", "site", "fetched_at", "views_source"}
+    assert rates == set(ARTICLE_KEYS) - untracked
 
 
 def test_page_without_title_is_dropped_with_one_warning(caplog: pytest.LogCaptureFixture) -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from newscrawl.items import Article, Section
+from newscrawl.items import Article, PageArticle, Section
 from newscrawl.normalize.text import clean_text
-from newscrawl.pages import base, sidebar
+from newscrawl.pages import credit_lines, dateline, document, headline, sidebar
 from newscrawl.pages.dom import (
     Element,
     collect,
@@ -106,8 +106,8 @@ def test_has_text_equals_its_definition(path: Path | None) -> None:
 @ROOTS
 def test_collect_equals_one_iter_per_group(path: Path | None) -> None:
     root = _root(path)
-    found = collect(root, base._INDEXED)
-    for group, tags in base._INDEXED.items():
+    found = collect(root, document._INDEXED)
+    for group, tags in document._INDEXED.items():
         assert found[group] == list(root.iter(*tags))
 
 
@@ -131,7 +131,7 @@ def test_heading_before_equals_the_xpath(path: Path | None) -> None:
     for el in _elements(_root(path)):
         found = _HEADING_BEFORE(el)
         assert isinstance(found, list)
-        assert base._heading_before(el) is (found[0] if found else None)
+        assert headline.heading_before(el) is (found[0] if found else None)
 
 
 def _with_own_text(root: Element, pattern: re.Pattern[str]) -> Iterator[Element]:
@@ -158,7 +158,7 @@ SCAN_HTML = (
 
 
 @pytest.mark.parametrize("path", [*PAGES, None, "scan"], ids=[*map(_page_id, PAGES), "odd", "scan"])
-@pytest.mark.parametrize("label", [base._META_LABEL_RE, base._ANY_BYLINE_LABEL])
+@pytest.mark.parametrize("label", [dateline.META_LABEL_RE, credit_lines.ANY_BYLINE_LABEL])
 def test_own_text_index_equals_scan_minus_chrome(
     path: Path | str | None, label: re.Pattern[str]
 ) -> None:
@@ -166,7 +166,7 @@ def test_own_text_index_equals_scan_minus_chrome(
     for scope in (root, root.find("body"), *root.iter("article", "div", "td")):
         if scope is None:
             continue
-        want = [el for el in _with_own_text(scope, label) if not base._IN_CHROME(el)]
+        want = [el for el in _with_own_text(scope, label) if not headline.IN_CHROME(el)]
         # The page's one index of own text (scripts and styles are never read) gives
         # the same elements in the same order, for any part of the page.
         index = OwnText(root)
@@ -237,7 +237,7 @@ def test_str_split_splits_where_the_regex_did() -> None:
 @pytest.mark.parametrize("path", PAGES, ids=list(map(_page_id, PAGES)))
 def test_items_pickled_by_arguments_come_back_equal(path: Path) -> None:
     """Items cross the pipe from an extraction worker pickled as their constructor's
-    arguments (``PickledByArguments``); every field must survive, ``normalized`` too."""
+    arguments (``PickledByArguments``); every field must survive, and the type."""
     meta = json.loads((path.parent / "meta.json").read_text())
     result = extract_page(
         meta["url"],
@@ -255,6 +255,29 @@ def test_items_pickled_by_arguments_come_back_equal(path: Path) -> None:
     cls, arguments = item.__reduce__()
     assert (cls, arguments) == (Article, tuple(getattr(item, f.name) for f in fields(Article)))
     assert again.item == item
-    assert again.item.normalized is True
+    assert type(again.item) is Article
     assert again.item.sections and type(again.item.sections[0]) is Section
     assert [vars(link) for link in again.item.sidebar] == [vars(link) for link in item.sidebar]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=list(map(_page_id, PAGES)))
+def test_later_pages_pickled_by_arguments_come_back_equal(path: Path) -> None:
+    """A later page crosses the pipe as the page object read it (``PageArticle``)."""
+    meta = json.loads((path.parent / "meta.json").read_text())
+    result = extract_page(
+        meta["url"],
+        path.read_bytes(),
+        meta.get("content_type"),
+        meta["fetched_at"],
+        "Asia/Shanghai",
+        normalize=False,
+    )
+    again = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    if result.item is None:
+        assert again.item is None
+        return
+    assert type(again.item) is PageArticle
+    assert again.item == result.item
+    assert [vars(link) for link in again.item.sidebar] == [
+        vars(link) for link in result.item.sidebar
+    ]

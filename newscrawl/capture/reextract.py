@@ -10,11 +10,10 @@ either: it goes the crawl's own way from bytes to a stored item without the
 engine.
 
 Each article with captures is read again exactly as the crawl read it:
-page 1 through :func:`~newscrawl.pages.extraction.extract_page` (normalized), its
-later pages unnormalized and merged by :func:`~newscrawl.pages.extraction.merge_page`,
-a counter endpoint's answer by :func:`~newscrawl.pages.extraction.apply_counter`,
-then :func:`~newscrawl.normalize.article.normalize_article` as the pipeline
-does, with the stored fetch time as "now". Where the result differs from
+page 1 through :func:`~newscrawl.pages.extraction.extract_page` (normalized, with
+the stored fetch time as "now"), its later pages as the page object reads them
+merged by :func:`~newscrawl.pages.extraction.merge_page`, a counter endpoint's
+answer by :func:`~newscrawl.pages.extraction.apply_counter`. Where the result differs from
 what is stored, it is stored through :func:`archive.store_articles` with
 ``refetch=False`` (no popularity observation, the gone state stands): a
 changed title, body or sections keeps the stored content as a version, as
@@ -48,7 +47,6 @@ from archive.export import iter_export
 from archive.filters import ArticleFilters
 from archive.models import Article as ArticleRow
 from newscrawl.items import Article
-from newscrawl.normalize.article import normalize_article
 from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.pages.extraction import apply_counter, extract_page, merge_page
 
@@ -133,8 +131,6 @@ def read_again(
         more = extract_page(page.url, page.body, page.content_type, fetched_at, tz, normalize=False)
         if more.item is not None:
             merge_page(item, more.item)
-    if not item.normalized:
-        item = normalize_article(item, tz=tz)
     if not item.title:
         raise CaptureError(f"captured page has no title now: {first.url}")
     item.fetched_at = fetched_at

@@ -1,4 +1,4 @@
-"""Normalize a raw Article from a page object into the archive's typed values.
+"""Normalize a raw article (a page object's, say) into the Article contract's typed values.
 
 Shared by ``NormalizePipeline`` and ``newscrawl extract`` so that both give the
 same JSON. Pure: the fetch time and the site's time zone are inputs.
@@ -7,11 +7,11 @@ same JSON. Pure: the fetch time and the site's time zone are inputs.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from newscrawl.items import Article, Section, SidebarLink
+from newscrawl.items import Article, PageArticle, RawArticle, Section, SidebarLink
 from newscrawl.normalize.dates import (
     DEFAULT_TZ,
     parse_cn_datetime,
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-def fetch_time(article: Article, tz: str) -> datetime:
+def fetch_time(article: RawArticle | Article, tz: str) -> datetime:
     """The article's fetch time as an aware datetime in ``tz`` (now when unknown)."""
     zone = ZoneInfo(tz)
     if article.fetched_at:
@@ -59,7 +59,7 @@ def _clean_links(sidebar: list[SidebarLink], *, clean: bool = True) -> list[Side
 
     Each box name is cleaned once, not once per link; copies are built from
     ``vars`` rather than ``dataclasses.replace``, which looks up the fields on
-    every call and costs 1.5x as much. ``clean=False``: copies only (the
+    every call (``benchmarks/EXTRACTION.md`` holds normalization's timing). ``clean=False``: copies only (the
     texts are clean already).
     """
     if not clean:
@@ -147,13 +147,12 @@ def _has_time(text: str) -> bool:
     return _RELATIVE.search(text) is not None and _DAYS_OR_LONGER.search(text) is None
 
 
-def published_time(article: Article, now: datetime, tz: str) -> tuple[datetime | None, bool]:
+def published_time(article: RawArticle, now: datetime, tz: str) -> tuple[datetime | None, bool]:
     """The date as shown, completed from the page's machine-readable time; and whether it
     has a time of day (False: only the day is known).
 
-    ``published_at`` coming from a page object is that machine-readable hint
-    (meta tags, JSON-LD, ``<time>``, a script's ``pubtime``, the URL's day).
-    The text shown wins whenever it has its own time or names another day;
+    ``published_hint`` is the page's machine-readable time (meta tags, JSON-LD,
+    ``<time>``, a script's ``pubtime``, the URL's day). The text shown wins whenever it has its own time or names another day;
     the hint fills in what the text leaves out:
 
     - no year (``10-08 12:00``): the year comes from the hint, never from the
@@ -162,8 +161,9 @@ def published_time(article: Article, now: datetime, tz: str) -> tuple[datetime |
     - a relative date (``3小时前``, ``昨天``) with a hint: the hint, which is exact.
     """
     raw = article.published_raw or ""
-    hint = parse_cn_datetime(article.published_at, now=now, tz=tz) if article.published_at else None
-    hint_has_time = hint is not None and _has_time(article.published_at or "")
+    hint_text = article.published_hint
+    hint = parse_cn_datetime(hint_text, now=now, tz=tz) if hint_text else None
+    hint_has_time = hint is not None and _has_time(hint_text or "")
     if raw and hint is not None and not _SHOWS_YEAR.search(raw):
         if _RELATIVE.search(raw):
             return hint, hint_has_time
@@ -179,43 +179,49 @@ def published_time(article: Article, now: datetime, tz: str) -> tuple[datetime |
     return shown, shows_time
 
 
-def normalize_article(article: Article, *, tz: str = DEFAULT_TZ) -> Article:
-    """Typed dates and counts, clean text, sidebar years; raw values kept beside them.
+#: The texts of a raw article besides its sections and sidebar (cleaned unless clean already).
+_TEXT_FIELDS = ("title", "published_raw", "author", "source", "editor", "views_raw")
 
-    Pure: ``article`` is not changed (its sidebar links are copied before
-    their years are filled in). An item a page object made
-    (``article.text_clean``) has its texts clean already, so they are not
-    cleaned again: that was half the cost of normalizing a benchmark page
-    (``tests/test_page_fuzz.py`` checks that both ways agree on fixture pages
-    with dirt put into their text).
+
+def normalize_article(raw: RawArticle, *, tz: str = DEFAULT_TZ) -> Article:
+    """The Article: typed dates and counts, clean text, sidebar years; raw values kept beside.
+
+    Pure: ``raw`` is not changed (its sidebar links are copied before their
+    years are filled in). A :class:`~newscrawl.items.PageArticle` (a page
+    object's result) has its texts clean already, so they are not cleaned
+    again: cleaning is most of normalization's work (``benchmarks/EXTRACTION.md``
+    holds its timing; ``tests/test_page_fuzz.py`` checks that both ways agree on fixture pages
+    with dirt put into their text). Any other raw article has every text cleaned.
     """
-    now = fetch_time(article, tz)
-    published, has_time = published_time(article, now, tz)
-    sidebar = _clean_links(article.sidebar, clean=not article.text_clean)
+    now = fetch_time(raw, tz)
+    published, has_time = published_time(raw, now, tz)
+    views = raw.views if raw.views is not None else parse_count(raw.views_raw)
+    texts: dict[str, Any]
+    if isinstance(raw, PageArticle):
+        texts = {name: getattr(raw, name) for name in _TEXT_FIELDS}
+        sections, body = raw.sections, raw.body
+        sidebar = _clean_links(raw.sidebar, clean=False)
+    else:
+        texts = {name: clean_text(getattr(raw, name)) for name in _TEXT_FIELDS}
+        sections = _clean_sections(raw.sections)
+        body = "\n".join(p for s in sections for p in s.paragraphs)
+        sidebar = _clean_links(raw.sidebar)
     resolve_sidebar_years(
         sidebar, now=now, published=published.date() if published else None, tz=tz
     )
-    views = article.views if article.views is not None else parse_count(article.views_raw)
     # A date shown to the day stays a day (the contract's YYYY-MM-DD): no invented 00:00.
     at = to_iso(published) if has_time or published is None else published.date().isoformat()
-    fetched_at = article.fetched_at or to_iso(now)
-    if article.text_clean:
-        return replace(
-            article, published_at=at, views=views, sidebar=sidebar, fetched_at=fetched_at
-        )
-    sections = _clean_sections(article.sections)
-    return replace(
-        article,
-        title=clean_text(article.title),
+    return Article(
+        url=raw.url,
+        site=raw.site,
+        cms_id=raw.cms_id,
+        channel=raw.channel,
         published_at=at,
-        published_raw=clean_text(article.published_raw),
-        author=clean_text(article.author),
-        source=clean_text(article.source),
-        editor=clean_text(article.editor),
         views=views,
-        views_raw=clean_text(article.views_raw),
+        views_source=raw.views_source,
         sections=sections,
-        body="\n".join(p for s in sections for p in s.paragraphs),
+        body=body,
         sidebar=sidebar,
-        fetched_at=fetched_at,
+        fetched_at=raw.fetched_at or to_iso(now),
+        **texts,
     )

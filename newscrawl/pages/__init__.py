@@ -1,4 +1,4 @@
-"""Page objects: pure functions of (url, html) that build Article items.
+"""Page objects: pure functions of (url, html) that build PageArticle items.
 
 ``ArticlePage`` reads any article page; it reads the page as the CMS family
 the page shows (``families.detect_family``), whose XPath hints it tries

@@ -21,7 +21,7 @@ Element = etree._Element
 #: One parser per process; page objects run in one thread of each process.
 #: Comments and processing instructions are dropped while parsing (their tails
 #: kept): no reader looks at them, and every walk of the tree skipped them one
-#: by one (extract_page 2% fewer instructions on the development set).
+#: by one (``benchmarks/EXTRACTION.md`` holds the page object's timing).
 _PARSER = etree.HTMLParser(
     recover=True,
     encoding="utf-8",
@@ -37,9 +37,8 @@ def parse_html(html: str, utf8: bytes | None = None) -> Element:
 
     ``utf8``, when given, must be ``html`` encoded as UTF-8 (the response's own
     bytes, :class:`newscrawl.pages.encoding.DecodedPage`): they are parsed as they
-    are, which spares encoding the text again and scanning it for NUL (in an
-    interleaved A/B on 200 benchmark pages of 37 KB, ``extract_page`` took about
-    1.5% less time, some 20 us a page).
+    are, which spares encoding the text again and scanning it for NUL
+    (``benchmarks/EXTRACTION.md`` holds the parse's timing).
     """
     # UTF-8 bytes with a fixed parser encoding: lxml refuses str input that
     # carries an XML encoding declaration, and NUL bytes end its input.
@@ -94,8 +93,9 @@ def text_of(el: Element) -> str:
 
     Equal to ``"".join(el.itertext())`` (comments and processing instructions
     add nothing, the element's own tail is left out), but serialized by
-    libxml2 in one C call: 5 to 8 times faster than a Python generator over
-    ``itertext``, on a three-node ``<li>`` as on a whole ``<body>``.
+    libxml2 in one C call rather than a Python generator over ``itertext``,
+    on a three-node ``<li>`` as on a whole ``<body>`` (``tests/test_speed_equivalence.py``
+    checks that both agree).
     """
     if not len(el):  # no children: its text is all there is (and needs no serializer)
         return el.text or ""
@@ -123,7 +123,7 @@ _TEXT_NODES = etree.XPath("descendant::text()", smart_strings=False)
 
 
 def text_nodes(el: Element) -> list[str]:
-    """The pieces ``el.itertext()`` yields, as a list made in one C call (5x faster).
+    """The pieces ``el.itertext()`` yields, as a list made in one C call (not a generator).
 
     XPath hands over the descendant text nodes as plain strings; libxml2 keeps
     one node per run of text, so they are the pieces ``itertext`` yields.

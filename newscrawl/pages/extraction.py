@@ -1,7 +1,8 @@
 """Everything the spider needs from one article page, in one call that may run elsewhere.
 
 ``extract_page`` takes the response's bytes and returns a picklable
-``PageResult``: the normalized Article (or None for a soft 404), the links
+``PageResult``: the normalized Article (or None for a soft 404; the page
+object's :class:`~newscrawl.items.PageArticle` for a later page), the links
 to follow, the article's further pages, its counter endpoint and its CMS
 family. It is pure, so ``PageExtractor`` can run it in the crawl's own
 process or in a pool of worker processes (``NEWSCRAWL_EXTRACT_WORKERS``):
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from time import thread_time
+from typing import Generic, Literal, TypeVar, overload
 
 from newscrawl.crawl import urls
-from newscrawl.items import Article
+from newscrawl.items import Article, PageArticle
 from newscrawl.normalize.article import normalize_article
-from newscrawl.normalize.text import clean_text
+from newscrawl.normalize.text import clean_text, parse_count
 from newscrawl.pages import ArticlePage
 from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.counter import counter_value
@@ -26,12 +28,15 @@ from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.runtime.gc_tuning import set_young_threshold
 from newscrawl.runtime.pipe_worker import PipeWorker, call
 
+#: The item a ``PageResult`` carries: normalized (page 1) or as the page object read it.
+ItemT = TypeVar("ItemT", Article, PageArticle)
+
 
 @dataclass
-class PageResult:
+class PageResult(Generic[ItemT]):
     """What one article page yields; sent back from a worker process as a pickle."""
 
-    item: Article | None
+    item: ItemT | None
     links: Links
     family: str
     page_urls: list[str] = field(default_factory=list)
@@ -43,6 +48,30 @@ class PageResult:
     normalize_cpu: float = 0.0
 
 
+@overload
+def extract_page(
+    url: str,
+    body: bytes,
+    content_type: str | None,
+    fetched_at: str,
+    tz: str,
+    *,
+    normalize: Literal[True] = ...,
+) -> PageResult[Article]: ...
+@overload
+def extract_page(
+    url: str,
+    body: bytes,
+    content_type: str | None,
+    fetched_at: str,
+    tz: str,
+    *,
+    normalize: Literal[False],
+) -> PageResult[PageArticle]: ...
+@overload
+def extract_page(
+    url: str, body: bytes, content_type: str | None, fetched_at: str, tz: str, *, normalize: bool
+) -> PageResult[Article] | PageResult[PageArticle]: ...
 def extract_page(
     url: str,
     body: bytes,
@@ -51,8 +80,9 @@ def extract_page(
     tz: str,
     *,
     normalize: bool = True,
-) -> PageResult:
-    """Decode, read and (unless told not to) normalize one article page."""
+) -> PageResult[Article] | PageResult[PageArticle]:
+    """Decode, read and (unless told not to: a later page, merged by ``merge_page``)
+    normalize one article page."""
     started = thread_time()
     html, _encoding, utf8 = decode_page(body, content_type)
     page = ArticlePage(url, html, fetched_at=fetched_at, utf8=utf8)
@@ -61,41 +91,49 @@ def extract_page(
     if item is None:
         return PageResult(None, links, page.family, extract_cpu=thread_time() - started)
     first = urls.canonical_url(url)
-    result = PageResult(
-        item=item,
-        links=links,
-        family=page.family,
-        page_urls=[u for u in page.page_urls() if u != first],
-        counter_url=page.counter_url() if item.views_source == "script" else None,
-    )
+    page_urls = [u for u in page.page_urls() if u != first]
+    counter_url = page.counter_url() if item.views_source == "script" else None
     read = thread_time()
-    result.extract_cpu = read - started
-    if normalize:
-        result.item = normalize_article(item, tz=tz)
-        result.item.normalized = True
-        result.normalize_cpu = thread_time() - read
-    return result
+    if not normalize:
+        return PageResult(
+            item, links, page.family, page_urls, counter_url, extract_cpu=read - started
+        )
+    article = normalize_article(item, tz=tz)
+    return PageResult(
+        article,
+        links,
+        page.family,
+        page_urls,
+        counter_url,
+        extract_cpu=read - started,
+        normalize_cpu=thread_time() - read,
+    )
 
 
-def merge_page(item: Article, more: Article) -> None:
-    """Append a later page's sections (``more``, extracted unnormalized) to ``item``.
+def merge_page(article: Article, more: PageArticle) -> None:
+    """Append a later page's sections (the page object's, not normalized) to ``article``.
 
-    The spider's page 2..n and ``newsarchive reextract`` merge the same way;
-    the merged sections are raw, so the item is normalized again after.
+    The spider's page 2..n and ``newsarchive reextract`` merge the same way. A
+    page object's texts are clean and normalization leaves sections and body
+    as they are (:class:`~newscrawl.items.PageArticle`), so the article stays
+    normalized: nothing is normalized again.
     """
-    item.sections = merge_sections(item.sections, more.sections)
-    item.body = body_text(item.sections)
-    item.normalized = False
+    article.sections = merge_sections(article.sections, more.sections)
+    article.body = body_text(article.sections)
 
 
-def apply_counter(item: Article, text: str) -> bool:
-    """Fill the item's views from a counter endpoint's answer; False when unreadable."""
+def apply_counter(article: Article, text: str) -> bool:
+    """Fill the article's views from a counter endpoint's answer; False when unreadable.
+
+    ``views_raw`` is clean as a page object's text is, and ``views`` read from
+    it as ``normalize_article`` reads it.
+    """
     value = counter_value(text)
     if value is None:
         return False
-    item.views_raw = clean_text(value)  # the item's texts stay clean (text_clean)
-    item.views_source = "endpoint"
-    item.normalized = False  # views come from views_raw when normalized
+    article.views_raw = clean_text(value)
+    article.views_source = "endpoint"
+    article.views = parse_count(article.views_raw)
     return True
 
 
@@ -131,6 +169,39 @@ class PageExtractor:
         Call from the event loop's thread, like ``extract``."""
         return self._started()[0] if self.workers else None
 
+    @overload
+    async def extract(
+        self,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        fetched_at: str,
+        tz: str,
+        *,
+        normalize: Literal[True] = ...,
+    ) -> PageResult[Article]: ...
+    @overload
+    async def extract(
+        self,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        fetched_at: str,
+        tz: str,
+        *,
+        normalize: Literal[False],
+    ) -> PageResult[PageArticle]: ...
+    @overload
+    async def extract(
+        self,
+        url: str,
+        body: bytes,
+        content_type: str | None,
+        fetched_at: str,
+        tz: str,
+        *,
+        normalize: bool,
+    ) -> PageResult[Article] | PageResult[PageArticle]: ...
     async def extract(
         self,
         url: str,
@@ -140,10 +211,10 @@ class PageExtractor:
         tz: str,
         *,
         normalize: bool = True,
-    ) -> PageResult:
+    ) -> PageResult[Article] | PageResult[PageArticle]:
         if not self.workers:
             return extract_page(url, body, content_type, fetched_at, tz, normalize=normalize)
-        result: PageResult = await self._worker().submit(
+        result: PageResult[Article] | PageResult[PageArticle] = await self._worker().submit(
             extract_page, url, body, content_type, fetched_at, tz, normalize=normalize
         )
         return result

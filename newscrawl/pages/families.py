@@ -11,8 +11,8 @@ where it sits (script and stylesheet addresses, link addresses, element ids)
 in the parsed page, and only what has no such place (a name in the footer, a
 pager's class) by a substring test of the whole HTML; then the URL shape.
 Each substring test of a whole page costs about as much as reading all of a
-page's script and link addresses (on the development set, detection on the
-tree takes half the time of thirteen substring tests).
+page's script and link addresses, so the tree is read first
+(``benchmarks/DEVSET.md`` holds extraction's timing on the development set).
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ FAMILIES: tuple[Family, ...] = (
         # div, and the div.contPage pager of a multi-page article beside it). Older
         # PHPMyWind templates have no <article>; the generic chains read them.
         # XPaths instead of the headline scoring, the date-line walk and the
-        # body search: extract_page about a tenth faster on these pages.
+        # body search, which cost more (benchmarks/EXTRACTION.md: the page object's timing).
         container="descendant::article[contains(@class,'info')]",
         meta_line="descendant::h2/following-sibling::p[1]",
         headline="descendant::h2",

@@ -170,8 +170,8 @@ def _route(absolute: str) -> _Route | None:
     """The :class:`_Route` of an absolute URL, None if it is not followed at all.
 
     Cached: the site's menus and boxes link the same URLs from every page.
-    Each step is cached already, but five lookups and a tuple cost seven
-    times one lookup (1.9 against 0.26 us a link on the benchmark's pages).
+    Each step is cached already, but five lookups and a tuple cost several
+    times one lookup (``benchmarks/EXTRACTION.md`` holds extraction's timing).
     """
     if not urls.is_followable(absolute) or excluded(absolute):
         return None

@@ -26,7 +26,7 @@ from newscrawl.pages.dom import Element, strings, text_nodes, text_of
 from newscrawl.pages.labels import TAG_URL
 
 # The lookahead names every first character of the alternatives: the regex engine then
-# skips other positions at once instead of trying each alternative there (3-5x faster).
+# skips other positions at once instead of trying each alternative there.
 _DATE = re.compile(
     r"(?=[\d刚剛昨前今])(?:"
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}"
@@ -324,10 +324,10 @@ class _BoxCache:
     where the body is). Links are handed out as new objects each time: the
     normalizer fills in their dates. Bounded: the oldest entries go first.
 
-    Measured with callgrind on 40 benchmark articles, whose boxes repeat on
-    every page: ``extract_page`` 8.8% fewer instructions (9.44 M -> 8.61 M a
-    page). Were every box new on every page, the key (the box serialized)
-    would cost 2.5% more than reading without a cache.
+    Kept because a site's boxes repeat on every page; were every box new on
+    every page, the key (the box serialized) would cost a little more than
+    reading without a cache (``benchmarks/EXTRACTION.md`` holds the page
+    object's timing).
     """
 
     def __init__(self, size: int = 1024, largest: int = 16_384) -> None:

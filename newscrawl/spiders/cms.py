@@ -51,7 +51,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
 import scrapy
@@ -75,7 +75,7 @@ from newscrawl.crawl.roles import (
     memory_path,
     save_templates,
 )
-from newscrawl.items import Article, Gone
+from newscrawl.items import Article, Gone, PageArticle
 from newscrawl.normalize.dates import DEFAULT_TZ
 from newscrawl.pages.encoding import DecodedPage, decode_page
 from newscrawl.pages.extraction import PageExtractor, PageResult, apply_counter, merge_page
@@ -625,7 +625,17 @@ class CmsSpider(scrapy.Spider):
     def _now() -> str:
         return datetime.now(UTC).isoformat(timespec="seconds")
 
-    async def _extract(self, response: Response, *, normalize: bool) -> PageResult | None:
+    @overload
+    async def _extract(
+        self, response: Response, *, normalize: Literal[True]
+    ) -> PageResult[Article] | None: ...
+    @overload
+    async def _extract(
+        self, response: Response, *, normalize: Literal[False]
+    ) -> PageResult[PageArticle] | None: ...
+    async def _extract(
+        self, response: Response, *, normalize: bool
+    ) -> PageResult[Article] | PageResult[PageArticle] | None:
         if not isinstance(response, TextResponse):
             self._count("non_html")
             self.logger.warning("not an HTML page, skipped: %s", response.url)
@@ -773,7 +783,7 @@ class CmsSpider(scrapy.Spider):
         result = await self._extract(response, normalize=False)
         if result is not None and result.item is not None:
             _add_capture(item, response)
-            merge_page(item, result.item)  # raw sections: the pipeline cleans them
+            merge_page(item, result.item)  # its sections are clean: the item stays normalized
             here = page_number_of(item.url, response.url)
             for url in result.page_urls:
                 if url not in pending and page_number_of(item.url, url) > here:
