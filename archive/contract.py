@@ -10,9 +10,10 @@ fails a test.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from archive.models import Article
+if TYPE_CHECKING:
+    from archive.models import Article
 
 #: Every key of the Article contract, in the order exports print them.
 ARTICLE_KEYS: tuple[str, ...] = (

@@ -8,6 +8,8 @@ tests, and so does a key added to one of those and not to ``ARTICLE_KEYS``.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -182,3 +184,27 @@ def test_a_stored_article_reads_back_with_every_key(tmp_path: Path, read: str) -
     # (The archive completes a cut link title from the linked article, which it has not
     # got here: the link comes back as it went in.)
     assert stored == data
+
+
+def test_the_contract_alone_loads_no_database_code() -> None:
+    """Every extraction worker imports the keys: that must not load SQLAlchemy."""
+    script = (
+        "import sys\n"
+        "import newscrawl.items, newscrawl.pages.extraction\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')"
+        " or m.startswith('archive.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "['archive.contract']"
+
+
+def test_every_name_the_archive_exports_resolves() -> None:
+    import archive
+
+    for name in archive.__all__:
+        assert getattr(archive, name) is not None, name
+    assert set(archive.__all__) <= set(dir(archive))
+    with pytest.raises(AttributeError):
+        archive.no_such_name  # noqa: B018  # the read is the test
