@@ -73,9 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
-    from tests.pg_server import Server, create_database
-    from tests.pg_server import start as start_postgres
-    from tests.redis_server import start as start_redis
+    from tests.support.pg_server import Server, create_database
+    from tests.support.pg_server import start as start_postgres
+    from tests.support.redis_server import start as start_redis
 
     bundle = build_site(args.articles)
     rows: list[Row] = []

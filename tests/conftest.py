@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.pg_server import Server, create_database, start
+from tests.support.pg_server import Server, create_database, start
 
 _numbers = itertools.count(1)
 
@@ -33,7 +33,7 @@ def postgres_url(postgres_server: Server) -> str:
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A Redis server on 127.0.0.1 for the session (skips with the reason if none)."""
-    from tests.redis_server import start as start_redis
+    from tests.support.redis_server import start as start_redis
 
     with start_redis() as url:
         if url.startswith("no redis"):

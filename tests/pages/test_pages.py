@@ -20,7 +20,7 @@ from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.encoding import decode_html
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
 
 

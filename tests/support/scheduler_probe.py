@@ -1,6 +1,6 @@
 """A test probe: Scrapy's own scheduler, recording the most requests it held at once.
 
-Harvest subprocesses load it with ``-s SCHEDULER=tests.scheduler_probe.PeakScheduler``
+Harvest subprocesses load it with ``-s SCHEDULER=tests.support.scheduler_probe.PeakScheduler``
 (the repository on ``PYTHONPATH``); the peak lands in the run record's stats
 as ``probe/scheduler_peak``.
 """

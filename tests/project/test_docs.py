@@ -22,7 +22,7 @@ from newscrawl.config import Config, defaults, markdown_table, table
 from newscrawl.normalize.article import DEFAULT_TZ as NORMALIZE_TZ
 from newscrawl.normalize.dates import DEFAULT_TZ
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 DOCS = ROOT / "docs"
 SETTINGS_DOC = (DOCS / "settings.md").read_text()

@@ -24,7 +24,7 @@ from newscrawl.crawl.offline import OfflineCookiesMiddleware, suffix_list_is_off
 from newscrawl.demo.server import DemoServer
 from newscrawl.spiders.cms import CmsSpider
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 #: Runs ``scrapy crawl`` with an audit hook that records every host looked up or
 #: connected to that is not the loopback address, into the file named by argv[1].

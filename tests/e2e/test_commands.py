@@ -12,7 +12,7 @@ import pytest
 
 from newscrawl.demo.expected import expected_articles
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 BIN = Path(sys.executable).parent
 

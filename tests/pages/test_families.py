@@ -11,7 +11,7 @@ from newscrawl.pages import ArticlePage, detect_family
 from newscrawl.pages.encoding import decode_html
 from newscrawl.pages.families import GENERIC
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FAMILY_OF_FOLDER = {
     "dedecms": "dedecms",
     "phpcms": "phpcms",

@@ -446,8 +446,13 @@ def test_many_due_articles_are_fed_to_scrapy_as_it_has_room(tmp_path: Path) -> N
     from disk as the engine has room, instead of queueing every Request at start."""
     db = tmp_path / "archive.sqlite"
     due_count = 300
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    probe = ["-s", "SCHEDULER=tests.scheduler_probe.PeakScheduler", "-s", "CONCURRENT_REQUESTS=2"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    probe = [
+        "-s",
+        "SCHEDULER=tests.support.scheduler_probe.PeakScheduler",
+        "-s",
+        "CONCURRENT_REQUESTS=2",
+    ]
     with DemoServer(theme="phpmywind") as server:
         first = run("newscrawl", "harvest", "--url", f"{server.base_url}/", "--db", str(db),
                     *FAST, cwd=tmp_path)  # fmt: skip

@@ -20,13 +20,14 @@ from typing import Any
 
 import pytest
 
-from archive import RunSummary, list_runs, open_archive, previous_runs, start_run
+from archive import open_archive, previous_runs, start_run
 from archive.queries import count_articles
 from newscrawl.cli_common import archive_url
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
 from newscrawl.harvest import health_problem
 from newscrawl.locks import lock_path
+from tests.support.runs import runs_of
 
 BIN = Path(sys.executable).parent
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
@@ -37,15 +38,6 @@ def harvest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         [str(BIN / "newscrawl"), "harvest", *args],
         cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
-
-
-def runs_of(db: Path) -> list[RunSummary]:
-    opened = open_archive(str(db), create=False)
-    try:
-        with opened.session() as session:
-            return list_runs(session)
-    finally:
-        opened.close()
 
 
 def add_running_row(db: Path, site: str) -> int:

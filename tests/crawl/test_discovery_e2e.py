@@ -33,7 +33,7 @@ from newscrawl.demo.theme_rewrite import RewriteTheme
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 #: A list page number past the end, also given as a start URL: PHPMyWind and
 #: PbootCMS serve page 1 there (the crawler trap); DedeCMS's static lists answer 404.
 TRAP_PATHS = {

@@ -37,7 +37,7 @@ from newscrawl.pages.encoding import decode_html
 from newscrawl.pages.extraction import extract_page
 from newscrawl.pages.owntext import OwnText
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
 ODD_HTML = (
     "<html><body><div>a<!-- c -->b<?pi x?>c<script>s</script>&amp;<p>t</p>tail"

@@ -26,11 +26,11 @@ from archive.captures import Capture, CaptureError, PriorCaptures, read_capture
 from archive.cli import main as newsarchive
 from newscrawl.capture.warc import Exchange, WarcFiles, complete_length, recover
 from newscrawl.demo.server import DemoServer
-from tests.test_crash import wait_for
+from tests.harvest.test_crash import wait_for
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 WARCIO = Path(sys.executable).with_name("warcio")
 
 

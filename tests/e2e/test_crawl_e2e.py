@@ -26,7 +26,7 @@ from newscrawl.items import ARTICLE_KEYS
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

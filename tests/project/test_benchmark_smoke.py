@@ -21,7 +21,7 @@ from benchmarks.site import build_site
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ARTICLES = 30
 
 CRAWLS = (

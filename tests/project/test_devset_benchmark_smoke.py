@@ -17,7 +17,7 @@ import pytest
 from benchmarks.devset import locate, missing
 from benchmarks.extraction_devset import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_devset_benchmark_reports_our_scores_and_speed(tmp_path: Path) -> None:

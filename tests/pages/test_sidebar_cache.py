@@ -17,7 +17,7 @@ from newscrawl.items import SidebarLink
 from newscrawl.pages import ArticlePage, sidebar
 from newscrawl.pages.encoding import decode_html
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
 
 

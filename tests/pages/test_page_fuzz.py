@@ -21,7 +21,7 @@ from newscrawl.normalize.article import normalize_article
 from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.encoding import decode_html
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PAGES = sorted(FIXTURES.glob("*/*/page.html"))
 URL = "http://news.example.cn/a/news/2024/0305/1234.html"
 FETCHED = "2026-11-27T10:00:00+08:00"

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from archive import RunSummary, list_runs, open_archive
+from archive import list_runs, open_archive
 from archive.models import Article
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
+from tests.support.runs import runs_of
 
 BIN = Path(sys.executable).parent
 THEMES = ("phpmywind", "rewrite", "phpmywind56", "pbootcms")
@@ -40,15 +41,6 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def runs_of(db: Path) -> list[RunSummary]:
-    opened = open_archive(str(db), create=False)
-    try:
-        with opened.session() as session:
-            return list_runs(session)
-    finally:
-        opened.close()
 
 
 @dataclass

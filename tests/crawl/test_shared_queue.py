@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from archive import list_runs, open_archive
 from archive.models import Article
 from benchmarks.site import SiteBundle, build_site
-from tests.counting_site import CountingSite
+from tests.support.counting_site import CountingSite
 
 BIN = Path(sys.executable).parent
 ARTICLES = 2000
