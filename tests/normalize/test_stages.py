@@ -24,7 +24,7 @@ from newscrawl.pages.blocks import body_text, merge_sections
 from newscrawl.pages.encoding import decode_html
 from newscrawl.pages.extraction import apply_counter, merge_page
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/*/expected.json"))
 TZ = "Asia/Shanghai"
 
