@@ -65,8 +65,8 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
     from archive import count_articles, open_archive
     from newscrawl.config import Config, SettingError
     from newscrawl.demo.server import DemoServer
-    from newscrawl.pipelines import unstored_articles
     from newscrawl.spiders.cms import CmsSpider
+    from newscrawl.storage.signals import unstored_articles
 
     url = archive_url(db)
     extra = parse_overrides(overrides)

@@ -20,7 +20,7 @@ from typing import Any
 
 from newscrawl.config import Config, SettingError, setting
 from newscrawl.locks import LockBusy, LockError, SiteLock
-from newscrawl.pipelines import run_opened, unstored_articles
+from newscrawl.storage.signals import run_opened, unstored_articles
 
 logger = logging.getLogger(__name__)
 
@@ -316,7 +316,7 @@ class CrawlWatch:
         self.item_errors = _ItemErrors()
         crawler.signals.connect(self.item_errors, signal=signals.item_error)
         #: The run's record in the archive, handed over by the archive pipeline when it
-        #: opened it (:data:`~newscrawl.pipelines.run_opened`); None: it never did.
+        #: opened it (:data:`~newscrawl.storage.signals.run_opened`); None: it never did.
         self.run_id: int | None = None
         crawler.signals.connect(self.keep_run_id, signal=run_opened)
         self.start_errors: list[str] = []

@@ -51,8 +51,8 @@ EXTENSIONS = {
 }
 
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.NormalizePipeline": 300,
-    "newscrawl.pipelines.ArchivePipeline": 800,
+    "newscrawl.normalize.pipeline.NormalizePipeline": 300,
+    "newscrawl.storage.pipeline.ArchivePipeline": 800,
 }
 
 # The project settings: their defaults, from the table (newscrawl.config).

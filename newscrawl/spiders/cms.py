@@ -81,8 +81,8 @@ from newscrawl.pages.encoding import DecodedPage, decode_page
 from newscrawl.pages.extraction import PageExtractor, PageResult, apply_counter, merge_page
 from newscrawl.pages.listing import Links, ListingPage
 from newscrawl.pages.pager import page_number_of
-from newscrawl.pipelines import run_opened
 from newscrawl.sites import PROFILES, UnknownSite, get_profile
+from newscrawl.storage.signals import run_opened
 
 
 def parse_start_urls(value: str | list[str] | None) -> list[str]:
@@ -190,7 +190,7 @@ class CmsSpider(scrapy.Spider):
         self.every = 0.0
         self.incremental = Incremental.off()
         #: This run's record in the archive, once the archive pipeline opened it
-        #: (:data:`~newscrawl.pipelines.run_opened`); None without an archive.
+        #: (:data:`~newscrawl.storage.signals.run_opened`); None without an archive.
         self.run_id: int | None = None
         #: What this site's URL templates turned out to be (see newscrawl.crawl.roles).
         self.templates = Templates()

@@ -27,13 +27,13 @@ from typing import Any
 
 from twisted.internet.defer import Deferred
 
-from newscrawl.archive_writer import (
+from newscrawl.runtime.pipe_worker import PipeWorker
+from newscrawl.storage.writer import (
     Stored,
     close_in_writer,
     index_in_writer,
     store_in_writer,
 )
-from newscrawl.runtime.pipe_worker import PipeWorker
 
 
 class WorkerStorage:

@@ -7,7 +7,7 @@ mostly Python holding the GIL: a thread does not take it off the reactor
 thread took its CPU from the crawl process, which the other core already
 served, and crawls with it were up to a fifth slower in interleaved pairs, in
 one process and in two. With ``ARCHIVE_WRITER = "process"`` the extraction
-worker (:mod:`newscrawl.runtime.worker_storage`) or, without one, a writer
+worker (:mod:`newscrawl.storage.worker_storage`) or, without one, a writer
 process started from a clean interpreter (forkserver) stores the batches in
 the order they were handed over; with ``"inline"`` the crawl process stores
 them itself, waiting.
