@@ -20,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 
 from newscrawl.cli_common import archive_url, parse_overrides, project_settings, settings_option
 from newscrawl.demo.routes import ALL_THEMES
-from newscrawl.harvest_cli import harvest
+from newscrawl.harvest.command import harvest
 from newscrawl.items import Article
 from newscrawl.normalize.article import DEFAULT_TZ, normalize_article
 from newscrawl.pages import ArticlePage
