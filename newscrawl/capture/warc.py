@@ -19,11 +19,12 @@ cuts it after its last complete member and gives it its final name. Every crawl 
 
 Files rotate once they reach ``max_size`` bytes (a request and its response
 stay in one file). Members are compressed by ISA-L (``isal``, standard gzip
-members) at its level 2: on the benchmark's pages about 0.08 ms a page
-against zlib's 0.5 ms at level 6 (0.3 ms at level 1), for files about 12%
-larger than level 6's (warcio's own gzip writer uses zlib level 9). A crawl
-shares its machine's cores with its capture process, extraction worker and
-archive writer: the capture's CPU is the crawl's.
+members) at its level 2: several times cheaper a page than zlib at any
+level, for files a little larger than zlib level 6's (warcio's own gzip
+writer uses zlib level 9); ``benchmarks/CAPTURE.md`` and
+``benchmarks/TUNING.md`` have the figures. A crawl shares its machine's
+cores with its capture process, extraction worker and archive writer: the
+capture's CPU is the crawl's.
 """
 
 from __future__ import annotations

@@ -178,8 +178,8 @@ class CmsSpider(ArticleCallbacks):
         a ``return`` with a value, and caches the answer under a weak reference
         to the bound method. ``self.parse`` makes a new bound method each time,
         so the answer was forgotten whenever the last request holding the
-        cached one was gone: 123 parses of ``parse`` (1.1 ms each) in the
-        benchmark's 5,000-article crawl. A bound method kept on the spider
+        cached one was gone, and the source parsed again (the count and cost
+        are in ``benchmarks/TUNING.md``). A bound method kept on the spider
         lives as long as it; ``request.callback == self.parse`` and Scrapy's
         request serialization (by method name) work as before. Every public
         generator method is pinned, so a callback added later is too.
