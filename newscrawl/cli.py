@@ -20,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 
 from newscrawl.cli_common import archive_url, parse_overrides, project_settings, settings_option
 from newscrawl.demo.routes import ALL_THEMES
-from newscrawl.harvest_cli import harvest
+from newscrawl.harvest.command import harvest
 from newscrawl.items import Article
 from newscrawl.normalize.article import DEFAULT_TZ, normalize_article
 from newscrawl.pages import ArticlePage
@@ -65,8 +65,8 @@ def demo(db: str, theme: str, port: int, log_level: str, overrides: tuple[str, .
     from archive import count_articles, open_archive
     from newscrawl.config import Config, SettingError
     from newscrawl.demo.server import DemoServer
-    from newscrawl.pipelines import unstored_articles
     from newscrawl.spiders.cms import CmsSpider
+    from newscrawl.storage.signals import unstored_articles
 
     url = archive_url(db)
     extra = parse_overrides(overrides)

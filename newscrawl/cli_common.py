@@ -1,7 +1,7 @@
 """What the ``newscrawl`` commands and the harvest share: project settings, ``-s``, ``--db``.
 
-These live below :mod:`newscrawl.cli`, :mod:`newscrawl.harvest_cli`,
-:mod:`newscrawl.harvest`, :mod:`newscrawl.harvest_all` and
+These live below :mod:`newscrawl.cli`, the :mod:`newscrawl.harvest` package
+(its command, plan and all-sites loop) and
 :mod:`newscrawl.sites.cli`, so none of those has to import the command module
 that imports it: no import cycle, and each helper (the ``-s NAME=VALUE``
 option among them) is defined once.

@@ -41,7 +41,7 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 
 # Each response yields at most one article plus a few requests. Scrapy's default
 # of 100 starts 100 asyncio tasks per response to process them; at this size
-# that costs more than the processing itself (benchmarks: bare crawl +45%).
+# that costs more than the processing itself (benchmarks/TUNING.md).
 CONCURRENT_ITEMS = 1
 
 EXTENSIONS = {
@@ -51,8 +51,8 @@ EXTENSIONS = {
 }
 
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.NormalizePipeline": 300,
-    "newscrawl.pipelines.ArchivePipeline": 800,
+    "newscrawl.normalize.pipeline.NormalizePipeline": 300,
+    "newscrawl.storage.pipeline.ArchivePipeline": 800,
 }
 
 # The project settings: their defaults, from the table (newscrawl.config).

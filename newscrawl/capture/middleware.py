@@ -64,12 +64,12 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from archive.captures import base_folder, default_folder
+from newscrawl.capture.recovery import recover
 from newscrawl.capture.warc import (
     Exchange,
     PendingCapture,
     Written,
     in_process,
-    recover,
     start_process,
 )
 from newscrawl.config import Config

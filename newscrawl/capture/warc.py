@@ -13,17 +13,18 @@ at any moment leaves every earlier record complete (the kernel holds what was
 written), at worst the member being written cut short. A file is named
 ``….warc.gz.open`` while written and holds an exclusive ``flock``; closing
 it renames it to ``….warc.gz``. A file still ``.open`` whose lock nobody
-holds was left by a killed crawl: :func:`recover` cuts it after its last
-complete member and gives it its final name. Every crawl starts new files
+holds was left by a killed crawl: :func:`newscrawl.capture.recovery.recover`
+cuts it after its last complete member and gives it its final name. Every crawl starts new files
 (never appending to an old one), named by UTC time, process id and serial.
 
 Files rotate once they reach ``max_size`` bytes (a request and its response
 stay in one file). Members are compressed by ISA-L (``isal``, standard gzip
-members) at its level 2: on the benchmark's pages about 0.08 ms a page
-against zlib's 0.5 ms at level 6 (0.3 ms at level 1), for files about 12%
-larger than level 6's (warcio's own gzip writer uses zlib level 9). A crawl
-shares its machine's cores with its capture process, extraction worker and
-archive writer: the capture's CPU is the crawl's.
+members) at its level 2: several times cheaper a page than zlib at any
+level, for files a little larger than zlib level 6's (warcio's own gzip
+writer uses zlib level 9); ``benchmarks/CAPTURE.md`` and
+``benchmarks/TUNING.md`` have the figures. A crawl shares its machine's
+cores with its capture process, extraction worker and archive writer: the
+capture's CPU is the crawl's.
 """
 
 from __future__ import annotations
@@ -33,9 +34,7 @@ import base64
 import fcntl
 import hashlib
 import io
-import logging
 import os
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,8 +49,6 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.captures import OPEN_SUFFIX, Capture, PriorCaptures, stored_name
-
-logger = logging.getLogger(__name__)
 
 #: ISA-L level (0-3) of each record's gzip member (see the module docstring).
 LEVEL = 2
@@ -288,62 +285,6 @@ def _bytes(record: object) -> bytes:
 
 
 _STATUSES = frozenset(int(status) for status in HTTPStatus)
-
-
-def complete_length(path: Path) -> int:
-    """How many leading bytes of ``path`` are complete gzip members."""
-    end = position = 0
-    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            data = chunk
-            while data:
-                try:
-                    decompressor.decompress(data)
-                except zlib.error:
-                    return end
-                if decompressor.eof:
-                    used = len(data) - len(decompressor.unused_data)
-                    position += used
-                    end = position
-                    data = decompressor.unused_data
-                    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-                else:
-                    position += len(data)
-                    data = b""
-    return end
-
-
-def recover(folder: Path) -> list[str]:
-    """Close files a killed crawl left ``.open`` in ``folder``; one line about each.
-
-    A file whose lock a live crawl holds is left alone. Returns what was done.
-    """
-    done: list[str] = []
-    if not folder.is_dir():
-        return done
-    for path in sorted(folder.glob(f"*.warc.gz{OPEN_SUFFIX}")):
-        with path.open("r+b") as file:
-            try:
-                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # another crawl is writing it
-            size = path.stat().st_size
-            keep = complete_length(path)
-            file.truncate(keep)
-            os.fsync(file.fileno())
-            final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
-            if keep:
-                path.rename(final)
-            else:
-                path.unlink()
-        message = (
-            f"capture file {final.name} was left open by a stopped crawl: "
-            f"kept {keep} bytes of complete records, cut {size - keep}"
-        )
-        logger.warning(message)
-        done.append(message)
-    return done
 
 
 # -- the capture process ----------------------------------------------------------

@@ -21,15 +21,19 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.config import Config, SettingError
 
-#: The pipeline that writes the archive; the archive is checked only when it is on.
-ARCHIVE_PIPELINE = "newscrawl.pipelines.ArchivePipeline"
+#: The pipeline that writes the archive, under its path and its earlier one
+#: (:mod:`newscrawl.pipelines`); the archive is checked only when it is on.
+ARCHIVE_PIPELINES = (
+    "newscrawl.storage.pipeline.ArchivePipeline",
+    "newscrawl.pipelines.ArchivePipeline",
+)
 
 
 def archive_problem(settings: BaseSettings) -> str | None:
     """Why the crawl's archive (``ARCHIVE_URL``) cannot be opened, or None."""
     url = settings.get("ARCHIVE_URL")
     pipelines = settings.getwithbase("ITEM_PIPELINES")
-    if not url or pipelines.get(ARCHIVE_PIPELINE) is None:
+    if not url or all(pipelines.get(name) is None for name in ARCHIVE_PIPELINES):
         return None
     from sqlalchemy.exc import SQLAlchemyError
 

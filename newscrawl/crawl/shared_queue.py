@@ -43,7 +43,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawl.config import Config
-from newscrawl.pipelines import BATCHES_STARTED, BATCHES_STORED
+from newscrawl.storage.signals import BATCHES_STARTED, BATCHES_STORED
 
 logger = logging.getLogger(__name__)
 

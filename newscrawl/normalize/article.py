@@ -15,10 +15,9 @@ from newscrawl.items import Article, PageArticle, RawArticle, Section, SidebarLi
 from newscrawl.normalize.dates import (
     DEFAULT_TZ,
     parse_cn_datetime,
-    resolve_month_day,
-    resolve_sidebar_dates,
     to_iso,
 )
+from newscrawl.normalize.sidebar_dates import resolve_month_day, resolve_sidebar_dates
 from newscrawl.normalize.text import clean_text, parse_count
 from newscrawl.pages.labels import NEWEST_BOX_WORDS, OLDER_BOX_WORDS
 

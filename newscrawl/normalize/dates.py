@@ -9,24 +9,26 @@ A fast path comes first: compiled regexes for the fixed forms CMS templates
 print (``2025-10-29 15:38:36``, ``2025年10月29日``, ISO 8601, ``10-29``, ``3小时前``)
 build the datetime directly. Only what they do not cover goes to dateparser,
 which is imported lazily inside the fallback so the fast path never pays for it.
+
+The years of sidebar dates shown without one (``12-28``) are
+:mod:`newscrawl.normalize.sidebar_dates`; it shares :data:`DATE_TABLE` and
+:func:`latest_month_day` from here.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
 from datetime import MINYEAR, UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from newscrawl.normalize.text import CLEAN_TABLE, FULLWIDTH_TABLE, NBSP_ENTITY, TRADITIONAL_TABLE
 
 __all__ = [
+    "DATE_TABLE",
     "DEFAULT_TZ",
+    "latest_month_day",
     "parse_cn_datetime",
-    "resolve_month_day",
-    "resolve_sidebar_dates",
     "to_iso",
 ]
 
@@ -40,7 +42,7 @@ DEFAULT_TZ = "Asia/Shanghai"
 
 #: Full-width digits/punctuation to ASCII, zero-width removed, U+3000/NBSP to spaces,
 #: traditional date characters to simplified (3小時前, 剛剛, 15點30分).
-_DATE_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE, **TRADITIONAL_TABLE}
+DATE_TABLE: dict[int, str | None] = {**FULLWIDTH_TABLE, **CLEAN_TABLE, **TRADITIONAL_TABLE}
 
 _MIN_YEAR = 1990
 
@@ -213,7 +215,7 @@ def _from_day_word(word: str, end: int, text: str, now: datetime) -> datetime | 
 def _from_month_day(match: re.Match[str], text: str, now: datetime) -> datetime | None:
     month = int(match.group("m") or match.group("m2"))
     day = int(match.group("d") or match.group("d2"))
-    resolved = _latest_month_day(month, day, now.date())
+    resolved = latest_month_day(month, day, now.date())
     if resolved is None:
         return None
     clock: tuple[int, int, int] | None = (0, 0, 0)
@@ -298,7 +300,7 @@ def parse_cn_datetime(raw: str | None, *, now: datetime, tz: str = DEFAULT_TZ) -
         now = now.replace(tzinfo=zone)
     elif now.tzinfo is not zone:
         now = now.astimezone(zone)
-    text = raw if raw.isascii() else raw.translate(_DATE_TABLE)
+    text = raw if raw.isascii() else raw.translate(DATE_TABLE)
     if "&" in text:
         text = NBSP_ENTITY.sub(" ", text)
     try:
@@ -333,7 +335,7 @@ def to_iso(dt: datetime | None) -> str | None:
     return None if dt is None else dt.isoformat(timespec="seconds")
 
 
-def _latest_month_day(month: int, day: int, bound: date) -> date | None:
+def latest_month_day(month: int, day: int, bound: date) -> date | None:
     """The latest date with this month and day that is <= ``bound`` (Feb 29: a leap year)."""
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -353,75 +355,3 @@ def _latest_month_day(month: int, day: int, bound: date) -> date | None:
             return candidate
         year -= 1
     return None
-
-
-_SIDEBAR_FULL = re.compile(
-    r"(?<![0-9])(?P<y>[0-9]{4})\s*(?:(?P<sep>[-/.])\s*(?P<m>[0-9]{1,2})\s*(?P=sep)\s*(?P<d>[0-9]{1,2})"
-    r"|年\s*(?P<m2>[0-9]{1,2})\s*月\s*(?P<d2>[0-9]{1,2}))(?![0-9])"
-)
-_SIDEBAR_MONTH_DAY = re.compile(
-    r"(?<![0-9])(?P<m2>[0-9]{1,2})\s*月\s*(?P<d2>[0-9]{1,2})(?![0-9])"
-    r"|(?<![0-9])(?P<m>[0-9]{1,2})\s*[-/.]\s*(?P<d>[0-9]{1,2})(?![0-9])"
-)
-
-
-def resolve_month_day(raw: str, *, anchor: date, not_after: date | None = None) -> date | None:
-    """The year of a sidebar date shown without one (``MM-DD``, ``MM/DD``, ``M月D日``).
-
-    Gives the latest date with that month and day that is <= ``anchor`` (and <=
-    ``not_after`` when given): ``12-28`` with anchor 2026-01-05 is 2025-12-28,
-    ``01-03`` is 2026-01-03. Feb 29 picks the latest leap year. A full
-    ``YYYY-MM-DD`` (or ``Y年M月D日``) is returned as is. None when unparseable or
-    impossible (``13-01``, ``04-31``); never raises.
-    """
-    if not raw:
-        return None
-    return _month_day_before(raw, anchor if not_after is None else min(anchor, not_after))
-
-
-@lru_cache(maxsize=4096)
-def _month_day_before(raw: str, bound: date) -> date | None:
-    """``resolve_month_day`` against one bound, cached.
-
-    Every page of a site repeats the same sidebar dates (``01-20``), read
-    against the same fetch or publication day.
-    """
-    text = raw.translate(_DATE_TABLE)
-    full = _SIDEBAR_FULL.search(text)
-    if full:
-        try:
-            return date(
-                int(full.group("y")),
-                int(full.group("m") or full.group("m2")),
-                int(full.group("d") or full.group("d2")),
-            )
-        except ValueError:
-            return None
-    match = _SIDEBAR_MONTH_DAY.search(text)
-    if not match:
-        return None
-    month = int(match.group("m") or match.group("m2"))
-    day = int(match.group("d") or match.group("d2"))
-    return _latest_month_day(month, day, bound)
-
-
-def resolve_sidebar_dates(raws: Sequence[str | None], *, anchor: date) -> list[date | None]:
-    """Years for the ``MM-DD`` dates of one "newest" link box, listed newest first.
-
-    The first date is resolved against ``anchor`` (the fetch date), each next one
-    against the previous resolved date. Why: such a box lists articles in
-    descending date order, so each date is an upper bound for the one below it;
-    that carries the year across a new-year boundary (``01-06, 01-03, 12-30``
-    fetched in November 2026 gives 2026-01-06, 2026-01-03, 2025-12-30), which
-    resolving each entry against the fetch date alone would get wrong. If the
-    box is not perfectly sorted the rule still gives a date (the latest one <=
-    the previous). Entries that do not parse give None and do not move the bound.
-    """
-    bound = anchor
-    out: list[date | None] = []
-    for raw in raws:
-        resolved = resolve_month_day(raw, anchor=bound) if raw else None
-        out.append(resolved)
-        if resolved is not None:
-            bound = min(bound, resolved)
-    return out

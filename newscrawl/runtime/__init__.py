@@ -3,8 +3,8 @@ processes and cores, and the interpreter settings it changes while it runs.
 
 - :mod:`~newscrawl.runtime.cores`: two-process mode where a second core exists;
 - :mod:`~newscrawl.runtime.pipe_worker`: a worker process fed through pipes the
-  event loop watches; :mod:`~newscrawl.runtime.worker_storage`: the archive's
-  batches stored by that worker; :mod:`~newscrawl.runtime.lifeline`: child
+  event loop watches (the storage stage hands it the archive's batches too:
+  :mod:`newscrawl.storage.worker_storage`); :mod:`~newscrawl.runtime.lifeline`: child
   processes that end with the crawl process;
 - :mod:`~newscrawl.runtime.gc_tuning` and :mod:`~newscrawl.runtime.gc_extension`:
   fewer garbage collections; :mod:`~newscrawl.runtime.log_gate`: Scrapy's debug

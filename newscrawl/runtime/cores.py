@@ -3,7 +3,7 @@
 Scrapy runs a crawl on one thread. With ``NEWSCRAWL_EXTRACT_WORKERS = 1``
 the article pages are parsed, extracted and normalized in a worker process,
 and with ``ARCHIVE_WRITER = "process"`` that worker also stores and indexes
-the batches (:mod:`newscrawl.runtime.worker_storage`; without a worker, a
+the batches (:mod:`newscrawl.storage.worker_storage`; without a worker, a
 writer process does): on two cores the crawl keeps a larger share of a bare
 Scrapy crawl's rate that way (``benchmarks/RESULTS.md``). On one core the
 extra process only adds its start-up, the pipe traffic and its memory.

@@ -4,20 +4,16 @@ CPython runs its cyclic garbage collector after every 700 net allocations of
 container objects, and every tenth such pass a larger one, and so on. A crawl
 makes and drops requests, responses, parsed trees, items and dicts by the
 million, almost none of them in reference cycles (reference counting frees
-them), so nearly all of that scanning finds nothing. Measured on the
-benchmark's 5,000-article crawl (``benchmarks.run``): the collector took
-1.35-1.46 s of a 22 s one-process crawl, with 10-11 full collections; with
-the young generation's threshold at 10,000 it took 0.18 s (at 50,000,
-0.06 s). In interleaved pairs at 10,000 the crawl kept 2-5% more pages/s in
-one process and 7-10% more with worker + writer (4-8% less CPU a page over
-all its processes), with the same peak RSS.
+them), so nearly all of that scanning finds nothing. The rule: the young
+generation's threshold at 10,000 (the default below), which took most of the
+collector's time off a crawl and kept more pages/s at the same peak RSS
+(``benchmarks/TUNING.md`` holds the figures).
 
 Why not higher: garbage that *is* in a cycle now waits longer. A spider
 that uses Scrapy's selectors (``response.xpath``) leaves each response and
 its parsed tree in one (the response caches a selector that points back at
-it). The benchmark's bare spider does, and peaked at 180 MB with Python's
-700, 211 MB at 10,000, 260 MB at 20,000 and 404 MB at 50,000. The cms
-spider parses pages itself and held 147 MB at any of them.
+it), and its peak memory grows with the threshold (figures in the same file).
+The cms spider parses pages itself: its memory did not move.
 
 ``NEWSCRAWL_GC_THRESHOLD`` sets that threshold (the allocations between
 young collections, Python's first ``gc.set_threshold`` value) in the crawl

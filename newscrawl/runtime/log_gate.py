@@ -5,15 +5,14 @@ Scrapy sets the root logger to ``NOTSET`` and its own ``scrapy`` logger to
 what is below ``LOG_LEVEL``. So every ``Crawled (200)`` and ``Scraped from`` DEBUG
 line of a crawl at INFO is still built in full (the caller's frame looked up,
 a ``LogRecord`` made and passed to the handlers) and then thrown away: two
-per article page. On the benchmark's 5,000-article crawl (``benchmarks.run``,
-py-spy) that was 1.3% of the crawl process's time at ``LOG_LEVEL =
-"WARNING"``.
+per article page, a measurable share of the crawl process's time
+(``benchmarks/TUNING.md``).
 
 While the engine runs, :class:`LogLevelGate` raises the level of those two
 loggers to ``LOG_LEVEL``, so ``logger.debug`` returns at its first test. (The
 first version raised the root logger's alone, which the ``scrapy`` logger's
-own ``DEBUG`` overrides: the records were still built; measured by counting
-``makeRecord`` calls in a benchmark crawl, 10,507 for 5,507 pages.) What Scrapy's
+own ``DEBUG`` overrides: the records were still built, as counting
+``makeRecord`` calls in a benchmark crawl showed.) What Scrapy's
 handler prints does not change: it dropped these records anyway. A handler
 of the user's own with a lower level than ``LOG_LEVEL`` sees less; set
 ``LOG_LEVEL`` to what the most verbose handler needs (``-L DEBUG`` turns the

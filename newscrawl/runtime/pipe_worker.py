@@ -1,12 +1,12 @@
 """A worker process fed through two pipes that the crawl's event loop watches itself.
 
-``concurrent.futures.ProcessPoolExecutor`` costs the submitting process about
-0.9 ms of CPU per task on a 37 KB page (measured): a feeder thread pickles
-and writes, a management thread reads, and both wake the reactor's thread
-through the GIL. That is half of what the extraction it moves away costs.
-Here the event loop writes each task to a pipe and reads each result from
-another as soon as the pipe is readable, with no thread in between: about
-0.35 ms per page, most of it unpickling the result.
+``concurrent.futures.ProcessPoolExecutor`` costs the submitting process CPU
+on every task: a feeder thread pickles and writes, a management thread
+reads, and both wake the reactor's thread through the GIL, which gave back
+half of what moving the extraction away saved. Here the event loop writes
+each task to a pipe and reads each result from another as soon as the pipe
+is readable, with no thread in between, so a task costs the crawl little
+more than unpickling its result (``benchmarks/TUNING.md`` has both costs).
 
 Messages are pickles behind an 8-byte length. The loop's side never blocks:
 tasks wait in a buffer until the pipe takes them (``add_writer``), results

@@ -42,27 +42,29 @@ pager is not followed after ``NEWSCRAWL_STOP_AFTER_KNOWN_PAGES`` pages in a
 row that brought no unknown article (lists run newest first).
 A revisit of a known article that answers 404 or 410, or a soft 404, yields
 a :class:`~newscrawl.items.Gone` item: the archive marks the article gone.
+
+The spider is one class over three modules, each a responsibility: here
+:class:`CmsSpider` (its arguments, the site's settings, its setup from the
+crawler's settings, and ``start()``), on top of
+:class:`~newscrawl.spiders.articles.ArticleCallbacks` (article pages, their
+further pages and counters), on top of
+:class:`~newscrawl.spiders.navigation.Navigation` (list pages, following links,
+failed requests).
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.python.failure import Failure
 
-from newscrawl.capture.middleware import pending_capture
 from newscrawl.config import Config
 from newscrawl.crawl import urls
 from newscrawl.crawl.incremental import Incremental, gap_reason, restrict_to
@@ -70,19 +72,15 @@ from newscrawl.crawl.revisit import DEFAULT_SCHEDULE, Schedule, parse_schedule
 from newscrawl.crawl.roles import (
     Role,
     Templates,
-    headline_like,
     load_templates,
     memory_path,
     save_templates,
 )
-from newscrawl.items import Article, Gone, PageArticle
 from newscrawl.normalize.dates import DEFAULT_TZ
-from newscrawl.pages.encoding import DecodedPage, decode_page
-from newscrawl.pages.extraction import PageExtractor, PageResult, apply_counter, merge_page
-from newscrawl.pages.listing import Links, ListingPage
-from newscrawl.pages.pager import page_number_of
-from newscrawl.pipelines import run_opened
+from newscrawl.pages.extraction import PageExtractor
 from newscrawl.sites import PROFILES, UnknownSite, get_profile
+from newscrawl.spiders.articles import ArticleCallbacks
+from newscrawl.storage.signals import run_opened
 
 
 def parse_start_urls(value: str | list[str] | None) -> list[str]:
@@ -107,18 +105,6 @@ def site_key(site: str | None, start_urls: list[str]) -> str:
     return "+".join(sorted({urls.host_of(u) for u in start_urls}))
 
 
-#: List pages in a row (each reached through a list link of the one before) that show
-#: no article link no list page of the run had shown: the last one's list links are
-#: not followed. Bounds link traps such as endless calendars; a list page with an
-#: article link not shown before resets the count.
-MAX_BARREN_LIST_PAGES = 5
-
-#: Scrapy priority of article candidates (other links have 0): articles are
-#: fetched before more list pages, so a crawl yields items early and holds
-#: fewer pending requests.
-ARTICLE_PRIORITY = 1
-
-
 def _allowed_ports(start_urls: list[str]) -> frozenset[int | None]:
     """The start URLs' ports; a default port (80 or 443) allows the other one too."""
     ports: set[int | None] = {urls.port_of(u) for u in start_urls}
@@ -138,20 +124,7 @@ def _is_home(url: str) -> bool:
     return not parts.query and _HOME_PATHS.fullmatch(parts.path or "/") is not None
 
 
-def _same_chain(url: str, page: str) -> bool:
-    """Is list ``url`` a pager link of list ``page`` (a later page, or page 1 again)?"""
-    return urls.page_number(url) > 1 or urls.first_page_url(url) == urls.first_page_url(page)
-
-
-def _add_capture(item: Article, response: Response, role: str = "page") -> None:
-    """Note where this response of the item is captured (when captures are on): the
-    capture being written, which the archive pipeline waits for."""
-    capture = pending_capture(response, role)
-    if capture is not None:
-        item.captures.append(capture)
-
-
-class CmsSpider(scrapy.Spider):
+class CmsSpider(ArticleCallbacks):
     """Harvest a news CMS site from its start pages into Article items."""
 
     name = "cms"
@@ -190,7 +163,7 @@ class CmsSpider(scrapy.Spider):
         self.every = 0.0
         self.incremental = Incremental.off()
         #: This run's record in the archive, once the archive pipeline opened it
-        #: (:data:`~newscrawl.pipelines.run_opened`); None without an archive.
+        #: (:data:`~newscrawl.storage.signals.run_opened`); None without an archive.
         self.run_id: int | None = None
         #: What this site's URL templates turned out to be (see newscrawl.crawl.roles).
         self.templates = Templates()
@@ -205,8 +178,8 @@ class CmsSpider(scrapy.Spider):
         a ``return`` with a value, and caches the answer under a weak reference
         to the bound method. ``self.parse`` makes a new bound method each time,
         so the answer was forgotten whenever the last request holding the
-        cached one was gone: 123 parses of ``parse`` (1.1 ms each) in the
-        benchmark's 5,000-article crawl. A bound method kept on the spider
+        cached one was gone, and the source parsed again (the count and cost
+        are in ``benchmarks/TUNING.md``). A bound method kept on the spider
         lives as long as it; ``request.callback == self.parse`` and Scrapy's
         request serialization (by method name) work as before. Every public
         generator method is pinned, so a callback added later is too.
@@ -391,455 +364,6 @@ class CmsSpider(scrapy.Spider):
             self._count("revisited")
             yield request
 
-    # -- navigation --------------------------------------------------------
-
-    def request_scheduled(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
-        """Drop a request to a port the start URLs do not use (a link or a redirect).
-
-        Connected to ``request_scheduled``: an ``IgnoreRequest`` raised here keeps
-        the request out of the scheduler, as Scrapy's own offsite check does.
-        """
-        if urls.port_of(request.url) in self.allowed_ports:
-            return
-        host = urls.host_of(request.url)
-        if not any(host == d or host.endswith(f".{d}") for d in self.allowed_domains):
-            return  # another host: Scrapy's offsite check drops it
-        self._count("offsite_port")
-        netloc = urlsplit(request.url).netloc
-        if netloc not in self._offsite_ports:  # once per other site, like Scrapy's offsite log
-            self._offsite_ports.add(netloc)
-            self.logger.info("not followed, another site (port): %s", request.url)
-        raise IgnoreRequest(f"another port than the start URLs': {netloc}")
-
     def close_incremental(self) -> None:
         """Delete the run's list of due articles (a temporary file)."""
         self.incremental.close()
-
-    def request_dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
-        """Log and count a redirect the duplicate filter dropped.
-
-        A redirect to a page already requested (a loop, or an alias of a page
-        fetched anyway) reaches no callback or errback: without this, the
-        redirecting URL would vanish from the log and the stats.
-        """
-        chain = request.meta.get("redirect_urls")
-        if chain:
-            self._count("redirect_to_requested")
-            self.logger.info(
-                "redirect to a page already requested: %s -> %s", chain[0], request.url
-            )
-
-    def _count(self, key: str, value: int = 1) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newscrawl/{key}", value)
-
-    def _decoded(self, response: Response) -> DecodedPage | None:
-        """The page decoded (None if it is not HTML); a Content-Type charset that fails on
-        the bytes yields to the page's own."""
-        if isinstance(response, TextResponse):
-            content_type = response.headers.get("Content-Type")
-            return decode_page(
-                response.body, content_type.decode("latin-1") if content_type else None
-            )
-        self._count("non_html")
-        self.logger.warning("not an HTML page, skipped: %s", response.url)
-        return None
-
-    def _follow(
-        self, links: Links, *, page: str | None = None, quiet: int = 0, barren: int = 0
-    ) -> Iterator[scrapy.Request]:
-        """Requests for links not requested before: article candidates, then the rest.
-
-        Known articles are never requested from here: those due for a revisit
-        come from :meth:`start`, the others are skipped (whatever their link
-        looks like: a known URL is an article).
-
-        Every article page repeats the site's sidebar and navigation links;
-        Scrapy's dupefilter would drop the repeats, but only after building,
-        fingerprinting and scheduling each one, which costs more than the page.
-
-        The learned templates (:attr:`templates`) refine the page object's
-        hints: a link of an article template is an article candidate, one of a
-        list template goes to :meth:`parse`, one of a template that only gave
-        pages with nothing is not followed. Article candidates are scheduled at
-        :data:`ARTICLE_PRIORITY`; other links go to :meth:`parse` when their
-        shape or template says list, else to :meth:`parse_article`, where the
-        content decides.
-
-        ``page`` is the list page the links come from and ``quiet`` how many
-        list pages in a row of its chain brought nothing: its pager links carry
-        that count on, and are dropped once it reaches the stop setting.
-        ``barren`` counts list pages in a row without an article link no list
-        page had shown before (any list link carries it on): past
-        :data:`MAX_BARREN_LIST_PAGES` no list link is followed (a link trap).
-        """
-        requested = self._requested
-        hint = self.templates.hint
-        incremental = self.incremental
-        stop = page is not None and incremental.stops(quiet)
-        stopped = False
-        if barren >= MAX_BARREN_LIST_PAGES and any(u not in requested for u in links.listings):
-            self._count("list_stop_barren")
-            self.logger.info(
-                "list links of %s not followed: %d list pages in a row without a new article",
-                page,
-                barren,
-            )
-            links = Links(articles=links.articles)
-        # Incremental runs page through a list one 下一页 at a time (when the pager
-        # has one), so that paging ends right after the first page with nothing new
-        # instead of after the whole window of page numbers page 1 links to.
-        step_by_step = page is not None and incremental.pages_early and links.next_page is not None
-        for url in links.listings:
-            if url in requested:
-                continue
-            role = hint(url)
-            if role == "other":
-                self._skip_other(url)
-                continue
-            pager = page is not None and _same_chain(url, page)
-            if pager and stop:
-                stopped = True
-                continue
-            if pager and step_by_step and url != links.next_page:
-                continue
-            requested.add(url)
-            if role == "article":
-                yield from self._article_request(url)
-            elif incremental.active and url in incremental.known:
-                self._known(url)  # a known article behind a link that did not look like one
-            else:
-                yield scrapy.Request(
-                    url,
-                    callback=(
-                        self.parse
-                        if role == "list" or urls.looks_like_listing(url)
-                        else self.parse_article
-                    ),
-                    errback=self.on_error,
-                    cb_kwargs={"quiet": quiet if pager else 0, "barren": barren},
-                )
-        if stopped:
-            self._count("list_stop_known")
-            self.logger.info("list chain of %s: %d page(s) with nothing new, stop", page, quiet)
-        for url in links.articles:
-            if url in requested:
-                continue
-            role = hint(url)
-            if role == "other":
-                self._skip_other(url)
-                continue
-            requested.add(url)
-            if role == "list":
-                yield scrapy.Request(
-                    url, callback=self.parse, errback=self.on_error, cb_kwargs={"barren": barren}
-                )
-            else:
-                yield from self._article_request(url)
-
-    def _article_request(self, url: str) -> Iterator[scrapy.Request]:
-        """The request for an article candidate, unless it is a known article."""
-        if url in self.incremental.known:
-            self._known(url)
-            return
-        yield scrapy.Request(
-            url,
-            callback=self.parse_article,
-            errback=self.on_error,
-            priority=ARTICLE_PRIORITY,
-            cb_kwargs={"hint": "article"},
-        )
-
-    def _known(self, url: str) -> None:
-        """A known article's link: skipped (a due one is requested from ``start()``)."""
-        if url not in self.incremental.due:
-            self._count("skipped_known")
-
-    def _skip_other(self, url: str) -> None:
-        """A link of a template whose pages never held an article or article links."""
-        self._requested.add(url)
-        self._count("skipped_other_template")
-
-    def _revisit(self, url: str) -> scrapy.Request:
-        """A known article's request: 404 and 410 reach ``parse_article`` (it may be gone)."""
-        return scrapy.Request(
-            url,
-            callback=self.parse_article,
-            errback=self.on_error,
-            meta={"handle_httpstatus_list": [404, 410]},
-            cb_kwargs={"hint": "article"},
-        )
-
-    def parse(
-        self, response: Response, quiet: int = 0, barren: int = 0, **kwargs: Any
-    ) -> Iterator[scrapy.Request]:
-        """A home or list page (by its URL shape or learned template): follow its links.
-
-        ``quiet`` is how many pages before this one in its list chain brought
-        no unknown and no due article (incremental harvests); ``barren`` how
-        many list pages before this one, link after link, showed no article
-        link that no list page of this run had shown (any harvest).
-        """
-        decoded = self._decoded(response)
-        if decoded is None:
-            return
-        links = ListingPage(response.url, decoded.text, utf8=decoded.utf8).links()
-        self.templates.record(response.url, "list" if links.articles else "other")
-        yield from self._list_page(response.url, links, quiet, barren)
-
-    def _list_page(
-        self, url: str, links: Links, quiet: int, barren: int
-    ) -> Iterator[scrapy.Request]:
-        """Follow a list page's links, with the trap, barren and incremental bounds."""
-        signature = tuple(links.articles)
-        if signature:
-            seen_at = self._list_signatures.setdefault(signature, url)
-            if seen_at != url:
-                # The same articles under another URL: a page number past the end
-                # that serves page 1 again. Only pages past 1 are left unfollowed.
-                self._count("list_trap")
-                self.logger.info("list page %s repeats %s", url, seen_at)
-                if urls.page_number(url) > 1:
-                    return
-        self._count("list_pages")
-        if not signature:
-            # Harvest health: when no list page shows an article link, the site
-            # or its template changed (the harvest fails its health check).
-            self._count("list_pages_without_articles")
-            self.logger.info("list page without article links: %s", url)
-        # Only links this run has not requested yet count: a new article in the
-        # sidebar of every list page must not keep every page of every list alive.
-        fresh = [u for u in links.articles if u not in self._requested]
-        # Against what list pages showed, not what was requested: due articles
-        # requested straight from the archive must not make every list look barren.
-        listed = self._listed
-        barren = 0 if any(u not in listed for u in links.articles) else barren + 1
-        listed.update(links.articles)
-        if self.incremental.active:
-            quiet = 0 if self.incremental.brings_something(fresh) else quiet + 1
-        yield from self._follow(links, page=url, quiet=quiet, barren=barren)
-
-    # -- articles ----------------------------------------------------------
-
-    @staticmethod
-    def _now() -> str:
-        return datetime.now(UTC).isoformat(timespec="seconds")
-
-    @overload
-    async def _extract(
-        self, response: Response, *, normalize: Literal[True]
-    ) -> PageResult[Article] | None: ...
-    @overload
-    async def _extract(
-        self, response: Response, *, normalize: Literal[False]
-    ) -> PageResult[PageArticle] | None: ...
-    async def _extract(
-        self, response: Response, *, normalize: bool
-    ) -> PageResult[Article] | PageResult[PageArticle] | None:
-        if not isinstance(response, TextResponse):
-            self._count("non_html")
-            self.logger.warning("not an HTML page, skipped: %s", response.url)
-            return None
-        content_type = response.headers.get("Content-Type")
-        return await self.extractor.extract(
-            response.url,
-            response.body,
-            content_type.decode("latin-1") if content_type else None,
-            self._now(),
-            self.tz,
-            normalize=normalize,
-        )
-
-    def _gone(self, response: Response, reason: str) -> Gone | None:
-        """A Gone item when the requested article is a known one (a revisit), else None."""
-        url = response.meta.get("redirect_urls", [response.url])[0]
-        if url not in self.incremental.known:
-            return None
-        self.logger.info("known article gone (%s): %s", reason, url)
-        return Gone(url, reason, self._now())
-
-    async def parse_article(
-        self,
-        response: Response,
-        quiet: int = 0,
-        barren: int = 0,
-        hint: Role | None = None,
-    ) -> AsyncIterator[scrapy.Request | Article | Gone]:
-        """A page that may be an article: its content decides what it is.
-
-        An article: build the item, fetch its further pages, follow its links.
-        Not an article: a soft 404 when an article was expected there (the link
-        was an article candidate, its template gives articles, or it is a known
-        article) and the page has no pager; else a list when it links article
-        candidates (followed as :meth:`parse` follows, with ``quiet`` and
-        ``barren``), else another page whose links are followed.
-        """
-        if response.status in (404, 410):  # only revisits let these through
-            gone = self._gone(response, str(response.status))
-            if gone is not None:
-                yield gone
-            else:
-                self._count("request_failed")
-                self.logger.warning("HTTP %d: %s", response.status, response.url)
-            return
-        result = await self._extract(response, normalize=True)
-        if result is None:
-            return
-        self._count(f"family/{result.family}")
-        self._count("cpu_us/extract", round(result.extract_cpu * 1e6))
-        self._count("cpu_us/normalize", round(result.normalize_cpu * 1e6))
-        item = result.item
-        if (
-            item is not None
-            and hint != "article"
-            and self.templates.hint(response.url) != "article"
-            and self._list_read_as_article(item, result.links, result.page_urls)
-        ):
-            item = None
-        if item is None:
-            for other in self._not_an_article(response, result.links, quiet, barren, hint):
-                yield other
-            return
-        self.templates.record(response.url, "article")
-        # Its further pages come with it (parse_more), never as pages of their own.
-        self._requested.update(result.page_urls)
-        for request in self._follow(result.links):
-            yield request
-        if page_number_of(item.url, response.url) > 1 and item.url in self._requested:
-            # A later page reached by a link of its own: page 1 brings it with the rest.
-            self._count("article_page_alone")
-            return
-        _add_capture(item, response)
-        for output in self._complete(item, result.page_urls, result.counter_url):
-            yield output
-
-    @staticmethod
-    def _list_read_as_article(item: Article, links: Links, page_urls: list[str]) -> bool:
-        """Is this "article", reached by a menu or pager link, a list page after all?
-
-        A channel page whose items carry date lines (DedeCMS lists show
-        日期：) can pass for an article. It is a list when its "headline" is as
-        short as a menu label (the channel's name), or when it has a list's
-        pager: a 下一页 link that is not to one of its own pages 2..n.
-        """
-        if not headline_like(item.title or ""):
-            return True
-        return links.next_page is not None and links.next_page not in page_urls
-
-    def _not_an_article(
-        self, response: Response, links: Links, quiet: int, barren: int, hint: Role | None
-    ) -> Iterator[scrapy.Request | Gone]:
-        """What a page without an article is: a soft 404, a list or another page."""
-        url = response.url
-        gone = self._gone(response, "soft 404")
-        expected = hint == "article" or self.templates.hint(url) == "article"
-        has_pager = links.next_page is not None or links.last_page
-        if gone is not None or (expected and not has_pager):
-            self._count("soft_404")
-            self.logger.info("soft 404 (HTTP 200 without an article): %s", url)
-            # Not recorded: an empty id says nothing about its template (a harvest
-            # revisiting 50 deleted articles first must not make their template
-            # look like one that never holds an article).
-            yield from self._follow(links)
-            if gone is not None:
-                yield gone
-            return
-        if links.articles:
-            self.templates.record(url, "list")
-            yield from self._list_page(url, links, quiet, barren)
-            return
-        self.templates.record(url, "other")
-        self._count("other_pages")
-        # Its links chain on as a list page's do: a trap of pages with nothing ends.
-        yield from self._follow(links, barren=barren + 1)
-
-    def _complete(
-        self, item: Article, pending: list[str], counter: str | None
-    ) -> Iterator[scrapy.Request | Article]:
-        """Fetch what the item still needs (further pages, then the counter), else yield it."""
-        if pending:
-            yield scrapy.Request(
-                pending[0],
-                callback=self.parse_more,
-                errback=self.on_more_error,
-                cb_kwargs={"item": item, "pending": pending[1:], "counter": counter},
-            )
-        elif counter is not None and self.fetch_counters:
-            yield scrapy.Request(
-                counter,
-                callback=self.parse_counter,
-                errback=self.on_more_error,
-                cb_kwargs={"item": item, "pending": [], "counter": None},
-                meta={"newscrawl_counter": True},
-                dont_filter=True,
-            )
-        else:
-            yield item
-
-    async def parse_more(
-        self, response: Response, item: Article, pending: list[str], counter: str | None
-    ) -> AsyncIterator[scrapy.Request | Article]:
-        """Page 2..n of an article: append its sections to the item."""
-        result = await self._extract(response, normalize=False)
-        if result is not None and result.item is not None:
-            _add_capture(item, response)
-            merge_page(item, result.item)  # its sections are clean: the item stays normalized
-            here = page_number_of(item.url, response.url)
-            for url in result.page_urls:
-                if url not in pending and page_number_of(item.url, url) > here:
-                    self._requested.add(url)
-                    pending.append(url)
-        self._count("article_pages")
-        for output in self._complete(item, pending, counter):
-            yield output
-
-    def parse_counter(
-        self, response: Response, item: Article, pending: list[str], counter: str | None
-    ) -> Iterator[Article]:
-        """The counter endpoint's answer fills views (each such request adds one on the site)."""
-        _add_capture(item, response, "counter")
-        if isinstance(response, TextResponse) and apply_counter(item, response.text):
-            self._count("counter_fetched")
-        else:
-            self._count("counter_unreadable")
-        yield item
-
-    def on_more_error(self, failure: Failure) -> Iterator[Article]:
-        """A later page or the counter failed (or robots.txt forbids it): keep what we have."""
-        request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errbacks
-        if isinstance(failure.value, IgnoreRequest):
-            self._count("counter_blocked" if request.meta.get("newscrawl_counter") else "ignored")
-            self.logger.info("not fetched (%s): %s", failure.getErrorMessage(), request.url)
-        else:
-            self.on_error(failure)
-            self._count("partial_article")
-        item: Article = request.cb_kwargs["item"]
-        yield item
-
-    def on_error(self, failure: Failure) -> None:
-        """Count and log a failed request once; the crawl goes on.
-
-        A request robots.txt forbids is counted as ``newscrawl/ignored``, not
-        as a failure: the harvest's error count is for what went wrong.
-        """
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        # Some failures (a body cut short: ResponseDataLossError) carry no message.
-        reason = failure.getErrorMessage() or type(failure.value).__name__
-        # robots.txt forbids it: policy, no error (an HTTP error status is an IgnoreRequest too).
-        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
-            self._count("ignored")
-            self.logger.info("not fetched (%s): %s", reason, url)
-            return
-        self._count("request_failed")
-        # What this run could not see, the next one must look for again (every list
-        # page); a page that answers 404 or 410 is gone, not missed.
-        gone = isinstance(failure.value, HttpError) and failure.value.response.status in (404, 410)
-        if request is not None and not gone:
-            if request.callback == self.parse:
-                self._count("list_failed")
-            elif request.callback == self.parse_article and (
-                urls.canonical_url(request.url) not in self.incremental.known
-            ):
-                self._count("article_failed")  # a known one waits for its next revisit
-        self.logger.warning("request failed (%s): %s", reason, url)

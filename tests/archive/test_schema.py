@@ -129,7 +129,7 @@ def test_opening_an_archive_at_the_head_does_not_import_alembic(tmp_path: Path) 
     script = (
         "import sys\n"
         "from archive import open_archive\n"
-        "from newscrawl.archive_writer import store_in_writer, close_in_writer\n"
+        "from newscrawl.storage.writer import store_in_writer, close_in_writer\n"
         f"url = 'sqlite:///{path}'\n"
         "store_in_writer(url, [], [], True, True)\n"
         "close_in_writer(url)\n"

@@ -24,7 +24,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive import article_versions, get_article, iter_articles, list_runs, open_archive
 from archive.captures import Capture, CaptureError, PriorCaptures, read_capture
 from archive.cli import main as newsarchive
-from newscrawl.capture.warc import Exchange, WarcFiles, complete_length, recover
+from newscrawl.capture.recovery import complete_length, recover
+from newscrawl.capture.warc import Exchange, WarcFiles
 from newscrawl.demo.server import DemoServer
 from tests.harvest.test_crash import wait_for
 

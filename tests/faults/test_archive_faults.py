@@ -667,7 +667,7 @@ def test_a_harvest_killed_in_two_process_mode_takes_its_processes_along(tmp_path
 
 
 def test_unstored_articles_counts_what_passed_normalization_but_was_not_stored() -> None:
-    from newscrawl.pipelines import unstored_articles
+    from newscrawl.storage.signals import unstored_articles
 
     assert unstored_articles({}) == 0
     stored = {"newscrawl/items": 33, "newscrawl/archive/new": 30, "newscrawl/archive/updated": 3}

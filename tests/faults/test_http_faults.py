@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import pytest
 
 from newscrawl.crawl import urls
-from newscrawl.spiders.cms import MAX_BARREN_LIST_PAGES, CmsSpider
+from newscrawl.spiders.cms import CmsSpider
+from newscrawl.spiders.navigation import MAX_BARREN_LIST_PAGES
 from tests.faults.conftest import REFETCH_ALL, Harvest, Servers, run_harvest
 from tests.faults.faultserver import (
     CALENDAR_CHANNELS,

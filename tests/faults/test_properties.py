@@ -30,10 +30,9 @@ from newscrawl.normalize.article import (
 )
 from newscrawl.normalize.dates import (
     parse_cn_datetime,
-    resolve_month_day,
-    resolve_sidebar_dates,
     to_iso,
 )
+from newscrawl.normalize.sidebar_dates import resolve_month_day, resolve_sidebar_dates
 from newscrawl.normalize.text import clean_text, display_width, is_truncated, parse_count
 
 TZ = "Asia/Shanghai"

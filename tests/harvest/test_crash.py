@@ -22,7 +22,7 @@ import pytest
 from newscrawl.cli_common import archive_url
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
-from newscrawl.locks import lock_path
+from newscrawl.harvest.locks import lock_path
 
 pytestmark = pytest.mark.e2e
 

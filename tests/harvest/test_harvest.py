@@ -25,8 +25,8 @@ from archive.queries import count_articles
 from newscrawl.cli_common import archive_url
 from newscrawl.demo.expected import expected_articles
 from newscrawl.demo.server import DemoServer
-from newscrawl.harvest import health_problem
-from newscrawl.locks import lock_path
+from newscrawl.harvest.locks import lock_path
+from newscrawl.harvest.verdict import health_problem
 from tests.support.runs import runs_of
 
 BIN = Path(sys.executable).parent

@@ -16,11 +16,11 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.config import Config
 from newscrawl.pages.extraction import PageExtractor
-from newscrawl.pipelines import ArchivePipeline
 from newscrawl.runtime.gc_extension import GcTuning
 from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, set_young_threshold
 from newscrawl.runtime.pipe_worker import PipeWorker
 from newscrawl.spiders.cms import CmsSpider
+from newscrawl.storage.pipeline import ArchivePipeline
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ import json, sys
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 from scrapy.utils.test import get_crawler
-from newscrawl.pipelines import ArchivePipeline
+from newscrawl.storage.pipeline import ArchivePipeline
 from newscrawl.runtime.cores import usable_cores
 from newscrawl.spiders.cms import CmsSpider
 
@@ -98,7 +98,7 @@ def test_a_bad_writer_mode_is_one_line() -> None:
 WRITER = """
 import os, sys
 from scrapy.utils.test import get_crawler
-from newscrawl.pipelines import ArchivePipeline
+from newscrawl.storage.pipeline import ArchivePipeline
 from newscrawl.spiders.cms import CmsSpider
 
 settings = {"ARCHIVE_URL": sys.argv[1], "ARCHIVE_WRITER": "process"}

@@ -20,10 +20,10 @@ from sqlalchemy.exc import OperationalError
 
 from archive import Archive, WalCheckpointer, make_engine, open_archive, store_articles
 from archive.checkpoint import BACKSTOP_BYTES
-from newscrawl import archive_writer
 from newscrawl.items import Article
-from newscrawl.pipelines import ArchivePipeline
 from newscrawl.spiders.cms import CmsSpider
+from newscrawl.storage import writer as archive_writer
+from newscrawl.storage.pipeline import ArchivePipeline
 
 SITE = "www.example-news.cn"
 

@@ -22,8 +22,10 @@ from archive import (
 )
 from newscrawl.items import ARTICLE_KEYS, Gone, RawArticle, Section, SidebarLink
 from newscrawl.normalize.article import normalize_article
-from newscrawl.pipelines import ArchivePipeline, NormalizePipeline, run_opened
+from newscrawl.normalize.pipeline import NormalizePipeline
 from newscrawl.spiders.cms import CmsSpider
+from newscrawl.storage.pipeline import ArchivePipeline
+from newscrawl.storage.signals import run_opened
 
 FETCHED = "2026-11-27T02:00:00+00:00"
 
@@ -245,3 +247,14 @@ def test_archive_writer_setting_is_checked(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="ARCHIVE_WRITER must be auto, inline or process"):
         ArchivePipeline.from_crawler(crawler)
+
+
+def test_the_earlier_pipeline_paths_still_load() -> None:
+    """Settings written before the pipelines moved to their stages name ``newscrawl.pipelines``."""
+    from scrapy.utils.misc import load_object
+
+    from newscrawl.commands.crawl import ARCHIVE_PIPELINES
+
+    assert load_object("newscrawl.pipelines.NormalizePipeline") is NormalizePipeline
+    assert load_object("newscrawl.pipelines.ArchivePipeline") is ArchivePipeline
+    assert all(load_object(path) is ArchivePipeline for path in ARCHIVE_PIPELINES)

@@ -8,8 +8,9 @@ from typing import Any, NoReturn
 import click
 
 from newscrawl.cli_common import archive_url, parse_overrides, settings_option
-from newscrawl.harvest import EXIT_CODES, EXIT_FAILED, EXIT_USAGE, HarvestError, run_harvest
-from newscrawl.harvest_all import ALL_EXIT_CODES, harvest_sites, summary_code, summary_line
+from newscrawl.harvest.all_sites import ALL_EXIT_CODES, harvest_sites, summary_code, summary_line
+from newscrawl.harvest.one_site import run_harvest
+from newscrawl.harvest.verdict import EXIT_CODES, EXIT_FAILED, EXIT_USAGE, HarvestError
 from newscrawl.sites.registry import (
     RegistryError,
     SiteEntry,

@@ -3,8 +3,8 @@
 With extraction in a worker process (``NEWSCRAWL_EXTRACT_WORKERS``) and the
 archive written in a process (``ARCHIVE_WRITER = "process"``), a separate
 writer process made three Python processes for a machine that is usually
-given two cores: each with its own interpreter, modules and heap (about 100 MB
-of memory), and, while the writer stored a batch, three busy processes
+given two cores: each with its own interpreter, modules and heap (the memory
+it cost is in ``benchmarks/RESULTS.md``), and, while the writer stored a batch, three busy processes
 taking turns on two cores, the crawl's event loop among them. So the first
 extraction worker stores the batches too
 (:meth:`newscrawl.pages.extraction.PageExtractor.storage_worker`): a batch is one
@@ -27,13 +27,13 @@ from typing import Any
 
 from twisted.internet.defer import Deferred
 
-from newscrawl.archive_writer import (
+from newscrawl.runtime.pipe_worker import PipeWorker
+from newscrawl.storage.writer import (
     Stored,
     close_in_writer,
     index_in_writer,
     store_in_writer,
 )
-from newscrawl.runtime.pipe_worker import PipeWorker
 
 
 class WorkerStorage:

@@ -1,13 +1,12 @@
 """The archive pipeline's transactions, run in the crawl process or in a writer process.
 
 Storing a batch and then indexing it for search (:mod:`archive.fts`) is
-mostly Python holding the GIL: a thread does not take it off the reactor
-(measured: no gain), a process does. Nor does indexing on a thread of its own
-(one multi-row INSERT, SQLite's part without the GIL): on two cores that
-thread took its CPU from the crawl process, which the other core already
-served, and crawls with it were up to a fifth slower in interleaved pairs, in
-one process and in two. With ``ARCHIVE_WRITER = "process"`` the extraction
-worker (:mod:`newscrawl.runtime.worker_storage`) or, without one, a writer
+mostly Python holding the GIL: a thread does not take it off the reactor,
+a process does. Nor does indexing on a thread of its own (one multi-row
+INSERT, SQLite's part without the GIL): on two cores that thread took its
+CPU from the crawl process, which the other core already served, and crawls
+with it were slower, in one process and in two (``benchmarks/TUNING.md``). With ``ARCHIVE_WRITER = "process"`` the extraction
+worker (:mod:`newscrawl.storage.worker_storage`) or, without one, a writer
 process started from a clean interpreter (forkserver) stores the batches in
 the order they were handed over; with ``"inline"`` the crawl process stores
 them itself, waiting.

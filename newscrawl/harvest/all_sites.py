@@ -21,21 +21,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from newscrawl.harvest import (
+from newscrawl.harvest.locks import SiteLock, take_lock
+from newscrawl.harvest.plan import Plan, crawl_kwargs, plan_harvest
+from newscrawl.harvest.verdict import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_UNHEALTHY,
-    CrawlWatch,
     HarvestError,
     Outcome,
-    Plan,
-    conclude,
-    crawl_kwargs,
-    plan_harvest,
-    take_lock,
 )
-from newscrawl.locks import SiteLock
+from newscrawl.harvest.watch import CrawlWatch, conclude
 from newscrawl.sites.registry import SiteEntry
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,9 @@ A lock is taken exclusive by a harvest. The workers of a shared queue
 marks the site's killed runs interrupted, then holds it shared, and the
 others join with a shared hold; an exclusive harvest of the site waits for
 none of them and fails with "locked" instead.
+
+:func:`take_lock` is a harvest's use of it: the site's lock taken and the site's
+killed runs marked interrupted, or a :class:`~newscrawl.harvest.verdict.HarvestError`.
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ import os
 import re
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Self
+
+from newscrawl.harvest.verdict import EXIT_LOCKED, HarvestError, db_error
 
 #: How long a shared-queue worker waits for the first worker's brief exclusive hold.
 SHARED_WAIT_SECONDS = 10.0
@@ -208,3 +214,59 @@ class SiteLock:
         except OSError:
             pid = "unknown"
         return f"another harvest of {self.what} is running (pid {pid}; lock {path})"
+
+
+# -- a harvest's lock ----------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _mark_interrupted(url: str, site: str) -> int:
+    from archive import mark_interrupted, open_archive
+
+    with open_archive(url) as opened, opened.begin() as session:
+        return mark_interrupted(session, site=site, before=_now())
+
+
+def take_lock(url: str, key: str, *, shared: bool = False) -> tuple[SiteLock, int]:
+    """The site's harvest lock, taken, and how many killed runs of the site it marked
+    interrupted (for the log, which the caller sets up after this).
+
+    ``shared`` (a shared-queue worker): only the first worker marks them.
+    Raises :class:`HarvestError` (:data:`EXIT_LOCKED` when another harvest holds it).
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from archive import ArchiveError, mask_url
+
+    lock = SiteLock(url, key)
+    marked = 0
+    try:
+        if shared:
+            first = lock.acquire_shared()
+        else:
+            lock.acquire()
+            first = True
+        if first:
+            try:
+                marked = _mark_interrupted(url, key)
+            except ArchiveError as exc:
+                raise HarvestError(str(exc)) from None
+            except (SQLAlchemyError, OSError) as exc:  # a database that cannot be opened
+                raise HarvestError(
+                    f"cannot open the archive {mask_url(url)}: {db_error(exc)}"
+                ) from None
+            if shared:
+                lock.share()
+    except LockBusy as exc:
+        lock.release()
+        raise HarvestError(str(exc), EXIT_LOCKED) from None
+    except LockError as exc:
+        lock.release()
+        raise HarvestError(str(exc)) from None
+    except BaseException:
+        lock.release()
+        raise
+    return lock, marked
