@@ -31,6 +31,10 @@ DOWNLOADER_MIDDLEWARES = {
     # public hosts (newscrawl.crawl.offline).
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "newscrawl.crawl.offline.OfflineCookiesMiddleware": 700,
+    # Same meta refresh redirects, without decoding every page to look for one
+    # (newscrawl.crawl.meta_refresh).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.crawl.meta_refresh.ByteCheckedMetaRefreshMiddleware": 580,
     # WARC captures at the downloader's edge: requests as sent, responses as received
     # (before decompression and redirects); inactive unless NEWSCRAWL_CAPTURE.
     "newscrawl.capture.middleware.WarcCapture": 950,
