@@ -68,6 +68,32 @@ PAGES: dict[str, tuple[bytes, bool | None]] = {
         ("\ufeff" + HEAD.format(charset="utf-16", meta=REFRESH) + BODY).encode("utf-16-le"),
         True,
     ),
+    # Within Scrapy's first 4,096 characters, after 12,000 bytes of them.
+    "late tag": (
+        (
+            HEAD.format(charset="utf-8", meta="").replace("</head>", "")
+            + "<!--"
+            + "新" * 3900
+            + "-->"
+            + REFRESH
+            + "</head>"
+            + BODY
+        ).encode(),
+        True,
+    ),
+    # Past them: Scrapy does not look there.
+    "tag past the first characters": (
+        (
+            HEAD.format(charset="utf-8", meta="").replace("</head>", "")
+            + "<!--"
+            + "新" * 5000
+            + "-->"
+            + REFRESH
+            + "</head>"
+            + BODY
+        ).encode(),
+        False,
+    ),
     "word in text only": (
         (
             HEAD.format(charset="utf-8", meta="") + "<body><p>refresh 按钮</p></body></html>"
@@ -136,6 +162,9 @@ def test_the_byte_check() -> None:
     assert may_hold_meta_refresh(b"<p>&#X00066;</p>")
     assert not may_hold_meta_refresh(b"<p>&#1020; &#x650;</p>")
     assert may_hold_meta_refresh("<p>x</p>".encode("utf-16-le"))
+    assert may_hold_meta_refresh("<p>新闻</p>".encode("iso2022_jp_2"))
+    assert may_hold_meta_refresh("<p>新闻</p>".encode("hz"))
+    assert not may_hold_meta_refresh(b"<p>" + b"x" * 20000 + b"refresh</p>")
 
 
 def test_the_project_settings_use_it() -> None:
