@@ -48,6 +48,9 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # that costs more than the processing itself (benchmarks: bare crawl +45%).
 CONCURRENT_ITEMS = 1
 
+# Scrapy's in-memory stats without a deprecation check on every read
+# (newscrawl.runtime.stats).
+STATS_CLASS = "newscrawl.runtime.stats.PlainStatsCollector"
 EXTENSIONS = {
     "newscrawl.runtime.gc_extension.GcTuning": 100,
     "newscrawl.runtime.log_gate.LogLevelGate": 110,
