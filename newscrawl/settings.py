@@ -31,6 +31,10 @@ DOWNLOADER_MIDDLEWARES = {
     # public hosts (newscrawl.crawl.offline).
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "newscrawl.crawl.offline.OfflineCookiesMiddleware": 700,
+    # Same meta refresh redirects, without decoding every page to look for one
+    # (newscrawl.crawl.meta_refresh).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.crawl.meta_refresh.ByteCheckedMetaRefreshMiddleware": 580,
     # WARC captures at the downloader's edge: requests as sent, responses as received
     # (before decompression and redirects); inactive unless NEWSCRAWL_CAPTURE.
     "newscrawl.capture.middleware.WarcCapture": 950,
@@ -44,6 +48,9 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # that costs more than the processing itself (benchmarks/TUNING.md).
 CONCURRENT_ITEMS = 1
 
+# Scrapy's in-memory stats without a deprecation check on every read
+# (newscrawl.runtime.stats).
+STATS_CLASS = "newscrawl.runtime.stats.PlainStatsCollector"
 EXTENSIONS = {
     "newscrawl.runtime.gc_extension.GcTuning": 100,
     "newscrawl.runtime.log_gate.LogLevelGate": 110,
