@@ -26,7 +26,7 @@ from archive import open_archive
 from archive.models import Article
 from newscrawl.crawl.meta_refresh import ByteCheckedMetaRefreshMiddleware, may_hold_meta_refresh
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 BIN = Path(sys.executable).parent
 
 HEAD = '<!DOCTYPE html><html><head><meta charset="{charset}">{meta}<title>旧地址</title></head>'
@@ -238,7 +238,7 @@ def test_a_crawl_follows_a_moved_article(site: str, tmp_path: Path) -> None:
         [str(BIN / "scrapy"), "crawl", "cms", "-a", f"start_urls={site}/",
          "-s", f"ARCHIVE_URL=sqlite:///{db}", "-s", "DOWNLOAD_DELAY=0",
          "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "LOG_LEVEL=INFO"],
-        cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=120, check=False,
+        cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     opened = open_archive(str(db), create=False)
