@@ -4,7 +4,7 @@ The one definition of the keys: ``newscrawl.items`` imports them from here
 (newscrawl depends on the archive, never the other way round: the archive is
 usable without Scrapy). The dataclasses, their ``to_dict``/``from_dict``,
 :func:`article_to_dict` and the models are checked against these keys by
-``tests/test_contract.py``, so a key added in one place and not the others
+``tests/storage/test_contract.py``, so a key added in one place and not the others
 fails a test.
 """
 

@@ -25,7 +25,7 @@ from archive.models import Article
 
 #: The zone in which a day-only date's day starts, for ordering and periods, and in which
 #: the CLI reads naive dates: the archive's one spelling of China's zone (the crawl's is
-#: ``newscrawl.normalize.dates.DEFAULT_TZ``; tests/test_docs.py holds the two equal).
+#: ``newscrawl.normalize.dates.DEFAULT_TZ``; tests/project/test_docs.py holds the two equal).
 DAY_ZONE = "Asia/Shanghai"
 
 

@@ -152,7 +152,7 @@ class PageArticle(RawArticle):
     Every text (title, bylines, headings, paragraphs, link titles, box names)
     is ``clean_text``'s output already, empty paragraphs and sections are left
     out, and ``body`` is the paragraphs' lines: ``normalize_article`` does not
-    clean them again (``tests/test_page_fuzz.py`` checks that it would change
+    clean them again (``tests/pages/test_page_fuzz.py`` checks that it would change
     nothing), and a later page's sections may be merged into a normalized
     :class:`Article` as they are (``newscrawl.pages.extraction.merge_page``).
     """

@@ -9,7 +9,7 @@ a setting cannot be documented, defaulted or checked differently in two places:
 - ``newscrawl/settings.py`` takes its project defaults from :func:`defaults`;
 - ``from_crawler`` methods read :meth:`Config.from_settings` instead of
   ``settings.getint(NAME, fallback)`` with a fallback of their own;
-- ``docs/settings.md`` holds :func:`markdown_table`'s output, and ``tests/test_docs.py``
+- ``docs/settings.md`` holds :func:`markdown_table`'s output, and ``tests/project/test_docs.py``
   fails when the two differ (``python -m newscrawl.config`` prints the table);
 - the commands (``scrapy crawl``, ``newscrawl demo``, ``newscrawl harvest``) build a Config
   before anything starts: a bad value is :class:`SettingError`, a ``ValueError`` whose

@@ -123,7 +123,7 @@ def _canonical_as_is(url: str) -> str | None:
     cost of reading a new link). A URL of unreserved characters whose query
     arguments each have a value and are already sorted comes back as it is,
     with a "/" after a bare host; anything else goes to w3lib. The equality
-    is tested on real pages' links (``tests/test_urls.py``).
+    is tested on real pages' links (``tests/crawl/test_urls.py``).
     """
     if _PLAIN_URL.fullmatch(url) is None or "/." in url:
         return None

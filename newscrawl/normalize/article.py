@@ -189,7 +189,7 @@ def normalize_article(raw: RawArticle, *, tz: str = DEFAULT_TZ) -> Article:
     years are filled in). A :class:`~newscrawl.items.PageArticle` (a page
     object's result) has its texts clean already, so they are not cleaned
     again: cleaning is most of normalization's work (``benchmarks/EXTRACTION.md``
-    holds its timing; ``tests/test_page_fuzz.py`` checks that both ways agree on fixture pages
+    holds its timing; ``tests/pages/test_page_fuzz.py`` checks that both ways agree on fixture pages
     with dirt put into their text). Any other raw article has every text cleaned.
     """
     now = fetch_time(raw, tz)

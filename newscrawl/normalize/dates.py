@@ -35,7 +35,7 @@ __all__ = [
 #: The zone of Chinese news sites (China Standard Time, UTC+8 all year): naive site times
 #: are read in it unless ``NEWSCRAWL_TZ`` says otherwise. newscrawl's one spelling of it;
 #: the archive, which imports nothing of newscrawl, has its own (``archive.published.DAY_ZONE``,
-#: held equal by tests/test_docs.py).
+#: held equal by tests/project/test_docs.py).
 DEFAULT_TZ = "Asia/Shanghai"
 
 # -- dates: helpers ------------------------------------------------------------

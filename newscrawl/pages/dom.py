@@ -94,7 +94,7 @@ def text_of(el: Element) -> str:
     Equal to ``"".join(el.itertext())`` (comments and processing instructions
     add nothing, the element's own tail is left out), but serialized by
     libxml2 in one C call rather than a Python generator over ``itertext``,
-    on a three-node ``<li>`` as on a whole ``<body>`` (``tests/test_speed_equivalence.py``
+    on a three-node ``<li>`` as on a whole ``<body>`` (``tests/pages/test_speed_equivalence.py``
     checks that both agree).
     """
     if not len(el):  # no children: its text is all there is (and needs no serializer)
