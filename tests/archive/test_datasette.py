@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from archive import index_pending, open_archive, store_articles
-from tests.archive.test_search import CORPUS
+from tests.support.search_corpus import CORPUS
 
 datasette_app = pytest.importorskip("datasette.app", reason="datasette is not installed")
 

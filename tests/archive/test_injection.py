@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from archive import index_pending, open_archive, store_articles
 from archive.cli import main
-from tests.archive.test_search import CORPUS
+from tests.support.search_corpus import CORPUS
 
 INJECTIONS = [
     "'; DROP TABLE articles; --",

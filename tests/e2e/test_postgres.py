@@ -126,7 +126,7 @@ def test_unknown_id_and_bad_date_are_one_line(crawled: str) -> None:
 
 def test_revision_0011_splits_mixed_rows_on_postgresql(postgres_server: Server) -> None:
     """The identity migration on a real server: the same rows, the same split."""
-    from tests.archive.test_schema import check_mixed_rows_split, mixed_revision_0010_archive
+    from tests.support.schema_archives import check_mixed_rows_split, mixed_revision_0010_archive
 
     url = create_database(postgres_server, "newscrawl_identity_0011")
     mixed_revision_0010_archive(url)
@@ -138,7 +138,7 @@ def test_identity_cut_titles_and_days_on_postgresql(postgres_url: str) -> None:
     from archive import list_articles, open_archive
     from archive.filters import ArticleFilters
     from archive.queries import period_bound
-    from tests.archive.test_archive import EXPECTED_CUT, FULL, cut_links, item, sidebar_of, store
+    from tests.support.archive_samples import EXPECTED_CUT, FULL, cut_links, item, sidebar_of, store
 
     opened = open_archive(postgres_url)
     news = item(1, url="http://www.example-news.cn/newsshow-4-1-1.html", sidebar=cut_links())
