@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from archive import RunSummary, iter_articles, list_runs, open_archive
-from tests.faults.faultserver import FaultServer, FaultySite, Nowhere
+from tests.faults.faultserver import FaultServer
+from tests.faults.faultysite import FaultySite, Nowhere
 
 BIN = Path(sys.executable).parent
 #: Low timeouts keep the suite fast; concurrency high enough that hanging faults
