@@ -95,7 +95,7 @@ def test_crawl_with_bad_arguments_is_a_usage_error(args: list[str], tmp_path: Pa
 )
 @pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_bad_archive_setting_is_one_line_in_every_command(setting: str, tmp_path: Path) -> None:
-    """scrapy crawl and newscrawl demo refuse it before crawling (harvest: test_incremental)."""
+    """scrapy crawl and newscrawl demo refuse it before crawling (harvest: test_incremental_harvests)."""
     scrapy_bin = shutil.which("scrapy", path=str(BIN)) or "scrapy"
     db = tmp_path / "x.sqlite"
     crawl = run(scrapy_bin, "crawl", "cms", "-a", "start_urls=http://127.0.0.1:9/",
