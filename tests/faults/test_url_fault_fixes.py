@@ -14,13 +14,6 @@ from newscrawl.spiders.cms import CmsSpider
 
 pytestmark = pytest.mark.e2e
 
-#: Scrapy's RETRY_TIMES in newscrawl/settings.py: one request and two retries.
-RETRY_TIMES = 2
-#: DOWNLOAD_TIMEOUT of the fault harvests (conftest.FAST), in seconds.
-DOWNLOAD_TIMEOUT = 1.0
-#: Scrapy's REDIRECT_MAX_TIMES (default).
-REDIRECT_MAX_TIMES = 20
-
 
 @pytest.mark.parametrize(
     ("url", "expected"),
