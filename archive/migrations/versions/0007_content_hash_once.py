@@ -19,7 +19,7 @@ The upgrade calls the store's own hash function rather than a frozen copy:
 what it must produce is the hash the running code compares with. A later
 change of that function needs a revision that computes every hash again
 after this one, which makes this one's result moot either way.
-``tests/archive/test_archive.py`` pins the formula, so such a change cannot slip in.
+``tests/archive/test_archive_bulk_writes.py`` pins the formula, so such a change cannot slip in.
 """
 
 from __future__ import annotations

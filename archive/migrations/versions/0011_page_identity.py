@@ -24,7 +24,7 @@ overwrite the other as a new version. This revision:
   later crawls bring.
 
 ``page_key`` may be NULL: the store always writes it, but a row another tool
-inserts (in SQL, as ``tests/archive/test_search.py`` does) gets none, and the next
+inserts (in SQL, as ``tests/archive/test_search_index.py`` does) gets none, and the next
 fetch of that page fills it; NULLs never collide in the unique index. A
 plain ``ADD COLUMN`` on SQLite (copying the table would drop the full-text
 triggers, and with foreign keys on, dropping the old table would cascade to
