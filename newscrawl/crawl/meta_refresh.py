@@ -7,7 +7,7 @@ response for as long as the response lives. newscrawl decodes an article page
 where it extracts it (in the extraction worker, by the rules of
 ``newscrawl.pages.encoding``), so in the crawl process that decode is spent on
 every page for nothing, and each page waiting for extraction holds its text
-beside its bytes (``benchmarks/RESULTS.md`` has the figures).
+beside its bytes (``benchmarks/TUNING.md`` has the figures).
 
 :class:`ByteCheckedMetaRefreshMiddleware` reads the bytes first. Scrapy looks
 for the tag in the page's first 4,096 characters

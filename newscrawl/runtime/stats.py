@@ -13,7 +13,7 @@ attribute lookup of ``object``: the same methods, the same stats, dumped and
 kept as Scrapy keeps them. The one difference: a caller that still passes
 ``spider`` is not warned (the argument was never used). ``STATS_CLASS`` names
 it in the project settings; a user's own ``STATS_CLASS`` replaces it.
-``benchmarks/RESULTS.md`` has what it saves.
+``benchmarks/TUNING.md`` has what it saves.
 """
 
 from __future__ import annotations
