@@ -205,9 +205,10 @@ def run(
     if spider in BASELINES:
         overrides["ITEM_PIPELINES"] = {}
     else:
-        # cms-pool: the same spider with parsing and extraction in one worker process;
+        # cms-pool: the same spider with parsing and extraction in one worker process,
+        # the crawl process storing (what "auto" gives on two cores);
         # cms-writer: with the archive's transactions in a writer process instead;
-        # cms-both: both (three processes on the machine's cores).
+        # cms-both: the worker extracts and stores (ARCHIVE_WRITER=process with a worker).
         pooled = spider in ("cms-pool", "cms-both")
         overrides["NEWSCRAWL_EXTRACT_WORKERS"] = 1 if pooled else 0
         written = spider in WRITER_MODES

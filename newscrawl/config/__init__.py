@@ -42,6 +42,7 @@ from newscrawl.config.parsers import (
 )
 from newscrawl.crawl.revisit import DEFAULT_SCHEDULE, Schedule
 from newscrawl.normalize.dates import DEFAULT_TZ
+from newscrawl.runtime.cores import writer_for
 from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, MAX_THRESHOLD
 
 __all__ = ["Config", "Setting", "SettingError", "defaults", "markdown_table", "setting", "table"]
@@ -88,8 +89,8 @@ class Config:
             "auto",
             writer,
             "where the transactions run: `inline` (the crawl waits) or `process` (the "
-            "extraction worker, else a writer process); `auto`: `process` with two or more "
-            "usable cores",
+            "extraction worker, else a writer process); `auto`: `inline` when a worker "
+            "extracts, else `process` with two or more usable cores",
         )
     )
     archive_index: str = field(
@@ -297,6 +298,9 @@ class Config:
             spec: Setting[Any] = f.metadata[_SETTING]
             raw = settings.get(spec.name)
             values[f.name] = spec.parse(spec.default if raw is None else raw)
+        # The one value that depends on another: where batches are stored follows
+        # whether a worker extracts (newscrawl.runtime.cores).
+        values["archive_writer"] = writer_for(values["archive_writer"], values["extract_workers"])
         return cls(**values)
 
 

@@ -2,23 +2,33 @@
 
 Scrapy runs a crawl on one thread. With ``NEWSCRAWL_EXTRACT_WORKERS = 1``
 the article pages are parsed, extracted and normalized in a worker process,
-and with ``ARCHIVE_WRITER = "process"`` that worker also stores and indexes
-the batches (:mod:`newscrawl.storage.worker_storage`; without a worker, a
-writer process does): on two cores the crawl keeps a larger share of a bare
-Scrapy crawl's rate that way (``benchmarks/RESULTS.md``). On one core the
-extra process only adds its start-up, the pipe traffic and its memory.
+and the crawl process stores what comes back (``ARCHIVE_WRITER = "inline"``).
+On one core the extra process only adds its start-up, the pipe traffic and
+its memory.
 
-So both settings default to ``"auto"``, resolved here from the CPUs this
+So both settings default to ``"auto"``, resolved from the CPUs this
 process may run on: its affinity mask (what ``taskset`` or a container's
-cpuset leave it), not the machine's count. Two or more: one worker that
-extracts and stores; one: everything in the crawl process. A CPU quota without a
-cpuset (``docker --cpus``) is not seen: set the values there.
+cpuset leave it), not the machine's count. Two or more: one extraction
+worker, and the batches stored by the crawl process; one: everything in the
+crawl process. A CPU quota without a cpuset (``docker --cpus``) is not seen:
+set the values there.
+
+Why the crawl process stores when a worker extracts (``auto``), and not the
+worker (``ARCHIVE_WRITER = "process"``, :mod:`newscrawl.storage.worker_storage`):
+an article then crosses the pipe once, to the process that stores it, instead
+of coming back to the worker in a batch; the worker does not load SQLAlchemy
+and the archive (the whole crawl about 40 MB smaller); and the two processes'
+work per page comes out closer to even, so neither waits as long for the
+other. Interleaved crawls of the benchmark site measured the split as fast or
+faster (``benchmarks/TUNING.md``). Without an extraction worker, ``auto`` on
+two cores stores in a writer process, which then takes the archive's share off
+the crawl's thread.
 
 Explicit values win. To turn two-process mode off::
 
-    -s NEWSCRAWL_EXTRACT_WORKERS=0 -s ARCHIVE_WRITER=inline
+    -s NEWSCRAWL_EXTRACT_WORKERS=0
 
-(either one alone turns off its half).
+(and ``-s ARCHIVE_WRITER=inline`` to keep the writer process off as well).
 """
 
 from __future__ import annotations
@@ -40,7 +50,7 @@ def usable_cores() -> int:
 
 
 def two_process_mode() -> bool:
-    """What ``"auto"`` resolves to: a worker process that extracts and stores, or none."""
+    """What ``"auto"`` resolves to: a worker process that extracts, or none."""
     return usable_cores() >= 2
 
 
@@ -65,12 +75,22 @@ def resolve_workers(raw: Any) -> int:
 
 
 def resolve_writer(raw: Any) -> str:
-    """``ARCHIVE_WRITER`` resolved: ``auto`` (the default), ``inline`` or ``process``.
+    """``ARCHIVE_WRITER`` parsed: ``auto`` (the default, kept: :func:`writer_for` resolves
+    it), ``inline`` or ``process``.
 
     The parser of the setting's row in :mod:`newscrawl.config`."""
     if _is_auto(raw):
-        return "process" if two_process_mode() else "inline"
+        return AUTO
     mode = str(raw)
     if mode not in WRITER_MODES:
         raise ValueError(f"must be auto, inline or process, not {mode!r}")
     return mode
+
+
+def writer_for(mode: str, workers: int) -> str:
+    """Where the archive's transactions run, given the parsed ``ARCHIVE_WRITER`` and the
+    resolved ``NEWSCRAWL_EXTRACT_WORKERS``: ``auto`` is ``inline`` when a worker extracts
+    (see the module docstring), else ``process`` with two usable cores, else ``inline``."""
+    if mode != AUTO:
+        return mode
+    return "process" if workers == 0 and two_process_mode() else "inline"

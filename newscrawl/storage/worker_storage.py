@@ -1,15 +1,14 @@
 """The archive's batches stored by the extraction worker: two processes, not three.
 
-With extraction in a worker process (``NEWSCRAWL_EXTRACT_WORKERS``) and the
-archive written in a process (``ARCHIVE_WRITER = "process"``), a separate
-writer process made three Python processes for a machine that is usually
-given two cores: each with its own interpreter, modules and heap (the memory
-it cost is in ``benchmarks/RESULTS.md``), and, while the writer stored a batch, three busy processes
-taking turns on two cores, the crawl's event loop among them. So the first
+With extraction in a worker process (``NEWSCRAWL_EXTRACT_WORKERS``) and
+``ARCHIVE_WRITER = "process"`` given explicitly, a separate writer process
+would make three Python processes for a machine that is usually given two
+cores, each with its own interpreter, modules and heap. So the first
 extraction worker stores the batches too
 (:meth:`newscrawl.pages.extraction.PageExtractor.storage_worker`): a batch is one
 more task on its pipe, run between pages, in order, and the full-text index
-catches up after it in the same process.
+catches up after it in the same process. (The default, ``auto``, stores in the
+crawl process when a worker extracts: :mod:`newscrawl.runtime.cores` says why.)
 
 :class:`WorkerStorage` is the pipeline's side: it hands batches over
 without waiting and gives back a Deferred per batch, and at the close waits

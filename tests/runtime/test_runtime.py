@@ -66,7 +66,10 @@ def pinned(cpus: list[int], tmp_path: Path, **overrides: object) -> list[object]
 @pytest.mark.slow  # a subprocess or a large sweep: seconds
 def test_auto_is_two_process_mode_on_two_cores_and_one_process_on_one(tmp_path: Path) -> None:
     assert pinned(CPUS[:1], tmp_path) == [1, 0, "inline"]
-    assert pinned(CPUS[:2], tmp_path) == [2, 1, "process"]
+    # The worker extracts, the crawl process stores what comes back.
+    assert pinned(CPUS[:2], tmp_path) == [2, 1, "inline"]
+    # Without a worker, a second core stores in a writer process.
+    assert pinned(CPUS[:2], tmp_path, NEWSCRAWL_EXTRACT_WORKERS="0") == [2, 0, "process"]
 
 
 @needs_two_cpus
@@ -90,8 +93,12 @@ def test_a_bad_worker_count_is_one_line(value: str) -> None:
 def test_a_bad_writer_mode_is_one_line() -> None:
     with pytest.raises(ValueError, match="ARCHIVE_WRITER must be auto, inline or process, not 'x'"):
         setting("ARCHIVE_WRITER").parse("x")
-    assert setting("ARCHIVE_WRITER").parse("AUTO") in ("inline", "process")
+    # "auto" is kept by the row's parser; the Config resolves it with the workers.
+    assert setting("ARCHIVE_WRITER").parse("AUTO") == "auto"
     assert Config.from_settings({"NEWSCRAWL_EXTRACT_WORKERS": 3}).extract_workers == 3
+    assert Config.from_settings({"NEWSCRAWL_EXTRACT_WORKERS": 1}).archive_writer == "inline"
+    explicit = {"NEWSCRAWL_EXTRACT_WORKERS": 1, "ARCHIVE_WRITER": "process"}
+    assert Config.from_settings(explicit).archive_writer == "process"
 
 
 #: Starts the archive pipeline's writer process, prints its pid, then waits for stdin.
