@@ -110,6 +110,14 @@ def extract_page(
     )
 
 
+def read_links(url: str, body: bytes, content_type: str | None) -> Links:
+    """A home or list page's links, decoded and read as an article page's are (what the
+    spider's ``parse`` follows): pure and picklable like :func:`extract_page`, so the page
+    is parsed in the worker process too, when there is one."""
+    html, _encoding, utf8 = decode_page(body, content_type)
+    return ListingPage(url, html, utf8=utf8).links()
+
+
 def merge_page(article: Article, more: PageArticle) -> None:
     """Append a later page's sections (the page object's, not normalized) to ``article``.
 
@@ -218,6 +226,13 @@ class PageExtractor:
             extract_page, url, body, content_type, fetched_at, tz, normalize=normalize
         )
         return result
+
+    async def links(self, url: str, body: bytes, content_type: str | None) -> Links:
+        """:func:`read_links`, inline or in the worker with the fewest tasks in hand."""
+        if not self.workers:
+            return read_links(url, body, content_type)
+        links: Links = await self._worker().submit(read_links, url, body, content_type)
+        return links
 
     def close(self) -> None:
         for worker in self._pool:

@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 from newscrawl.capture.middleware import pending_capture
 from newscrawl.crawl.roles import Role, headline_like
 from newscrawl.items import Article, Gone, PageArticle
-from newscrawl.pages.extraction import PageExtractor, PageResult, apply_counter, merge_page
+from newscrawl.pages.extraction import PageResult, apply_counter, merge_page
 from newscrawl.pages.listing import Links
 from newscrawl.pages.pager import page_number_of
 from newscrawl.spiders.navigation import Navigation
@@ -41,7 +41,6 @@ class ArticleCallbacks(Navigation):
     # Set up by CmsSpider (from its settings).
     fetch_counters: bool
     tz: str
-    extractor: PageExtractor
 
     @staticmethod
     def _now() -> str:

@@ -176,7 +176,7 @@ class CmsSpider(ArticleCallbacks):
 
         Before a generator callback runs, Scrapy parses its source to warn about
         a ``return`` with a value, and caches the answer under a weak reference
-        to the bound method. ``self.parse`` makes a new bound method each time,
+        to the bound method. ``self.parse_counter`` makes a new bound method each time,
         so the answer was forgotten whenever the last request holding the
         cached one was gone, and the source parsed again (the count and cost
         are in ``benchmarks/TUNING.md``). A bound method kept on the spider

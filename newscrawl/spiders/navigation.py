@@ -25,8 +25,8 @@ from newscrawl.crawl import urls
 from newscrawl.crawl.incremental import Incremental
 from newscrawl.crawl.roles import Templates
 from newscrawl.items import Article, Gone
-from newscrawl.pages.encoding import DecodedPage, decode_page
-from newscrawl.pages.listing import Links, ListingPage
+from newscrawl.pages.extraction import PageExtractor
+from newscrawl.pages.listing import Links
 
 #: List pages in a row (each reached through a list link of the one before) that show
 #: no article link no list page of the run had shown: the last one's list links are
@@ -57,6 +57,8 @@ class Navigation(scrapy.Spider):
     _listed: set[str]
     incremental: Incremental
     templates: Templates
+    #: Reads every page, lists included: in a worker process when there is one.
+    extractor: PageExtractor
     # The article callback, defined by :class:`~newscrawl.spiders.articles.ArticleCallbacks`.
     parse_article: Callable[..., AsyncIterator[scrapy.Request | Article | Gone]]
 
@@ -95,18 +97,6 @@ class Navigation(scrapy.Spider):
     def _count(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawl/{key}", value)
-
-    def _decoded(self, response: Response) -> DecodedPage | None:
-        """The page decoded (None if it is not HTML); a Content-Type charset that fails on
-        the bytes yields to the page's own."""
-        if isinstance(response, TextResponse):
-            content_type = response.headers.get("Content-Type")
-            return decode_page(
-                response.body, content_type.decode("latin-1") if content_type else None
-            )
-        self._count("non_html")
-        self.logger.warning("not an HTML page, skipped: %s", response.url)
-        return None
 
     def _follow(
         self, links: Links, *, page: str | None = None, quiet: int = 0, barren: int = 0
@@ -233,22 +223,29 @@ class Navigation(scrapy.Spider):
             cb_kwargs={"hint": "article"},
         )
 
-    def parse(
+    async def parse(
         self, response: Response, quiet: int = 0, barren: int = 0, **kwargs: Any
-    ) -> Iterator[scrapy.Request]:
+    ) -> AsyncIterator[scrapy.Request]:
         """A home or list page (by its URL shape or learned template): follow its links.
 
         ``quiet`` is how many pages before this one in its list chain brought
         no unknown and no due article (incremental harvests); ``barren`` how
         many list pages before this one, link after link, showed no article
-        link that no list page of this run had shown (any harvest).
+        link that no list page of this run had shown (any harvest). The page is
+        read where article pages are (:meth:`PageExtractor.links`): with a
+        worker process, the crawl process parses no page at all.
         """
-        decoded = self._decoded(response)
-        if decoded is None:
+        if not isinstance(response, TextResponse):
+            self._count("non_html")
+            self.logger.warning("not an HTML page, skipped: %s", response.url)
             return
-        links = ListingPage(response.url, decoded.text, utf8=decoded.utf8).links()
+        content_type = response.headers.get("Content-Type")
+        links = await self.extractor.links(
+            response.url, response.body, content_type.decode("latin-1") if content_type else None
+        )
         self.templates.record(response.url, "list" if links.articles else "other")
-        yield from self._list_page(response.url, links, quiet, barren)
+        for request in self._list_page(response.url, links, quiet, barren):
+            yield request
 
     def _list_page(
         self, url: str, links: Links, quiet: int, barren: int

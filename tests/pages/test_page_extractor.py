@@ -1,0 +1,75 @@
+"""Every page is read where article pages are (newscrawl.pages.extraction.PageExtractor):
+list pages too, so with a worker process the crawl process parses no page itself.
+
+A real worker process on real pipes, on list pages of the benchmark's synthetic site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import newscrawl.pages.listing
+from benchmarks.site import build_site
+from newscrawl.pages.extraction import PageExtractor, read_links
+from newscrawl.pages.listing import Links
+
+BASE = "http://127.0.0.1:8000"
+
+
+@pytest.fixture(scope="module")
+def list_pages() -> list[tuple[str, bytes]]:
+    bundle = build_site(60)
+    paths = ["/", "/list.php?cid=29", "/list.php?cid=30&page=2"]
+    return [(BASE + path, bundle.body(path)) for path in paths]
+
+
+def read_all(extractor: PageExtractor, pages: list[tuple[str, bytes]]) -> list[Links]:
+    async def scenario() -> list[Links]:
+        try:
+            return list(
+                await asyncio.gather(
+                    *(extractor.links(url, body, "text/html; charset=utf-8") for url, body in pages)
+                )
+            )
+        finally:
+            extractor.close()
+
+    return asyncio.run(scenario())
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the list reader's parses in this process (a worker has its own modules)."""
+    calls = [0]
+    parse = newscrawl.pages.listing.parse_html
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls[0] += 1
+        return parse(*args, **kwargs)  # type: ignore[arg-type]  # parse_html's own arguments
+
+    monkeypatch.setattr(newscrawl.pages.listing, "parse_html", counted)
+    return calls
+
+
+def test_a_worker_reads_list_pages_as_the_crawl_process_would(
+    list_pages: list[tuple[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parses = count_parses(monkeypatch)
+    inline = read_all(PageExtractor(0), list_pages)
+    assert parses[0] == len(list_pages)
+    in_worker = read_all(PageExtractor(1), list_pages)
+    assert parses[0] == len(list_pages)  # none more here: the worker parsed them
+    assert in_worker == inline
+    assert all(links.articles for links in inline)
+    assert inline[1].next_page is not None  # page 1 of a channel links its page 2
+
+
+def test_read_links_finds_the_list_pages_article_links(
+    list_pages: list[tuple[str, bytes]],
+) -> None:
+    url, body = list_pages[1]
+    links = read_links(url, body, "text/html; charset=utf-8")
+    shown = [link for link in links.articles if "/show.php?cid=29&" in link]
+    assert len(shown) >= 10  # the channel's article list
+    assert links.next_page == BASE + "/list.php?cid=29&page=2"
