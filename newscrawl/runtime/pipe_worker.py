@@ -67,6 +67,12 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _write_some(fd: int, data: bytearray) -> None:
+    """Write what a non-blocking ``fd`` takes now; drop that much from the front of ``data``."""
+    with contextlib.suppress(BlockingIOError):
+        del data[: os.write(fd, data)]
+
+
 def _write_all(fd: int, data: bytes | bytearray) -> None:
     view = memoryview(data)
     while view:
@@ -85,25 +91,42 @@ def _serve(
     The pipes come as multiprocessing Connections (that is how forkserver
     hands a child its file descriptors); they are read and written raw, with
     this module's framing. ``initializer(*initargs)`` runs first, once.
+
+    Answers are written without waiting: what the result pipe does not take
+    stays here while the next task runs. When the crawl's loop is busy for a
+    while (storing a batch of articles inline takes the length of many pages)
+    the pipe fills up, and a worker that waited for it to drain would sit idle
+    with pages queued. It waits only when it has no task: for a task, or for
+    room to write its answers.
     """
     if initializer is not None:
         initializer(*initargs)
     tasks, results = task_pipe.fileno(), result_pipe.fileno()
+    os.set_blocking(results, False)
     waiting = select.poll()
     waiting.register(tasks, select.POLLIN)
+    both = select.poll()
+    both.register(tasks, select.POLLIN)
+    both.register(results, select.POLLOUT)
     # Answers are written when no further task is there yet, or when ANSWERS_AT_ONCE
     # of them wait: one wake-up of the loop's side for several.
     answers = bytearray()
     held = 0
+    behind = False  # answers are left over from a write the pipe did not take whole
     while True:
-        if answers and (held >= ANSWERS_AT_ONCE or not waiting.poll(0)):
-            _write_all(results, answers)
-            answers.clear()
+        task_ready = bool(waiting.poll(0))
+        if answers and (behind or held >= ANSWERS_AT_ONCE or not task_ready):
+            _write_some(results, answers)
             held = 0
+            behind = bool(answers)
+            if behind and not task_ready:
+                both.poll()  # a task came, or the pipe has room again
+                continue
         header = _read_exactly(tasks, _LENGTH.size)
         body = None if header is None else _read_exactly(tasks, _LENGTH.unpack(header)[0])
         if header is None or body is None:  # the crawl closed its end: done
             with contextlib.suppress(OSError):  # unless it is gone: nobody to answer
+                os.set_blocking(results, True)
                 _write_all(results, answers)
             return
         key, args, kwargs = pickle.loads(body)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,3 +156,51 @@ def test_close_stops_the_process_and_cancels_what_is_left() -> None:
             os.kill(pid, 0)
 
     run(scenario())
+
+
+def answer_and_report(number: int, fifo: str, size: int) -> bytes:
+    """A big answer; the task's number is told on a FIFO as soon as it has run."""
+    with open(fifo, "w", encoding="ascii") as told:
+        told.write(f"{number}\n")
+    return bytes([number]) * size
+
+
+def read_reports(fd: int, count: int, timeout: float) -> list[int]:
+    """The task numbers told on the FIFO, until ``count`` came or nothing came for ``timeout``."""
+    text = b""
+    while text.count(b"\n") < count:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            break
+        text += os.read(fd, 4096)
+    return [int(line) for line in text.split()]
+
+
+def test_the_worker_goes_on_while_nobody_reads_its_answers(tmp_path: Path) -> None:
+    """The crawl's loop may be busy for a while (storing a batch inline): the worker
+    keeps running the tasks it has instead of waiting for the full pipe to drain."""
+    fifo = str(tmp_path / "reports")
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    keeper = os.open(fifo, os.O_WRONLY)  # a writer always: the reader never sees end of file
+    tasks = 48  # past ANSWERS_AT_ONCE, 100 KB answers: far more than the pipe holds
+    size = 100_000
+
+    async def scenario() -> tuple[list[int], list[bytes]]:
+        worker = PipeWorker(answer_and_report)
+        try:
+            futures = [worker.submit(n, fifo, size) for n in range(tasks)]
+            # The loop does not run meanwhile: no answer is read.
+            reported = read_reports(reader, tasks, timeout=30)
+            answers = list(await asyncio.gather(*futures))
+            return reported, answers
+        finally:
+            worker.close()
+
+    try:
+        reported, answers = run(scenario())
+    finally:
+        os.close(keeper)
+        os.close(reader)
+    assert reported == list(range(tasks))
+    assert answers == [bytes([n]) * size for n in range(tasks)]
