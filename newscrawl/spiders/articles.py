@@ -57,15 +57,12 @@ class ArticleCallbacks(Navigation):
     async def _extract(
         self, response: Response, *, normalize: bool
     ) -> PageResult[Article] | PageResult[PageArticle] | None:
-        if not isinstance(response, TextResponse):
-            self._count("non_html")
-            self.logger.warning("not an HTML page, skipped: %s", response.url)
+        page = self._html(response)
+        if page is None:
             return None
-        content_type = response.headers.get("Content-Type")
         return await self.extractor.extract(
             response.url,
-            response.body,
-            content_type.decode("latin-1") if content_type else None,
+            *page,
             self._now(),
             self.tz,
             normalize=normalize,

@@ -98,6 +98,16 @@ class Navigation(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawl/{key}", value)
 
+    def _html(self, response: Response) -> tuple[bytes, str | None] | None:
+        """An HTML response's body and Content-Type, as the page readers take them; None
+        (counted and logged) for anything else."""
+        if not isinstance(response, TextResponse):
+            self._count("non_html")
+            self.logger.warning("not an HTML page, skipped: %s", response.url)
+            return None
+        content_type = response.headers.get("Content-Type")
+        return response.body, content_type.decode("latin-1") if content_type else None
+
     def _follow(
         self, links: Links, *, page: str | None = None, quiet: int = 0, barren: int = 0
     ) -> Iterator[scrapy.Request]:
@@ -235,14 +245,10 @@ class Navigation(scrapy.Spider):
         read where article pages are (:meth:`PageExtractor.links`): with a
         worker process, the crawl process parses no page at all.
         """
-        if not isinstance(response, TextResponse):
-            self._count("non_html")
-            self.logger.warning("not an HTML page, skipped: %s", response.url)
+        page = self._html(response)
+        if page is None:
             return
-        content_type = response.headers.get("Content-Type")
-        links = await self.extractor.links(
-            response.url, response.body, content_type.decode("latin-1") if content_type else None
-        )
+        links = await self.extractor.links(response.url, *page)
         self.templates.record(response.url, "list" if links.articles else "other")
         for request in self._list_page(response.url, links, quiet, barren):
             yield request
