@@ -228,10 +228,12 @@ class PageExtractor:
         return result
 
     async def links(self, url: str, body: bytes, content_type: str | None) -> Links:
-        """:func:`read_links`, inline or in the worker with the fewest tasks in hand."""
+        """:func:`read_links`, inline or in the worker with the fewest tasks in hand, ahead
+        of the article pages waiting there (``submit_first``): until a list page's links
+        are read the crawl may have nothing else to download."""
         if not self.workers:
             return read_links(url, body, content_type)
-        links: Links = await self._worker().submit(read_links, url, body, content_type)
+        links: Links = await self._worker().submit_first(read_links, url, body, content_type)
         return links
 
     def close(self) -> None:

@@ -8,11 +8,13 @@ each task to a pipe and reads each result from another as soon as the pipe
 is readable, with no thread in between, so a task costs the crawl little
 more than unpickling its result (``benchmarks/TUNING.md`` has both costs).
 
-Messages are pickles behind an 8-byte length. The loop's side never blocks:
-tasks wait in a buffer until the pipe takes them (``add_writer``), results
-are read as they come (``add_reader``). So the worker, which writes its
-results with blocking writes, can always finish a write, and neither side
-can wait for the other forever.
+Messages are pickles behind an 8-byte length (a task's also behind a flag:
+run it first). Neither side blocks: the loop's tasks wait in a queue until
+the pipe takes them (``add_writer``) and its results are read as they come
+(``add_reader``); the worker takes in every task the pipe holds before it
+runs the next one, and keeps the answers the pipe does not take yet. So
+neither waits for the other while it has work, and neither can wait for the
+other forever.
 
 A worker that dies (killed, out of memory, a crash in C code) fails the tasks
 it held with :class:`WorkerDied`; the next task starts a fresh worker.
@@ -29,6 +31,7 @@ import os
 import pickle
 import select
 import struct
+from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -36,8 +39,11 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("!Q")
+#: A task's header: its length, and whether it goes before the tasks already waiting.
+_TASK = struct.Struct("!Q?")
 #: Linux's F_SETPIPE_SZ (not in every Python's fcntl module).
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+_F_GETPIPE_SZ = getattr(fcntl, "F_GETPIPE_SZ", 1032)
 #: Pipe buffer asked for: room for a few dozen pages each way (Linux's default is 64 KB).
 PIPE_SIZE = 1 << 20
 #: Answers the worker holds at most before writing them (it writes them sooner when
@@ -55,18 +61,6 @@ def _grow(fd: int) -> None:
         fcntl.fcntl(fd, _F_SETPIPE_SZ, PIPE_SIZE)
 
 
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    """``size`` bytes from a blocking fd; None at end of file."""
-    chunks: list[bytes] = []
-    while size:
-        chunk = os.read(fd, min(size, PIPE_SIZE))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
 def _write_some(fd: int, data: bytearray) -> None:
     """Write what a non-blocking ``fd`` takes now; drop that much from the front of ``data``."""
     with contextlib.suppress(BlockingIOError):
@@ -79,6 +73,48 @@ def _write_all(fd: int, data: bytes | bytearray) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _take(fd: int, inbox: bytearray, ready: deque[bytes], first: deque[bytes]) -> bool:
+    """Read what a non-blocking ``fd`` holds into ``inbox``; move its whole tasks to
+    ``first`` or ``ready``. False once the other end is closed and everything is read."""
+    open_ = True
+    while True:
+        try:
+            chunk = os.read(fd, PIPE_SIZE)
+        except BlockingIOError:
+            break
+        if not chunk:
+            open_ = False
+            break
+        inbox += chunk
+        if len(chunk) < PIPE_SIZE:
+            break
+    start = 0
+    while len(inbox) - start >= _TASK.size:
+        size, urgent = _TASK.unpack_from(inbox, start)
+        end = start + _TASK.size + size
+        if len(inbox) < end:
+            break
+        (first if urgent else ready).append(bytes(inbox[start + _TASK.size : end]))
+        start = end
+    del inbox[:start]
+    return open_
+
+
+def _run(function: Callable[..., Any], message: bytes) -> bytes:
+    """One task's answer, pickled: its result, or the exception it raised."""
+    key, args, kwargs = pickle.loads(message)
+    try:
+        return pickle.dumps(
+            (key, True, function(*args, **kwargs)), protocol=pickle.HIGHEST_PROTOCOL
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure goes back to the task's future
+        try:
+            return pickle.dumps((key, False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
+            error = RuntimeError(f"{type(exc).__name__}: {exc}")
+            return pickle.dumps((key, False, error), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _serve(
     function: Callable[..., Any],
     task_pipe: Connection,
@@ -86,62 +122,63 @@ def _serve(
     initializer: Callable[..., object] | None = None,
     initargs: tuple[Any, ...] = (),
 ) -> None:
-    """The worker's loop: read a task, run ``function`` on it, write the outcome.
+    """The worker's loop: take the tasks sent, run ``function`` on each, write the outcomes.
 
     The pipes come as multiprocessing Connections (that is how forkserver
     hands a child its file descriptors); they are read and written raw, with
     this module's framing. ``initializer(*initargs)`` runs first, once.
 
-    Answers are written without waiting: what the result pipe does not take
-    stays here while the next task runs. When the crawl's loop is busy for a
-    while (storing a batch of articles inline takes the length of many pages)
-    the pipe fills up, and a worker that waited for it to drain would sit idle
-    with pages queued. It waits only when it has no task: for a task, or for
-    room to write its answers.
+    Neither pipe is waited on while there is work. Before each task the worker
+    takes in every task the pipe holds, so the crawl's loop can hand over more
+    the moment it runs: when it is busy for a while (storing a batch of
+    articles inline takes the length of many pages) the worker has the tasks
+    sent before, not just the pipe's 1 MB of them. Tasks sent with
+    :meth:`PipeWorker.submit_first` run before the others waiting here (a list
+    page's links, which the crawl waits for to have anything to download).
+    Answers the result pipe does not take stay here while the next task runs.
+    It waits only when it has no task: for a task, or for room to write its
+    answers.
     """
     if initializer is not None:
         initializer(*initargs)
     tasks, results = task_pipe.fileno(), result_pipe.fileno()
+    os.set_blocking(tasks, False)
     os.set_blocking(results, False)
     waiting = select.poll()
     waiting.register(tasks, select.POLLIN)
     both = select.poll()
     both.register(tasks, select.POLLIN)
     both.register(results, select.POLLOUT)
+    inbox = bytearray()  # the start of a task the pipe has not given whole yet
+    ready: deque[bytes] = deque()
+    first: deque[bytes] = deque()  # tasks that go before those in ready
     # Answers are written when no further task is there yet, or when ANSWERS_AT_ONCE
     # of them wait: one wake-up of the loop's side for several.
     answers = bytearray()
     held = 0
     behind = False  # answers are left over from a write the pipe did not take whole
+    sending = True  # the crawl's end of the task pipe is open
     while True:
-        task_ready = bool(waiting.poll(0))
-        if answers and (behind or held >= ANSWERS_AT_ONCE or not task_ready):
+        if sending:
+            sending = _take(tasks, inbox, ready, first)
+        if answers and (behind or held >= ANSWERS_AT_ONCE or not (first or ready)):
             _write_some(results, answers)
             held = 0
             behind = bool(answers)
-            if behind and not task_ready:
-                both.poll()  # a task came, or the pipe has room again
-                continue
-        header = _read_exactly(tasks, _LENGTH.size)
-        body = None if header is None else _read_exactly(tasks, _LENGTH.unpack(header)[0])
-        if header is None or body is None:  # the crawl closed its end: done
+        if first or ready:
+            answer = _run(function, (first or ready).popleft())
+            answers += _LENGTH.pack(len(answer))
+            answers += answer
+            held += 1
+        elif not sending:  # the crawl closed its end and every task is answered: done
             with contextlib.suppress(OSError):  # unless it is gone: nobody to answer
                 os.set_blocking(results, True)
                 _write_all(results, answers)
             return
-        key, args, kwargs = pickle.loads(body)
-        try:
-            outcome = (key, True, function(*args, **kwargs))
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - any failure goes back to the task's future
-            try:
-                data = pickle.dumps((key, False, exc), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - an exception that does not pickle: its text does
-                error = RuntimeError(f"{type(exc).__name__}: {exc}")
-                data = pickle.dumps((key, False, error), protocol=pickle.HIGHEST_PROTOCOL)
-        answers += _LENGTH.pack(len(data))
-        answers += data
-        held += 1
+        elif behind:
+            both.poll()  # a task came, or the pipe has room again
+        else:
+            waiting.poll()  # a task came (or the end of file)
 
 
 def call(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
@@ -180,7 +217,10 @@ class PipeWorker:
         self._pipes: list[Connection] = []
         self._tasks_fd = -1
         self._results_fd = -1
-        self._outgoing = bytearray()
+        # Tasks not written yet: the rest of a write the pipe took in part, then the queue.
+        self._partial = memoryview(b"")
+        self._queue: deque[bytes] = deque()
+        self._queued = 0  # their bytes
         self._incoming = bytearray()
         self._futures: dict[int, asyncio.Future[Any]] = {}
         self._next_key = 0
@@ -218,6 +258,16 @@ class PipeWorker:
 
     def submit(self, *args: Any, **kwargs: Any) -> asyncio.Future[Any]:
         """Hand ``function(*args, **kwargs)`` to the worker; its Future resolves in the loop."""
+        return self._submit(False, args, kwargs)
+
+    def submit_first(self, *args: Any, **kwargs: Any) -> asyncio.Future[Any]:
+        """:meth:`submit`, to run before every task that waits (here or in the worker),
+        written at once whatever ``batch`` says: work the crawl waits for to go on."""
+        return self._submit(True, args, kwargs)
+
+    def _submit(
+        self, first: bool, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> asyncio.Future[Any]:
         if self.process is None:
             self._start()
         assert self.loop is not None
@@ -226,10 +276,14 @@ class PipeWorker:
         future: asyncio.Future[Any] = self.loop.create_future()
         self._futures[key] = future
         data = pickle.dumps((key, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-        self._outgoing += _LENGTH.pack(len(data))
-        self._outgoing += data
+        message = _TASK.pack(len(data), first) + data
+        if first:
+            self._queue.appendleft(message)
+        else:
+            self._queue.append(message)
+        self._queued += len(message)
         if not self._writing:
-            if len(self._outgoing) >= self.batch:
+            if first or self._queued >= self.batch:
                 self._writable()
             elif self._flush_later is None:
                 self._flush_later = self.loop.call_later(self.batch_delay, self._writable)
@@ -237,28 +291,49 @@ class PipeWorker:
 
     def flush(self) -> None:
         """Write the tasks a batch holds now (see ``batch``)."""
-        if self._outgoing and not self._writing and self.process is not None:
+        if self._queued and not self._writing and self.process is not None:
             self._writable()
 
     def _writable(self) -> None:
-        """Write what the pipe takes; wait for it to drain when it is full."""
+        """Write what the pipe takes; wait for it to drain when it is full.
+
+        Whole tasks are joined into writes of up to the pipe's size; a task
+        :meth:`submit_first` queues goes after the write in progress only."""
         assert self.loop is not None
         if self._flush_later is not None:
             self._flush_later.cancel()
             self._flush_later = None
-        try:
-            written = os.write(self._tasks_fd, self._outgoing)
-        except BlockingIOError:
-            written = 0
-        except OSError:  # the worker is gone: the reader sees its end of file
-            written = len(self._outgoing)
-        del self._outgoing[:written]
-        if self._outgoing:
-            self.loop.add_writer(self._tasks_fd, self._writable)
-            self._writing = True
+        while self._partial or self._queue:
+            if not self._partial:
+                parts = [self._queue.popleft()]
+                size = len(parts[0])
+                while self._queue and size < PIPE_SIZE:
+                    parts.append(self._queue.popleft())
+                    size += len(parts[-1])
+                self._partial = memoryview(parts[0] if len(parts) == 1 else b"".join(parts))
+            try:
+                written = os.write(self._tasks_fd, self._partial)
+            except BlockingIOError:
+                break
+            except OSError:  # the worker is gone: the reader sees its end of file
+                self._drop_queued()
+                break
+            self._queued -= written
+            self._partial = self._partial[written:]
+            if self._partial:  # the pipe is full
+                break
+        if self._partial or self._queue:
+            if not self._writing:
+                self.loop.add_writer(self._tasks_fd, self._writable)
+                self._writing = True
         elif self._writing:
             self.loop.remove_writer(self._tasks_fd)
             self._writing = False
+
+    def _drop_queued(self) -> None:
+        self._partial = memoryview(b"")
+        self._queue.clear()
+        self._queued = 0
 
     def _readable(self) -> None:
         """Read the results there are; settle their futures."""
@@ -316,7 +391,7 @@ class PipeWorker:
                     future.cancel()
                 else:
                     future.set_exception(error)
-        self._outgoing.clear()
+        self._drop_queued()
         self._incoming.clear()
         self.process = None
 

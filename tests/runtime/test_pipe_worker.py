@@ -7,14 +7,17 @@ Real processes, real pipes, a real asyncio loop; nothing is mocked.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import select
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newscrawl.runtime.pipe_worker import _F_GETPIPE_SZ as F_GETPIPE_SZ
 from newscrawl.runtime.pipe_worker import PipeWorker, WorkerDied
 
 
@@ -204,3 +207,91 @@ def test_the_worker_goes_on_while_nobody_reads_its_answers(tmp_path: Path) -> No
         os.close(reader)
     assert reported == list(range(tasks))
     assert answers == [bytes([n]) * size for n in range(tasks)]
+
+
+def report_then_wait(number: int, reports: str, tokens: str, payload: bytes = b"") -> int:
+    """Tell ``number`` on the reports FIFO, then wait for one byte on the tokens FIFO
+    (``payload``: only to make the task big)."""
+    with open(reports, "w", encoding="ascii") as told:
+        told.write(f"{number}\n")
+    fd = os.open(tokens, os.O_RDONLY)
+    try:
+        os.read(fd, 1)
+    finally:
+        os.close(fd)
+    return number
+
+
+def make_fifos(tmp_path: Path) -> tuple[str, str, int, int, int]:
+    """A reports FIFO (read here) and a tokens FIFO (written here), opened so no open blocks."""
+    reports, tokens = str(tmp_path / "reports"), str(tmp_path / "tokens")
+    os.mkfifo(reports)
+    os.mkfifo(tokens)
+    reader = os.open(reports, os.O_RDONLY | os.O_NONBLOCK)
+    keeper = os.open(reports, os.O_WRONLY)  # the reader never sees end of file
+    giver = os.open(tokens, os.O_RDWR)  # tasks open it for reading without waiting
+    return reports, tokens, reader, keeper, giver
+
+
+def test_a_task_submitted_first_runs_before_those_waiting(tmp_path: Path) -> None:
+    """A list page's links go before the article pages queued ahead of them."""
+    reports, tokens, reader, keeper, giver = make_fifos(tmp_path)
+
+    async def scenario() -> list[int]:
+        worker = PipeWorker(report_then_wait)
+        try:
+            blocker = worker.submit(0, reports, tokens)
+            assert read_reports(reader, 1, timeout=30) == [0]  # the worker is in task 0
+            rest = [worker.submit(n, reports, tokens) for n in range(1, 11)]
+            urgent = worker.submit_first(99, reports, tokens)
+            os.write(giver, b"x" * 12)
+            await asyncio.gather(blocker, urgent, *rest)
+            return read_reports(reader, 11, timeout=30)
+        finally:
+            worker.close()
+
+    try:
+        order = run(scenario())
+    finally:
+        for fd in (reader, keeper, giver):
+            os.close(fd)
+    assert order == [99, *range(1, 11)]
+
+
+def test_the_worker_takes_in_what_the_pipe_holds_before_its_next_task(tmp_path: Path) -> None:
+    """So the crawl's loop can hand over another pipe-full while the worker runs a task:
+    a loop that is then busy for a while leaves the worker more than one pipe-full."""
+    reports, tokens, reader, keeper, giver = make_fifos(tmp_path)
+    size = 100_000
+
+    async def scenario() -> tuple[int, int, int]:
+        worker = PipeWorker(report_then_wait)
+        try:
+            futures = [worker.submit(0, reports, tokens)]
+            assert read_reports(reader, 1, timeout=30) == [0]  # the worker is in task 0
+            pipe = fcntl.fcntl(worker._tasks_fd, F_GETPIPE_SZ)
+            count = 3 * pipe // size + 3  # three pipe-fulls and more
+            futures += [worker.submit(n, reports, tokens, b"-" * size) for n in range(1, count)]
+            total = worker._queued + pipe  # about: the pipe took one pipe-full
+            os.write(giver, b"x")  # task 0 ends; task 1 waits for the next token
+            assert read_reports(reader, 1, timeout=30) == [1]
+            deadline = time.monotonic() + 30
+            # The loop runs (its writer hands over what the pipe takes) until the worker,
+            # held in task 1, has taken what it will.
+            while total - worker._queued < 2 * pipe - size and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            handed_over = total - worker._queued
+            os.write(giver, b"x" * count)
+            await asyncio.gather(*futures)
+            return pipe, handed_over, len(read_reports(reader, count - 2, timeout=30))
+        finally:
+            worker.close()
+
+    try:
+        pipe, handed_over, later = run(scenario())
+    finally:
+        for fd in (reader, keeper, giver):
+            os.close(fd)
+    # One task at a time would have taken one pipe-full and one task by now.
+    assert handed_over >= 2 * pipe - size
+    assert later == 3 * pipe // size + 1
