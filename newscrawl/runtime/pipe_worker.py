@@ -43,7 +43,6 @@ _LENGTH = struct.Struct("!Q")
 _TASK = struct.Struct("!Q?")
 #: Linux's F_SETPIPE_SZ (not in every Python's fcntl module).
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
-_F_GETPIPE_SZ = getattr(fcntl, "F_GETPIPE_SZ", 1032)
 #: Pipe buffer asked for: room for a few dozen pages each way (Linux's default is 64 KB).
 PIPE_SIZE = 1 << 20
 #: Answers the worker holds at most before writing them (it writes them sooner when
@@ -94,7 +93,8 @@ def _take(fd: int, inbox: bytearray, ready: deque[bytes], first: deque[bytes]) -
         end = start + _TASK.size + size
         if len(inbox) < end:
             break
-        (first if urgent else ready).append(bytes(inbox[start + _TASK.size : end]))
+        # (One copy: a bytearray slice would be a copy of its own before bytes().)
+        (first if urgent else ready).append(bytes(memoryview(inbox)[start + _TASK.size : end]))
         start = end
     del inbox[:start]
     return open_

@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 
-from newscrawl.runtime.pipe_worker import _F_GETPIPE_SZ as F_GETPIPE_SZ
 from newscrawl.runtime.pipe_worker import PipeWorker, WorkerDied
+
+#: Linux's F_GETPIPE_SZ (not in every Python's fcntl module).
+F_GETPIPE_SZ = getattr(fcntl, "F_GETPIPE_SZ", 1032)
 
 
 def echo_length(payload: bytes, *, times: int = 1) -> tuple[int, bytes]:
