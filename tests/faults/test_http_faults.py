@@ -218,10 +218,15 @@ def test_body_cut_off_mid_way_is_not_archived(run: FaultRun) -> None:
 
 def test_slow_drip_is_bounded_by_the_timeout(run: FaultRun) -> None:
     path = f"/{_show(209)}"
-    assert run.hits[path] == RETRY_TIMES + 1
-    assert len(run.durations[path]) == RETRY_TIMES + 1
+    lines = run.log_lines(_show(209))
+    # The crawler's side: one request and two retries, each cut at the timeout.
+    assert [ln for ln in lines if "Retrying" in ln and "took longer than" in ln]
+    assert [ln for ln in lines if f"failed {RETRY_TIMES + 1} times" in ln and "took longer" in ln]
+    # The server's side: every drip it began ended within the timeout and a margin. A
+    # request the client gave up on before the server's thread read it is not counted
+    # there (the client's reset discards it), so the server may see fewer than three.
+    assert 1 <= len(run.durations[path]) == run.hits[path] <= RETRY_TIMES + 1
     assert max(run.durations[path]) < DOWNLOAD_TIMEOUT + 2
-    assert [line for line in run.log_lines(_show(209)) if "took longer than" in line]
     _unchanged(run, 209)
 
 
