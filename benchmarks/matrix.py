@@ -4,11 +4,22 @@ The throughput matrix (issue 28): for every site size and concurrency, the
 full crawl in one process and in two-process mode (``NEWSCRAWL_EXTRACT_WORKERS=1``,
 the crawl process storing: what ``auto`` gives wherever there are two cores)
 against a bare Scrapy spider that follows the
-same links and yields nothing. Each cell runs its three crawls interleaved,
+same links and yields nothing. Each cell runs its crawls interleaved,
 ``--rounds`` times, each crawl in a fresh interpreter against the same locally
-served synthetic site; the ratios are each round's full crawl over that
-round's bare crawl, and the table gives their median (this machine is shared
-and noisy: a ratio measured side by side is what carries, not a rate).
+served synthetic site, and the table gives the median of each round's ratio
+(this machine is shared and noisy: a ratio measured side by side is what
+carries, not a rate).
+
+Each round's two full crawls are bracketed by bare crawls, and their ratios
+are to the geometric mean of the bare crawl just before the pair and the one
+just after it: bare, one process, two-process, bare, two-process, one process,
+bare… (the pair's order alternates, so neither mode always runs right after
+a bare crawl). The machine goes through slow and fast phases that last
+minutes; with one bare crawl a round as reference, a round whose bare crawl
+fell in a slow phase read as a ratio above 1 and one whose full crawl did as
+half the truth (single rounds of one cell ranged 0.70-1.12). A reference from
+both sides of the pair cancels a drift that is steady across it, for one
+more bare crawl a cell.
 
 Also per cell: the peak RSS (the crawl process; in two-process mode the
 crawl and its worker together, each at its own peak: an upper
@@ -26,6 +37,7 @@ faster by archiving less fails the benchmark (exit 1).
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import subprocess
 import sys
@@ -62,14 +74,19 @@ class Cell:
 
     articles: int
     concurrency: int
+    #: Every bare crawl in the order run: one before the first round, one after each.
     bare: list[dict[str, Any]] = field(default_factory=list)
     full: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     complete: dict[str, bool] = field(default_factory=dict)
 
+    def reference(self, number: int) -> float:
+        """Round ``number``'s bare rate: the geometric mean of the bare crawls around it."""
+        return math.sqrt(_rate(self.bare[number]) * _rate(self.bare[number + 1]))
+
     def ratio(self, mode: str) -> float:
-        """The median over rounds of (full crawl rate / that round's bare rate)."""
+        """The median over rounds of (full crawl rate / that round's bare reference)."""
         return statistics.median(
-            _rate(full) / _rate(bare) for full, bare in zip(self.full[mode], self.bare, strict=True)
+            _rate(full) / self.reference(number) for number, full in enumerate(self.full[mode])
         )
 
     def rate(self, mode: str) -> float:
@@ -109,24 +126,34 @@ def _rate(run: dict[str, Any]) -> float:
 def run_cell(
     base: str, folder: Path, articles: int, concurrency: int, rounds: int, truth: Any
 ) -> Cell:
-    """The three crawls of a cell, interleaved ``rounds`` times."""
+    """The crawls of a cell: a bare crawl, then ``rounds`` times both full crawls and a
+    bare crawl (see the module docstring)."""
     cell = Cell(articles, concurrency)
     settings = (
         f"CONCURRENT_REQUESTS={concurrency}",
         f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}",
     )
+    first = folder / f"c{concurrency}-r0"
+    first.mkdir(parents=True)
+    cell.bare.append(crawl("bare", base, first, settings=settings))
     for number in range(rounds):
         where = folder / f"c{concurrency}-r{number + 1}"
         where.mkdir(parents=True)
-        bare = crawl("bare", base, where, settings=settings)
-        cell.bare.append(bare)
-        line = f"{articles} articles, concurrency {concurrency}, round {number + 1}: bare {_rate(bare):,.0f}"
-        for mode, label in MODES:
-            result = crawl(mode, base, where, settings=settings)
-            cell.full.setdefault(mode, []).append(result)
-            check = check_archive(result["archive"], base, truth)
+        results: dict[str, dict[str, Any]] = {}
+        for mode, _label in MODES if number % 2 == 0 else MODES[::-1]:
+            results[mode] = crawl(mode, base, where, settings=settings)
+            check = check_archive(results[mode]["archive"], base, truth)
             cell.complete[mode] = cell.complete.get(mode, True) and check.all_correct
-            line += f", {label} {_rate(result):,.0f} ({_rate(result) / _rate(bare):.3f})"
+        cell.bare.append(crawl("bare", base, where, settings=settings))
+        reference = cell.reference(number)
+        line = (
+            f"{articles} articles, concurrency {concurrency}, round {number + 1}: "
+            f"bare {_rate(cell.bare[number]):,.0f} and {_rate(cell.bare[number + 1]):,.0f}"
+        )
+        for mode, label in MODES:
+            cell.full.setdefault(mode, []).append(results[mode])
+            rate = _rate(results[mode])
+            line += f", {label} {rate:,.0f} ({rate / reference:.3f})"
         print(line + " pages/s", flush=True)
     return cell
 
@@ -164,7 +191,8 @@ def render(cells: list[Cell], command: str, rounds: int, seconds: float) -> str:
         "",
         (
             "Ratios are the median over rounds of each round's full crawl over that round's bare "
-            f"crawl (targets: one process >= {TARGETS[ONE]:.2f}, two-process >= "
+            "reference, the geometric mean of the bare crawls run just before and just after "
+            f"the round's two full crawls (targets: one process >= {TARGETS[ONE]:.2f}, two-process >= "
             f"{TARGETS[TWO]:.2f}). RSS: peak MB, two-process counts the crawl process "
             f"and its worker each at its own peak (target <= {RSS_TARGET_MB} MB at 50,000 "
             "articles); PSS: the largest sampled sum over the crawl's process tree, pages "
