@@ -47,6 +47,11 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # of 100 starts 100 asyncio tasks per response to process them; at this size
 # that costs more than the processing itself (benchmarks/TUNING.md).
 CONCURRENT_ITEMS = 1
+# Scrapy stops downloading while the responses in its scraper add up to 5 MB. With an
+# extraction worker the pages queued for it count, and while the crawl process stores a
+# batch (a few hundred ms) the worker empties its queue and waits: twice the default lets
+# the queue cover that pause (benchmarks/TUNING.md). One process stays under 2 MB.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 10_000_000
 
 # Scrapy's in-memory stats without a deprecation check on every read
 # (newscrawl.runtime.stats).
