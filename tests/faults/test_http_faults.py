@@ -190,12 +190,14 @@ def test_page_failing_twice_then_succeeding_is_archived(run: FaultRun) -> None:
 
 def test_timeout_gives_up_after_download_timeout(run: FaultRun) -> None:
     path = f"/{_show(206)}"
-    assert run.hits[path] == RETRY_TIMES + 1
-    # The server saw the crawler hang up each time, after about DOWNLOAD_TIMEOUT.
-    assert len(run.durations[path]) == RETRY_TIMES + 1
-    assert all(DOWNLOAD_TIMEOUT - 0.2 < d < DOWNLOAD_TIMEOUT + 2 for d in run.durations[path])
+    lines = run.log_lines(_show(206))
+    # The crawler's side: one request and two retries, each given up at the timeout.
+    assert [ln for ln in lines if f"failed {RETRY_TIMES + 1} times" in ln and "took longer" in ln]
     assert run.after.stat("downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError")
-    assert [line for line in run.log_lines(_show(206)) if "took longer than" in line]
+    # The server saw the crawler hang up each time, after about DOWNLOAD_TIMEOUT (it may
+    # miss a request reset before its thread read it: see the slow drip below).
+    assert 1 <= len(run.durations[path]) == run.hits[path] <= RETRY_TIMES + 1
+    assert all(DOWNLOAD_TIMEOUT - 0.2 < d < DOWNLOAD_TIMEOUT + 2 for d in run.durations[path])
     _unchanged(run, 206)
 
 
