@@ -139,10 +139,10 @@ def run_cell(
     for number in range(rounds):
         where = folder / f"c{concurrency}-r{number + 1}"
         where.mkdir(parents=True)
-        results: dict[str, dict[str, Any]] = {}
         for mode, _label in MODES if number % 2 == 0 else MODES[::-1]:
-            results[mode] = crawl(mode, base, where, settings=settings)
-            check = check_archive(results[mode]["archive"], base, truth)
+            result = crawl(mode, base, where, settings=settings)
+            cell.full.setdefault(mode, []).append(result)
+            check = check_archive(result["archive"], base, truth)
             cell.complete[mode] = cell.complete.get(mode, True) and check.all_correct
         cell.bare.append(crawl("bare", base, where, settings=settings))
         reference = cell.reference(number)
@@ -151,8 +151,7 @@ def run_cell(
             f"bare {_rate(cell.bare[number]):,.0f} and {_rate(cell.bare[number + 1]):,.0f}"
         )
         for mode, label in MODES:
-            cell.full.setdefault(mode, []).append(results[mode])
-            rate = _rate(results[mode])
+            rate = _rate(cell.full[mode][number])
             line += f", {label} {rate:,.0f} ({rate / reference:.3f})"
         print(line + " pages/s", flush=True)
     return cell
