@@ -34,7 +34,9 @@ article's id in ``articles_fts_pending`` (on insert, and on an update of its
 title or body), and :func:`catch_up` indexes
 the queue in bulk: the crawl's archive pipeline after each stored batch (in
 its writer process, with ``ARCHIVE_WRITER = "process"``), or at the end of
-the crawl (``ARCHIVE_INDEX = "close"``). Until then :mod:`archive.search`
+the crawl (``ARCHIVE_INDEX = "close"``); a one-process crawl prepares the
+text after each batch and hands SQLite's share to a thread
+(:func:`read_queued`, :func:`index_prepared`, :mod:`archive.background_index`). Until then :mod:`archive.search`
 finds the queued articles by scanning them, so a search never misses an
 article that is stored; Datasette sees them once they are indexed.
 
@@ -59,8 +61,9 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
@@ -382,3 +385,83 @@ def index_rows(connection: Connection, rows: Sequence[tuple[int, str | None, str
             text(f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (:rowid, :title, :body)"),
             _params(rows),
         )
+
+
+class PreparedArticle(NamedTuple):
+    """A queued article's text prepared for the index, with the content it came from
+    (``articles.content_hash``: :func:`index_prepared` indexes it only if unchanged)."""
+
+    article_id: int
+    content_hash: str
+    title: str
+    body: str
+
+
+def read_queued(connection: Connection, *, limit: int = 1000) -> list[PreparedArticle]:
+    """Up to ``limit`` queued articles, lowest id first, their text prepared (:func:`prepare`).
+
+    The Python half of catching up, for :class:`archive.background_index.BackgroundIndexer`:
+    the caller's thread reads and prepares, the indexer's thread hands the prepared text to
+    FTS5 in statements that run in C. An empty list on an archive without the index.
+    """
+    if not has_index(connection):
+        return []
+    rows = connection.execute(
+        text(
+            f"SELECT a.id, a.content_hash, a.title, a.body FROM {PENDING_TABLE} AS p "
+            "JOIN articles AS a ON a.id = p.article_id ORDER BY p.article_id LIMIT :limit"
+        ),
+        {"limit": limit},
+    ).all()
+    return [
+        PreparedArticle(row.id, row.content_hash, prepare(row.title), prepare(row.body))
+        for row in rows
+    ]
+
+
+#: Articles one statement of :func:`index_prepared` binds: four values each, under the
+#: 999 bound values that SQLite before 3.32 allows a statement.
+PREPARED_CHUNK = 240
+
+
+def index_prepared(connection: sqlite3.Connection, articles: Sequence[PreparedArticle]) -> int:
+    """Index the ``articles`` that are still queued and unchanged, and dequeue them.
+
+    One ``BEGIN IMMEDIATE`` transaction on a ``sqlite3`` connection in autocommit mode
+    (``isolation_level=None``). An article is indexed only if it is still queued (another
+    catch-up may have indexed it since it was read) and its ``content_hash`` is still the
+    one its text was prepared from (a write since then left it queued with new text):
+    so the invariant of this module holds whatever ran between the read and this call, and
+    what is skipped stays queued for the next catch-up. Each chunk of articles is one
+    ``INSERT … SELECT`` over bound values: one call into SQLite, which the ``sqlite3``
+    module makes without the GIL (``executemany`` would take it back for every row).
+    Returns how many articles were indexed.
+    """
+    indexed = 0
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for start in range(0, len(articles), PREPARED_CHUNK):
+            chunk = articles[start : start + PREPARED_CHUNK]
+            # (No WITH in front: the sqlite3 module counts rows only for statements
+            # that begin with their verb.) VALUES names its columns column1, ….
+            connection.execute(
+                f"INSERT INTO {FTS_TABLE}(rowid, title, body) "
+                "SELECT b.column1, b.column3, b.column4 "
+                f"FROM (VALUES {','.join(['(?,?,?,?)'] * len(chunk))}) AS b "
+                f"JOIN {PENDING_TABLE} AS p ON p.article_id = b.column1 "
+                "JOIN articles AS a ON a.id = b.column1 AND a.content_hash = b.column2",
+                [value for article in chunk for value in article],
+            )
+            dequeued = connection.execute(
+                f"DELETE FROM {PENDING_TABLE} WHERE article_id IN ("
+                f"SELECT a.id FROM (VALUES {','.join(['(?,?)'] * len(chunk))}) AS b "
+                "JOIN articles AS a ON a.id = b.column1 AND a.content_hash = b.column2)",
+                [value for article in chunk for value in article[:2]],
+            )
+            indexed += dequeued.rowcount
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return indexed

@@ -15,8 +15,8 @@ a setting cannot be documented, defaulted or checked differently in two places:
   before anything starts: a bad value is :class:`SettingError`, a ``ValueError`` whose
   message is one line naming the setting (exit code 2), never a traceback from inside a crawl.
 
-Values that depend on the machine (``auto`` worker and writer modes) are resolved when parsed,
-so a Config holds what the crawl will do.
+Values that depend on the machine (the ``auto`` worker, writer and index modes) are resolved
+when parsed, so a Config holds what the crawl will do.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from newscrawl.config.parsers import (
 )
 from newscrawl.crawl.revisit import DEFAULT_SCHEDULE, Schedule
 from newscrawl.normalize.dates import DEFAULT_TZ
-from newscrawl.runtime.cores import writer_for
+from newscrawl.runtime.cores import index_for, writer_for
 from newscrawl.runtime.gc_tuning import DEFAULT_THRESHOLD, MAX_THRESHOLD
 
 __all__ = ["Config", "Setting", "SettingError", "defaults", "markdown_table", "setting", "table"]
@@ -96,10 +96,11 @@ class Config:
     archive_index: str = field(
         metadata=_spec(
             "ARCHIVE_INDEX",
-            "batch",
-            choice("batch", "close"),
-            "when the full-text index catches up: `batch` (after each batch) or `close` "
-            "(once, as the crawl ends)",
+            "auto",
+            choice("auto", "batch", "thread", "close"),
+            "when the full-text index catches up: `batch` (after each batch), `thread` (after "
+            "each batch, SQLite's share on a thread) or `close` (once, as the crawl ends); "
+            "`auto`: `thread` when the crawl is one process, else `batch`",
         )
     )
     archive_checkpoint: str = field(
@@ -298,9 +299,13 @@ class Config:
             spec: Setting[Any] = f.metadata[_SETTING]
             raw = settings.get(spec.name)
             values[f.name] = spec.parse(spec.default if raw is None else raw)
-        # The one value that depends on another: where batches are stored follows
-        # whether a worker extracts (newscrawl.runtime.cores).
+        # The values that depend on others: where batches are stored follows whether a
+        # worker extracts, and how the index catches up follows both
+        # (newscrawl.runtime.cores).
         values["archive_writer"] = writer_for(values["archive_writer"], values["extract_workers"])
+        values["archive_index"] = index_for(
+            values["archive_index"], values["extract_workers"], values["archive_writer"]
+        )
         return cls(**values)
 
 

@@ -24,6 +24,11 @@ faster (``benchmarks/TUNING.md``). Without an extraction worker, ``auto`` on
 two cores stores in a writer process, which then takes the archive's share off
 the crawl's thread.
 
+How the full-text index catches up follows the mode too (``ARCHIVE_INDEX``,
+:func:`index_for`): when the crawl is one process, SQLite's share of the work runs on a
+thread of its own (:mod:`archive.background_index`), on the core the crawl leaves idle;
+in two-process mode that core is the worker's, and the thread slowed the crawl.
+
 Explicit values win. To turn two-process mode off::
 
     -s NEWSCRAWL_EXTRACT_WORKERS=0
@@ -85,6 +90,15 @@ def resolve_writer(raw: Any) -> str:
     if mode not in WRITER_MODES:
         raise ValueError(f"must be auto, inline or process, not {mode!r}")
     return mode
+
+
+def index_for(mode: str, workers: int, writer: str) -> str:
+    """How the full-text index catches up, given the parsed ``ARCHIVE_INDEX`` and the
+    resolved worker count and writer: ``auto`` is ``thread`` when the crawl process
+    extracts and stores (one process), else ``batch`` (see the module docstring)."""
+    if mode != AUTO:
+        return mode
+    return "thread" if workers == 0 and writer == "inline" else "batch"
 
 
 def writer_for(mode: str, workers: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import time
 from collections.abc import Coroutine
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, succeed
 
 from archive import Archive, WalCheckpointer, finish_run, mask_url, open_archive, start_run
+from archive.background_index import BackgroundIndexer
+from archive.fts import read_queued
 from newscrawl.capture.warc import settle
 from newscrawl.config import Config
 from newscrawl.items import Article, Gone
@@ -81,11 +84,15 @@ class ArchivePipeline:
     The run is recorded in ``crawl_runs`` with its final stats.
 
     The full-text index catches up after each committed batch
-    (``ARCHIVE_INDEX = "batch"``, the default: search in Datasette sees a
-    running crawl's articles within a batch) or once, when the crawl closes
-    (``"close"``: a fast crawl does not wait for the index; ``newsarchive
-    search`` finds queued articles meanwhile). ``newscrawl/archive/indexed``
-    and ``newscrawl/archive/index_ms`` count that work.
+    (``ARCHIVE_INDEX = "batch"``: search in Datasette sees a running crawl's
+    articles within a batch), the same with SQLite's share of it on a thread
+    when this process stores a SQLite file (``"thread"``: the text is prepared
+    here, :mod:`archive.background_index` indexes it while the crawl goes on;
+    ``"auto"`` picks it when the crawl is one process), or once, when the
+    crawl closes (``"close"``: a fast crawl does not wait for the index;
+    ``newsarchive search`` finds queued articles meanwhile).
+    ``newscrawl/archive/indexed`` and ``newscrawl/archive/index_ms`` count
+    that work.
     """
 
     def __init__(self, url: str, batch_size: int, stats: StatsCollector, spider_name: str) -> None:
@@ -100,6 +107,8 @@ class ArchivePipeline:
         self.crawler: Crawler | None = None
         self.writer_mode = "inline"
         self.index_each_batch = True
+        self.index_on_thread = False  # ARCHIVE_INDEX = "thread" (inline, a SQLite file)
+        self.indexer: BackgroundIndexer | None = None
         self.checkpoint_thread = True
         self.checkpointer: WalCheckpointer | None = None
         self.shared: WorkerStorage | None = None  # in the extraction worker (see open_spider)
@@ -120,7 +129,8 @@ class ArchivePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         pipeline.crawler = crawler
         pipeline.writer_mode = config.archive_writer
-        pipeline.index_each_batch = config.archive_index == "batch"
+        pipeline.index_each_batch = config.archive_index in ("batch", "thread")
+        pipeline.index_on_thread = config.archive_index == "thread"
         pipeline.checkpoint_thread = config.archive_checkpoint == "thread"
         pipeline.gc_threshold = config.gc_threshold
         return pipeline
@@ -145,6 +155,8 @@ class ArchivePipeline:
         self.stats.set_value("newscrawl/gone", 0)  # in every run record, also when 0
         if self.writer_mode == "inline" and self.checkpoint_thread:
             self.checkpointer = WalCheckpointer.start(self.archive.engine)
+        if self.writer_mode == "inline" and self.index_on_thread:
+            self.indexer = BackgroundIndexer.start(self.archive.engine)
         extractor = getattr(spider, "extractor", None)
         if self.writer_mode == "process" and isinstance(extractor, PageExtractor):
             worker = extractor.storage_worker()
@@ -201,9 +213,11 @@ class ArchivePipeline:
         self.gone = []
         self.stats.inc_value(BATCHES_STARTED)
         if self.writer_mode != "process":
-            index = self.index_each_batch
+            index = self.index_each_batch and self.indexer is None
             self._count(store_batch(self.archive.sessions, batch, gone, index=index))
             self.stats.inc_value(BATCHES_STORED)
+            if self.indexer is not None:
+                self._index_on_thread(self.indexer)
             return succeed(None)
         if self.shared is not None:
             return self.shared.submit(batch, gone)
@@ -215,6 +229,28 @@ class ArchivePipeline:
         future.add_done_callback(self._count_future)
         self.pending = [f for f in self.pending if not f.done()] + [future]
         return _as_deferred(future)
+
+    def _index_on_thread(self, indexer: BackgroundIndexer) -> None:
+        """Hand the queued articles to the index thread, their text prepared here
+        (:mod:`archive.background_index`); the previous hand-over is indexed first,
+        so no article is prepared twice."""
+        assert self.archive is not None
+        indexer.wait()
+        started = time.thread_time()
+        with self.archive.session() as session:
+            prepared = read_queued(session.connection())
+        self.stats.inc_value("newscrawl/cpu_us/store", round((time.thread_time() - started) * 1e6))
+        indexer.submit(prepared)
+
+    def _close_indexer(self) -> None:
+        """Let the index thread finish and stop, and count what it did."""
+        indexer, self.indexer = self.indexer, None
+        if indexer is None:
+            return
+        indexer.close()
+        self.stats.set_value("newscrawl/archive/indexed_on_thread", indexer.indexed)
+        self.stats.inc_value("newscrawl/archive/indexed", indexer.indexed)
+        self.stats.inc_value("newscrawl/archive/index_ms", round(indexer.seconds * 1000))
 
     def _writer(self) -> ProcessPoolExecutor:
         if self.writer is None:
@@ -265,7 +301,13 @@ class ArchivePipeline:
             last.addErrback(lambda _failure: None)  # raised by close() instead
             return self._close_shared()  # Scrapy awaits it on the asyncio loop
         if self.writer is None:
-            if not self.index_each_batch and self.archive is not None:
+            if self.indexer is not None:
+                self._close_indexer()
+                # What the thread could not index, or did not get (more than one
+                # read holds), is indexed here, as ARCHIVE_INDEX = "close" does.
+                assert self.archive is not None
+                self._count(index_queued(self.archive.sessions))
+            elif not self.index_each_batch and self.archive is not None:
                 self._count(index_queued(self.archive.sessions))
             return None
         tail = self.pending[-1] if self.pending else None
@@ -328,6 +370,9 @@ class ArchivePipeline:
         try:
             self._finish_run(reason)
         finally:
+            if self.indexer is not None:  # close_spider did not run to its end
+                self.indexer.close()
+                self.indexer = None
             self._close_checkpointer()
             self.archive.close()
 

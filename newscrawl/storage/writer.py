@@ -2,10 +2,11 @@
 
 Storing a batch and then indexing it for search (:mod:`archive.fts`) is
 mostly Python holding the GIL: a thread does not take it off the reactor,
-a process does. Nor does indexing on a thread of its own (one multi-row
-INSERT, SQLite's part without the GIL): on two cores that thread took its
-CPU from the crawl process, which the other core already served, and crawls
-with it were slower, in one process and in two (``benchmarks/TUNING.md``). With ``ARCHIVE_WRITER = "process"`` the extraction
+a process does. Only SQLite's share of indexing runs on a thread of the
+crawl process, and only when the crawl is one process
+(:mod:`archive.background_index`, ``ARCHIVE_INDEX = "thread"``): with an
+extraction worker that thread took its core from the worker, and the crawl
+was slower (``benchmarks/TUNING.md``). With ``ARCHIVE_WRITER = "process"`` the extraction
 worker (:mod:`newscrawl.storage.worker_storage`) or, without one, a writer
 process started from a clean interpreter (forkserver) stores the batches in
 the order they were handed over; with ``"inline"`` the crawl process stores

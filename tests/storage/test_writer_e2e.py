@@ -1,6 +1,6 @@
 """Real demo crawls with the archive's transactions in a writer process
 (``ARCHIVE_WRITER=process``) or inline, and the full-text index caught up
-after each batch or at the close (``ARCHIVE_INDEX``): every article archived,
+after each batch, on a thread or at the close (``ARCHIVE_INDEX``): every article archived,
 counted, recorded and indexed in each combination."""
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ BIN = Path(sys.executable).parent
         ("process", 0, "close", "writer process"),
         ("inline", 1, "batch", "crawl process"),
         ("inline", 0, "close", "crawl process"),
+        ("inline", 0, "thread", "crawl process"),
+        ("inline", 1, "thread", "crawl process"),
+        ("process", 0, "thread", "writer process"),  # there it is "batch"
     ],
 )
 def test_demo_crawl_archives_and_indexes_everything(
@@ -61,6 +64,8 @@ def test_demo_crawl_archives_and_indexes_everything(
     assert runs[0].stats["newscrawl/archive/indexed"] == len(expected)
     assert runs[0].stats["newscrawl/archive/stored_in"] == stored_in
     assert queued == 0 and indexed == len(expected)
+    on_thread = runs[0].stats.get("newscrawl/archive/indexed_on_thread")
+    assert on_thread == (len(expected) if index == "thread" and writer == "inline" else None)
 
 
 #: Where the batches are stored: (ARCHIVE_WRITER, NEWSCRAWL_EXTRACT_WORKERS) by name.
