@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from archive import Archive, fts, open_archive, store_articles
 from archive.background_index import BackgroundIndexer
+from archive.fts import PreparedArticle
 from archive.models import Article
 from newscrawl.config import Config, SettingError
 from newscrawl.spiders.cms import CmsSpider
@@ -129,12 +130,18 @@ def test_read_queued_reads_at_most_its_limit_lowest_ids_first(tmp_path: Path) ->
     opened.close()
 
 
-def test_the_indexer_indexes_in_order_and_counts_what_it_did(tmp_path: Path) -> None:
-    opened, _path = _stored(tmp_path)
+def _indexer_for(tmp_path: Path) -> tuple[Archive, Path, BackgroundIndexer, list[PreparedArticle]]:
+    """The corpus stored, an indexer for its file, and the corpus prepared."""
+    opened, path = _stored(tmp_path)
     indexer = BackgroundIndexer.start(opened.engine)
     assert indexer is not None
     with opened.session() as session:
         prepared = fts.read_queued(session.connection())
+    return opened, path, indexer, prepared
+
+
+def test_the_indexer_indexes_in_order_and_counts_what_it_did(tmp_path: Path) -> None:
+    opened, _path, indexer, prepared = _indexer_for(tmp_path)
     indexer.submit(prepared[:2])
     indexer.submit(prepared[2:])
     indexer.wait()
@@ -147,11 +154,7 @@ def test_the_indexer_indexes_in_order_and_counts_what_it_did(tmp_path: Path) -> 
 
 
 def test_a_chunk_the_thread_cannot_index_stays_queued(tmp_path: Path) -> None:
-    opened, path = _stored(tmp_path)
-    indexer = BackgroundIndexer.start(opened.engine)
-    assert indexer is not None
-    with opened.session() as session:
-        prepared = fts.read_queued(session.connection())
+    opened, path, indexer, prepared = _indexer_for(tmp_path)
     # Another connection holds the write lock past the thread's wait for it.
     indexer.timeout = 0.05
     blocker = _raw(path)
