@@ -43,8 +43,8 @@ class BackgroundIndexer:
 
     Use :meth:`start` (None for an archive that is not a SQLite file), :meth:`submit`
     after each catch-up's read, :meth:`wait` before the next one, and :meth:`close`
-    before the engine is disposed. ``indexed``, ``seconds`` and ``cpu_seconds`` add up
-    what the thread did, for the crawl's stats; ``failures`` counts chunks it could not
+    before the engine is disposed. ``indexed`` and ``seconds`` add up what the thread
+    did, for the crawl's stats; ``failures`` counts chunks it could not
     index (their articles stay queued).
     """
 
@@ -53,7 +53,6 @@ class BackgroundIndexer:
         self.timeout = timeout
         self.indexed = 0
         self.seconds = 0.0
-        self.cpu_seconds = 0.0
         self.failures = 0
         self._connection: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fts-index")
@@ -82,7 +81,7 @@ class BackgroundIndexer:
         self._executor.shutdown(wait=True)
 
     def _index(self, articles: list[PreparedArticle]) -> None:
-        started, cpu_started = time.perf_counter(), time.thread_time()
+        started = time.perf_counter()
         try:
             if self._connection is None:
                 self._connection = sqlite3.connect(
@@ -96,7 +95,6 @@ class BackgroundIndexer:
             logger.log(level, "indexing on a thread failed, the articles stay queued: %s", exc)
         finally:
             self.seconds += time.perf_counter() - started
-            self.cpu_seconds += time.thread_time() - cpu_started
 
     def _disconnect(self) -> None:
         if self._connection is not None:

@@ -35,9 +35,9 @@ title or body), and :func:`catch_up` indexes
 the queue in bulk: the crawl's archive pipeline after each stored batch (in
 its writer process, with ``ARCHIVE_WRITER = "process"``), or at the end of
 the crawl (``ARCHIVE_INDEX = "close"``); a one-process crawl prepares the
-text after each batch and hands SQLite's share to a thread
-(:func:`read_queued`, :func:`index_prepared`, :mod:`archive.background_index`). Until then :mod:`archive.search`
-finds the queued articles by scanning them, so a search never misses an
+text after each batch and hands SQLite's share to a thread (:func:`read_queued`,
+:func:`index_prepared`, :mod:`archive.background_index`). Until then
+:mod:`archive.search` finds the queued articles by scanning them, so a search never misses an
 article that is stored; Datasette sees them once they are indexed.
 
 The invariant: every article is either queued or indexed with its current
