@@ -11,14 +11,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from lxml import etree
-
 from newscrawl.pages import metadata
-from newscrawl.pages.dom import Element, collect, find_all, has_text, parse_html, strings
+from newscrawl.pages.dom import Element, collect, find_all, has_text, parse_html
 from newscrawl.pages.families import Family, asset_addresses, detect_family
 from newscrawl.pages.owntext import OwnText
 
-_HREFS = etree.XPath("//a/@href", smart_strings=False)
 #: The tags the page object looks up, gathered in one walk of the tree (``dom.collect``).
 _INDEXED = {
     "a": ("a",),
@@ -138,6 +135,7 @@ class PageDocument:
 
     @cached_property
     def _hrefs(self) -> list[str]:
-        """Every link's ``href``, in page order (one C call: family detection and the
-        article's pages read them all)."""
-        return strings(self.root, _HREFS)
+        """Every link's ``href``, in page order (family detection and the article's pages
+        read them all), from the links the page's one walk found: an XPath over the
+        tree again cost twice as much."""
+        return [href for a in self.elements["a"] if (href := a.get("href")) is not None]

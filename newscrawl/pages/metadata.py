@@ -165,8 +165,11 @@ _SCRIPT_DATE = re.compile(
     r"""|[Cc]reate_?[Tt]ime)["']?\s*[:=]\s*["']"""
     r"(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)"
 )
-# Every name above holds one of these: a script without any is not searched.
-_SCRIPT_DATE_HINTS = ("ime", "ate")
+# Every name above holds one of the endings and one of the stems: a script without
+# both is not searched. Substring tests run at memchr speed, the regex steps through
+# every character (about 13 µs a kilobyte), and most pages' scripts hold no name.
+_SCRIPT_DATE_ENDINGS = ("ime", "ate")
+_SCRIPT_DATE_STEMS = ("ub", "reate", "ptime")
 #: Larger scripts are libraries and data, not a page's settings: not searched.
 _MAX_SCRIPT_CHARS = 20_000
 
@@ -183,7 +186,11 @@ def script_date(scripts: Iterable[Element], root: Element, html: str) -> str | N
         text = script.text
         if not text or len(text) >= _MAX_SCRIPT_CHARS:
             continue
-        if any(h in text for h in _SCRIPT_DATE_HINTS) and (match := _SCRIPT_DATE.search(text)):
+        if (
+            any(ending in text for ending in _SCRIPT_DATE_ENDINGS)
+            and any(stem in text for stem in _SCRIPT_DATE_STEMS)
+            and (match := _SCRIPT_DATE.search(text))
+        ):
             return match.group(1)
     if _DATA_PTIME_NAME.search(html) is None:
         return None

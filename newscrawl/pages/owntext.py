@@ -67,18 +67,20 @@ class OwnText:
         pieces: list[str] = []
         owners: list[Element] = []  # a text's element, or the element a tail follows
         tails: set[int] = set()  # pieces that are tails (owned by the element's parent)
+        # (Bound once: this loop runs for every element of the page.)
+        add_piece, add_owner, add_tail = pieces.append, owners.append, tails.add
         for el in scope.iter():
-            text = el.text
             # (Not a comment's text, nor a script's or a style's: never shown, and
-            # often longer than the page's text.)
-            if text and el.tag.__class__ is str and el.tag not in _UNSHOWN:
-                pieces.append(text)
-                owners.append(el)
-            tail = el.tail
-            if tail and el is not scope:
-                tails.add(len(pieces))
-                pieces.append(tail)
-                owners.append(el)
+            # often longer than the page's text. The tag first: each ``.tag`` and
+            # ``.text`` makes a new string, and a script's text is long.)
+            tag = el.tag
+            if tag.__class__ is str and tag not in _UNSHOWN and (text := el.text):
+                add_piece(text)
+                add_owner(el)
+            if el is not scope and (tail := el.tail):
+                add_tail(len(pieces))
+                add_piece(tail)
+                add_owner(el)
         self._text = _SEPARATOR.join(pieces)
         # Where each piece starts in the joined text.
         # (map and accumulate of C functions: no Python frame a piece)

@@ -23,7 +23,7 @@ from lxml import etree
 
 from newscrawl.items import Article, PageArticle, Section
 from newscrawl.normalize.text import clean_text
-from newscrawl.pages import credit_lines, dateline, document, headline, sidebar
+from newscrawl.pages import credit_lines, dateline, document, headline, metadata, sidebar
 from newscrawl.pages.dom import (
     Element,
     collect,
@@ -109,6 +109,34 @@ def test_collect_equals_one_iter_per_group(path: Path | None) -> None:
     found = collect(root, document._INDEXED)
     for group, tags in document._INDEXED.items():
         assert found[group] == list(root.iter(*tags))
+
+
+@ROOTS
+def test_hrefs_from_the_collected_links_equal_the_xpath(path: Path | None) -> None:
+    root = _root(path)
+    page = document.PageDocument("http://city.test/a.html", "")
+    page.__dict__["root"] = root  # (the cached tree: no second parse)
+    assert page._hrefs == [str(href) for href in root.xpath("//a/@href")]
+
+
+#: Every spelling the script-date pattern names, and lookalikes it must not take.
+_SCRIPT_NAMES = (
+    "pubtime", "pub_time", "PubTime", "pubTime", "publishTime", "publish_time", "PublishTime",
+    "publishDate", "publish_date", "pubDate", "pub_date", "PubDate", "ptime", "createTime",
+    "create_time", "CreateTime", "updateTime", "setTimeout", "template", "data",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", _SCRIPT_NAMES)
+@pytest.mark.parametrize(
+    "shape", ["var {name} = '2019-09-23 07:48';", '{{"{name}": "2019-9-3T07:48:05"}}']
+)
+def test_script_date_prefilter_hides_nothing_the_pattern_finds(name: str, shape: str) -> None:
+    script = "/* 模板脚本 */ " + shape.format(name=name)
+    root = parse_html(f"<html><head><script>{script}</script></head><body></body></html>")
+    found = metadata.script_date(root.iter("script"), root, "")
+    expected = metadata._SCRIPT_DATE.search(script)
+    assert found == (expected.group(1) if expected else None)
 
 
 @ROOTS
