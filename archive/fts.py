@@ -63,7 +63,7 @@ import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
@@ -406,16 +406,17 @@ def read_queued(connection: Connection, *, limit: int = 1000) -> list[PreparedAr
     """
     if not has_index(connection):
         return []
-    rows = connection.execute(
-        text(
-            f"SELECT a.id, a.content_hash, a.title, a.body FROM {PENDING_TABLE} AS p "
-            "JOIN articles AS a ON a.id = p.article_id ORDER BY p.article_id LIMIT :limit"
-        ),
-        {"limit": limit},
-    ).all()
+    # This connection's own sqlite3 cursor, in its transaction: plain tuples, where
+    # SQLAlchemy's result would build a Row per article (a quarter of this function's time).
+    sqlite = cast(sqlite3.Connection, connection.connection.driver_connection)
+    cursor = sqlite.execute(
+        f"SELECT a.id, a.content_hash, a.title, a.body FROM {PENDING_TABLE} AS p "
+        "JOIN articles AS a ON a.id = p.article_id ORDER BY p.article_id LIMIT ?",
+        (limit,),
+    )
     return [
-        PreparedArticle(row.id, row.content_hash, prepare(row.title), prepare(row.body))
-        for row in rows
+        PreparedArticle(article_id, content_hash, prepare(title), prepare(body))
+        for article_id, content_hash, title, body in cursor.fetchall()
     ]
 
 
