@@ -12,6 +12,8 @@ takes them off the reactor's thread.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from time import thread_time
 from typing import Generic, Literal, TypeVar, overload
@@ -145,6 +147,13 @@ def apply_counter(article: Article, text: str) -> bool:
     return True
 
 
+def warm_up() -> bool:
+    """A worker's first task. It names this module, so by the time its answer is back
+    the worker has imported everything extraction needs: it is ready to read pages
+    as fast as it ever will (:meth:`PageExtractor.start`)."""
+    return True
+
+
 class PageExtractor:
     """Runs ``extract_page`` inline (``workers=0``) or in worker processes.
 
@@ -153,14 +162,25 @@ class PageExtractor:
     the worker with the fewest tasks in hand. The first worker also takes the
     archive's batches when the pipeline stores in a process
     (:meth:`storage_worker`): two processes in all, not three.
+
+    A worker takes a few tenths of a second to start (a fresh interpreter that
+    imports Scrapy, lxml and the page objects). Pages are read here, in the crawl's
+    process, until a worker has answered its first task (:func:`warm_up`), so
+    the crawl never waits for one to start: before, a two-process crawl of a
+    small site lost a tenth of its time to that wait (``benchmarks/TUNING.md``).
+    The spider starts the workers when the engine starts (:meth:`start`), so
+    they come up while the archive opens and the first pages download.
     """
 
     def __init__(self, workers: int = 0, gc_threshold: int = 0) -> None:
         self.workers = max(0, workers)
         self.gc_threshold = gc_threshold  # for the workers (newscrawl.runtime.gc_tuning)
         self._pool: list[PipeWorker] = []
+        #: Each started worker's warm-up task, until the worker is ready (or gone).
+        self._warming: dict[PipeWorker, asyncio.Future[bool]] = {}
 
     def _started(self) -> list[PipeWorker]:
+        """The workers, built (a worker's process starts with its first task)."""
         if not self._pool:
             self._pool = [
                 PipeWorker(call, set_young_threshold, (self.gc_threshold,))
@@ -168,13 +188,40 @@ class PageExtractor:
             ]
         return self._pool
 
-    def _worker(self) -> PipeWorker:
-        return min(self._started(), key=lambda worker: worker.in_flight)
+    def start(self) -> None:
+        """Start every worker that is not running, each with its :func:`warm_up` task.
+
+        Call from the event loop's thread. Safe to call again: a worker that
+        died is started anew, and pages are read here until it is ready.
+        """
+        for worker in self._started():
+            if worker.process is None:
+                self._warming[worker] = worker.submit_first(warm_up)
+
+    async def ready(self) -> None:
+        """Wait until every worker answered its warm-up (or failed it: then it is gone,
+        and its next task starts another)."""
+        self.start()
+        for future in list(self._warming.values()):
+            with contextlib.suppress(Exception):
+                await future
+
+    def _worker(self) -> PipeWorker | None:
+        """The ready worker with the fewest tasks in hand; None while none is ready."""
+        self.start()  # workers not running yet (or any more) start now
+        ready = []
+        for worker in self._pool:
+            warming = self._warming.get(worker)
+            if warming is None or warming.done():
+                self._warming.pop(worker, None)
+                ready.append(worker)
+        return min(ready, key=lambda worker: worker.in_flight) if ready else None
 
     def storage_worker(self) -> PipeWorker | None:
         """The worker that also stores the archive's batches (None: pages are read inline).
 
-        Call from the event loop's thread, like ``extract``."""
+        Call from the event loop's thread, like ``extract``. Batches wait in it
+        while it starts: they are not read here."""
         return self._started()[0] if self.workers else None
 
     @overload
@@ -220,9 +267,10 @@ class PageExtractor:
         *,
         normalize: bool = True,
     ) -> PageResult[Article] | PageResult[PageArticle]:
-        if not self.workers:
+        worker = self._worker() if self.workers else None
+        if worker is None:
             return extract_page(url, body, content_type, fetched_at, tz, normalize=normalize)
-        result: PageResult[Article] | PageResult[PageArticle] = await self._worker().submit(
+        result: PageResult[Article] | PageResult[PageArticle] = await worker.submit(
             extract_page, url, body, content_type, fetched_at, tz, normalize=normalize
         )
         return result
@@ -231,12 +279,18 @@ class PageExtractor:
         """:func:`read_links`, inline or in the worker with the fewest tasks in hand, ahead
         of the article pages waiting there (``submit_first``): until a list page's links
         are read the crawl may have nothing else to download."""
-        if not self.workers:
+        worker = self._worker() if self.workers else None
+        if worker is None:
             return read_links(url, body, content_type)
-        links: Links = await self._worker().submit_first(read_links, url, body, content_type)
+        links: Links = await worker.submit_first(read_links, url, body, content_type)
         return links
 
     def close(self) -> None:
+        """Stop the workers. One still starting, holding nothing but its warm-up, is
+        stopped at once: a crawl shorter than a worker's start does not wait for it."""
         for worker in self._pool:
-            worker.close()
+            warming = self._warming.get(worker)
+            idle = warming is not None and not warming.done() and worker.in_flight == 1
+            worker.close(finish=not idle)
         self._pool = []
+        self._warming = {}

@@ -395,13 +395,18 @@ class PipeWorker:
         self._incoming.clear()
         self.process = None
 
-    def close(self) -> None:
-        """Stop the worker: it finishes its task, reads end of file and exits."""
+    def close(self, *, finish: bool = True) -> None:
+        """Stop the worker: it finishes its task, reads end of file and exits.
+
+        ``finish=False``: it is terminated at once instead, whatever it is doing
+        (for a worker whose only task is of no use any more).
+        """
         process = self.process
         if process is None:
             return
         self._teardown(None)  # closing the task pipe is the worker's signal to exit
-        process.join(timeout=10)
+        if finish:
+            process.join(timeout=10)
         if process.is_alive():
             process.terminate()
             process.join(timeout=5)

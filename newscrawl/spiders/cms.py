@@ -197,6 +197,9 @@ class CmsSpider(ArticleCallbacks):
         spider.fetch_counters = config.fetch_counters
         spider.tz = config.tz
         spider.extractor = PageExtractor(config.extract_workers, config.gc_threshold)
+        # Workers start with the engine: they come up while the archive opens and the
+        # first pages download, which are read here meanwhile (PageExtractor.start).
+        crawler.signals.connect(spider.extractor.start, signal=signals.engine_started)
         crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.close_incremental, signal=signals.spider_closed)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)

@@ -1,5 +1,6 @@
 """Every page is read where article pages are (newscrawl.pages.extraction.PageExtractor):
-list pages too, so with a worker process the crawl process parses no page itself.
+list pages too, so with a worker process the crawl process parses no page itself, once
+the worker is ready; while it starts, pages are read in the crawl process.
 
 A real worker process on real pipes, on list pages of the benchmark's synthetic site.
 """
@@ -26,8 +27,11 @@ def list_pages() -> list[tuple[str, bytes]]:
 
 
 def read_all(extractor: PageExtractor, pages: list[tuple[str, bytes]]) -> list[Links]:
+    """Every page's links, once the extractor's workers are ready (started here)."""
+
     async def scenario() -> list[Links]:
         try:
+            await extractor.ready()
             return list(
                 await asyncio.gather(
                     *(extractor.links(url, body, "text/html; charset=utf-8") for url, body in pages)
@@ -73,3 +77,42 @@ def test_read_links_finds_the_list_pages_article_links(
     shown = [link for link in links.articles if "/show.php?cid=29&" in link]
     assert len(shown) >= 10  # the channel's article list
     assert links.next_page == BASE + "/list.php?cid=29&page=2"
+
+
+def test_pages_are_read_here_while_the_worker_starts_and_there_once_it_is_ready(
+    list_pages: list[tuple[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parses = count_parses(monkeypatch)
+    extractor = PageExtractor(1)
+    url, body = list_pages[1]
+
+    async def scenario() -> tuple[Links, Links, bool]:
+        try:
+            extractor.start()
+            # The loop has not run since: the worker cannot have answered its warm-up.
+            starting = await extractor.links(url, body, "text/html; charset=utf-8")
+            await extractor.ready()
+            ready = await extractor.links(url, body, "text/html; charset=utf-8")
+            return starting, ready, extractor._pool[0].process is not None
+        finally:
+            extractor.close()
+
+    starting, ready, running = asyncio.run(scenario())
+    assert parses[0] == 1  # the first page here, the second in the worker
+    assert running
+    assert starting == ready
+
+
+def test_a_worker_still_starting_is_not_waited_for_at_close() -> None:
+    """A crawl shorter than a worker's start ends without waiting for it."""
+    extractor = PageExtractor(1)
+
+    async def scenario() -> tuple[object, bool]:
+        extractor.start()
+        process = extractor._pool[0].process
+        extractor.close()  # before the loop ran: the warm-up is unanswered
+        return process.exitcode, process.is_alive()
+
+    exitcode, alive = asyncio.run(scenario())
+    assert not alive
+    assert exitcode is not None and exitcode != 0  # terminated, not finished

@@ -77,7 +77,7 @@ def test_a_pipe_worker_runs_its_initializer_first() -> None:
 
 
 def test_extraction_workers_get_the_threshold() -> None:
-    worker = PageExtractor(1, gc_threshold=23456)._worker()  # built, not started
+    worker = PageExtractor(1, gc_threshold=23456)._started()[0]  # built, not started
     assert (worker.initializer, worker.initargs) == (set_young_threshold, (23456,))
 
 
