@@ -18,7 +18,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    inspect,
+    text,
+)
 
 from archive import fts
 from archive.models import Base
@@ -109,21 +119,21 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     with engine.connect() as connection:
         if current_revision(connection) == head:  # the usual case: nothing to load or lock
             return head, head
-    from alembic import command
-
-    _head, known = scripted_revisions()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
         before = current_revision(connection)
         if before == head:
             return before, head
+        if before is None and not inspect(connection).has_table("articles"):
+            Base.metadata.create_all(connection)
+            fts.create(connection)  # a virtual table: not part of the metadata
+            record_revision(connection, head)
+            return None, head
+        from alembic import command
+
+        _head, known = scripted_revisions()
         if before is None:
-            if not inspect(connection).has_table("articles"):
-                Base.metadata.create_all(connection)
-                fts.create(connection)  # a virtual table: not part of the metadata
-                command.stamp(_config(connection), head)
-                return None, head
             command.stamp(_config(connection), FIRST_REVISION)
         elif before not in known:
             raise SchemaError(
@@ -133,3 +143,22 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         if before != head:
             command.upgrade(_config(connection), "head")
     return before, head
+
+
+def record_revision(connection: Connection, revision: str) -> None:
+    """Record ``revision`` in a new database: the table and row Alembic's ``stamp`` writes
+    (``alembic.runtime.migration``: ``version_num VARCHAR(32) NOT NULL``, primary key
+    ``alembic_version_pkc``), without importing Alembic.
+
+    A new archive is made from the models and stamped at the head on every first
+    crawl; importing Alembic for the stamp was most of that crawl's start (0.15 s
+    of a process, ``benchmarks/TUNING.md``). A test holds this to Alembic's stamp.
+    """
+    table = Table(
+        VERSION_TABLE,
+        MetaData(),
+        Column("version_num", String(32), nullable=False),
+        PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
+    )
+    table.create(connection)
+    connection.execute(table.insert().values(version_num=revision))

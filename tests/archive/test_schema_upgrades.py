@@ -182,3 +182,32 @@ def test_new_archives_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -
         with sqlite3.connect(path) as raw:
             page_sizes[path.name] = raw.execute("PRAGMA page_size").fetchone()[0]
     assert page_sizes == {"new.sqlite": 32768, "old.sqlite": 4096}
+
+
+def test_a_new_archive_is_stamped_as_alembic_stamps_without_importing_it(tmp_path: Path) -> None:
+    """The version table and row a new archive gets are the ones Alembic's stamp writes."""
+    ours = tmp_path / "ours.sqlite"
+    script = (
+        "import sys\n"
+        "from archive import open_archive\n"
+        f"open_archive({str(ours)!r}).close()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'pygments'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stderr
+    theirs = tmp_path / "theirs.sqlite"
+    engine = create_engine(f"sqlite:///{theirs}")
+    with engine.begin() as connection:
+        command.stamp(_config(connection), HEAD_REVISION)
+    engine.dispose()
+    schema = "select sql from sqlite_master where tbl_name = 'alembic_version' order by name"
+    with sqlite3.connect(ours) as a, sqlite3.connect(theirs) as b:
+        assert a.execute(schema).fetchall() == b.execute(schema).fetchall()
+        rows = "select version_num from alembic_version"
+        assert a.execute(rows).fetchall() == b.execute(rows).fetchall() == [(HEAD_REVISION,)]
+    engine = create_engine(f"sqlite:///{ours}")
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD_REVISION
+    engine.dispose()
