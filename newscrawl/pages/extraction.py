@@ -154,6 +154,14 @@ def warm_up() -> bool:
     return True
 
 
+def _seen(warming: asyncio.Future[bool]) -> None:
+    """Mark a failed warm-up's error as read. Its worker died, which the pipe worker
+    logs; nobody awaits a warm-up, and asyncio would log its error again as never
+    retrieved."""
+    if not warming.cancelled():
+        warming.exception()
+
+
 class PageExtractor:
     """Runs ``extract_page`` inline (``workers=0``) or in worker processes.
 
@@ -196,7 +204,9 @@ class PageExtractor:
         """
         for worker in self._started():
             if worker.process is None:
-                self._warming[worker] = worker.submit_first(warm_up)
+                warming = worker.submit_first(warm_up)
+                warming.add_done_callback(_seen)
+                self._warming[worker] = warming
 
     async def ready(self) -> None:
         """Wait until every worker answered its warm-up (or failed it: then it is gone,

@@ -8,6 +8,8 @@ A real worker process on real pipes, on list pages of the benchmark's synthetic 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 
 import pytest
 
@@ -116,3 +118,29 @@ def test_a_worker_still_starting_is_not_waited_for_at_close() -> None:
     exitcode, alive = asyncio.run(scenario())
     assert not alive
     assert exitcode is not None and exitcode != 0  # terminated, not finished
+
+
+def test_a_worker_that_died_starting_is_started_again_and_pages_read_here_meanwhile(
+    list_pages: list[tuple[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parses = count_parses(monkeypatch)
+    extractor = PageExtractor(1)
+    url, body = list_pages[1]
+
+    async def scenario() -> tuple[Links, Links]:
+        try:
+            extractor.start()
+            first = extractor._pool[0].process
+            os.kill(first.pid, signal.SIGKILL)
+            await extractor.ready()  # its warm-up fails: the worker is gone
+            assert extractor._pool[0].process is None
+            meanwhile = await extractor.links(url, body, "text/html; charset=utf-8")
+            assert extractor._pool[0].process not in (None, first)  # a new one starts
+            await extractor.ready()
+            return meanwhile, await extractor.links(url, body, "text/html; charset=utf-8")
+        finally:
+            extractor.close()
+
+    meanwhile, after = asyncio.run(scenario())
+    assert parses[0] == 1  # read here while the new worker started, then there
+    assert meanwhile == after
