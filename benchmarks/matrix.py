@@ -10,16 +10,19 @@ served synthetic site, and the table gives the median of each round's ratio
 (this machine is shared and noisy: a ratio measured side by side is what
 carries, not a rate).
 
-Each round's two full crawls are bracketed by bare crawls, and their ratios
-are to the geometric mean of the bare crawl just before the pair and the one
-just after it: bare, one process, two-process, bare, two-process, one process,
-bare… (the pair's order alternates, so neither mode always runs right after
-a bare crawl). The machine goes through slow and fast phases that last
-minutes; with one bare crawl a round as reference, a round whose bare crawl
-fell in a slow phase read as a ratio above 1 and one whose full crawl did as
-half the truth (single rounds of one cell ranged 0.70-1.12). A reference from
-both sides of the pair cancels a drift that is steady across it, for one
-more bare crawl a cell.
+Every full crawl is bracketed by bare crawls, and its ratio is to the
+geometric mean of the bare crawl just before it and the one just after it:
+bare, one process, bare, two-process, bare, two-process, bare, one process,
+bare… (the modes' order alternates from round to round). The machine goes
+through slow and fast phases that last minutes; with one bare crawl a round
+as reference, a round whose bare crawl fell in a slow phase read as a ratio
+above 1 and one whose full crawl did as half the truth (single rounds of one
+cell ranged 0.70-1.12). A reference from both sides of the crawl cancels a
+drift that is steady across it. Until `edd11cb` the two full crawls of a
+round shared one pair of bare crawls around both; at 50,000 articles that
+put the second full crawl of a round four minutes from its nearer bare
+crawl, and the slow spells of a session come and go within that. A bare
+crawl beside each full crawl costs a fifth more time.
 
 Also per cell: the peak RSS (the crawl process; in two-process mode the
 crawl and its worker together, each at its own peak: an upper
@@ -74,19 +77,25 @@ class Cell:
 
     articles: int
     concurrency: int
-    #: Every bare crawl in the order run: one before the first round, one after each.
+    #: Every bare crawl in the order run: one first, then one after each full crawl.
     bare: list[dict[str, Any]] = field(default_factory=list)
     full: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: For each mode's full crawl of each round, the index in ``bare`` of the bare
+    #: crawl just before it (the one just after it is the next).
+    before: dict[str, list[int]] = field(default_factory=dict)
     complete: dict[str, bool] = field(default_factory=dict)
 
-    def reference(self, number: int) -> float:
-        """Round ``number``'s bare rate: the geometric mean of the bare crawls around it."""
-        return math.sqrt(_rate(self.bare[number]) * _rate(self.bare[number + 1]))
+    def reference(self, mode: str, number: int) -> float:
+        """The bare rate for ``mode``'s crawl of round ``number``: the geometric mean of
+        the bare crawls just before and just after it."""
+        first = self.before[mode][number]
+        return math.sqrt(_rate(self.bare[first]) * _rate(self.bare[first + 1]))
 
     def ratio(self, mode: str) -> float:
-        """The median over rounds of (full crawl rate / that round's bare reference)."""
+        """The median over rounds of (full crawl rate / its bare reference)."""
         return statistics.median(
-            _rate(full) / self.reference(number) for number, full in enumerate(self.full[mode])
+            _rate(full) / self.reference(mode, number)
+            for number, full in enumerate(self.full[mode])
         )
 
     def rate(self, mode: str) -> float:
@@ -126,8 +135,8 @@ def _rate(run: dict[str, Any]) -> float:
 def run_cell(
     base: str, folder: Path, articles: int, concurrency: int, rounds: int, truth: Any
 ) -> Cell:
-    """The crawls of a cell: a bare crawl, then ``rounds`` times both full crawls and a
-    bare crawl (see the module docstring)."""
+    """The crawls of a cell: a bare crawl, then ``rounds`` times each full crawl followed
+    by a bare crawl (see the module docstring)."""
     cell = Cell(articles, concurrency)
     settings = (
         f"CONCURRENT_REQUESTS={concurrency}",
@@ -139,21 +148,21 @@ def run_cell(
     for number in range(rounds):
         where = folder / f"c{concurrency}-r{number + 1}"
         where.mkdir(parents=True)
-        for mode, _label in MODES if number % 2 == 0 else MODES[::-1]:
+        line = f"{articles} articles, concurrency {concurrency}, round {number + 1}:"
+        for mode, label in MODES if number % 2 == 0 else MODES[::-1]:
+            cell.before.setdefault(mode, []).append(len(cell.bare) - 1)
             result = crawl(mode, base, where, settings=settings)
             cell.full.setdefault(mode, []).append(result)
             check = check_archive(result["archive"], base, truth)
             cell.complete[mode] = cell.complete.get(mode, True) and check.all_correct
-        cell.bare.append(crawl("bare", base, where, settings=settings))
-        reference = cell.reference(number)
-        line = (
-            f"{articles} articles, concurrency {concurrency}, round {number + 1}: "
-            f"bare {_rate(cell.bare[number]):,.0f} and {_rate(cell.bare[number + 1]):,.0f}"
-        )
-        for mode, label in MODES:
-            rate = _rate(cell.full[mode][number])
-            line += f", {label} {rate:,.0f} ({rate / reference:.3f})"
-        print(line + " pages/s", flush=True)
+            after = where / f"after-{mode}"
+            after.mkdir()
+            cell.bare.append(crawl("bare", base, after, settings=settings))
+            rate, reference = _rate(result), cell.reference(mode, number)
+            line += (
+                f" bare {_rate(cell.bare[-2]):,.0f}, {label} {rate:,.0f} ({rate / reference:.3f}),"
+            )
+        print(f"{line} bare {_rate(cell.bare[-1]):,.0f} pages/s", flush=True)
     return cell
 
 
@@ -189,9 +198,9 @@ def render(cells: list[Cell], command: str, rounds: int, seconds: float) -> str:
         ),
         "",
         (
-            "Ratios are the median over rounds of each round's full crawl over that round's bare "
+            "Ratios are the median over rounds of each full crawl over its bare "
             "reference, the geometric mean of the bare crawls run just before and just after "
-            f"the round's two full crawls (targets: one process >= {TARGETS[ONE]:.2f}, two-process >= "
+            f"it (targets: one process >= {TARGETS[ONE]:.2f}, two-process >= "
             f"{TARGETS[TWO]:.2f}). RSS: peak MB, two-process counts the crawl process "
             f"and its worker each at its own peak (target <= {RSS_TARGET_MB} MB at 50,000 "
             "articles); PSS: the largest sampled sum over the crawl's process tree, pages "
