@@ -153,8 +153,6 @@ def prepare(value: str | None) -> str:
     """
     if not value:
         return ""
-    if _FULLWIDTH_ALNUM.search(value):
-        value = value.translate(_TO_HALFWIDTH)
     if value.isascii():  # both tokenizers split ASCII alike
         return value
     # Runs of CJK and separators (odd pieces) get a space after every
@@ -163,7 +161,13 @@ def prepare(value: str | None) -> str:
     # run holds one, and after spacing out each NUL ends with its space.
     pieces = _SPACED_SPLIT.split(value)
     words = pieces[0::2]
-    if not "".join(words).isascii():  # rare: é, Ж, ©, emoji … beside the words
+    if not "".join(words).isascii():  # rare: é, Ж, ©, ＡＩ, emoji … beside the words
+        # Full-width letters and digits are neither CJK nor separators, so they
+        # are only ever among the words: the text is searched for them only when
+        # its words leave ASCII (a regex scan of a whole body cost a quarter of this
+        # function), and prepared again in ASCII, which holds none of them.
+        if _FULLWIDTH_ALNUM.search(value):
+            return prepare(value.translate(_TO_HALFWIDTH))
         pieces[0::2] = [fold_others(word) for word in words]
     runs = pieces[1::2]
     if not runs:
