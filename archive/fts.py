@@ -161,12 +161,12 @@ def prepare(value: str | None) -> str:
     # run holds one, and after spacing out each NUL ends with its space.
     pieces = _SPACED_SPLIT.split(value)
     words = pieces[0::2]
-    if not "".join(words).isascii():  # rare: é, Ж, ©, ＡＩ, emoji … beside the words
+    if not (joined_words := "".join(words)).isascii():  # rare: é, Ж, ©, ＡＩ, emoji …
         # Full-width letters and digits are neither CJK nor separators, so they
-        # are only ever among the words: the text is searched for them only when
-        # its words leave ASCII (a regex scan of a whole body cost a quarter of this
-        # function), and prepared again in ASCII, which holds none of them.
-        if _FULLWIDTH_ALNUM.search(value):
+        # are only ever among the words: only the words are searched for them, and
+        # only when they leave ASCII (a regex scan of a whole body cost a quarter
+        # of this function); the text is then prepared again in ASCII.
+        if _FULLWIDTH_ALNUM.search(joined_words):
             return prepare(value.translate(_TO_HALFWIDTH))
         pieces[0::2] = [fold_others(word) for word in words]
     runs = pieces[1::2]
