@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -191,20 +191,46 @@ def _join_in(directory: str, href: str) -> str:
     return urljoin(directory, href)
 
 
-def is_followable(url: str) -> bool:
-    """True for http(s) URLs; javascript:, mailto:, data:, file: and the rest never are.
+#: The start of a URL whose host every step takes as it is: an ASCII name and
+#: maybe a port (checked for range apart).
+_PLAIN_HOST = re.compile(r"https?://[A-Za-z0-9.-]+(?::(\d{1,5}))?(?:[/?#]|$)", re.IGNORECASE)
 
-    Nor is a URL that ``urlsplit`` refuses (``http://[bad/``: "Invalid IPv6 URL"),
-    which every later step would raise on; only brackets can make it refuse.
+#: What may not stand in a host once its escapes are decoded (the URL Standard's
+#: forbidden domain code points): w3lib 2.6 refuses such URLs with a ValueError.
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+
+
+def is_followable(url: str) -> bool:
+    """True for http(s) URLs a request can be made of; javascript:, mailto:, data:,
+    file: and the rest never are.
+
+    Nor is a URL whose host cannot be one: a bad IPv6 bracket
+    (``http://[bad/``), a port out of range, a control character, space or
+    delimiter in the host, written or escaped (``http://\x02log.example.cn``,
+    broken bytes on a real page). Every later step (canonical form, request)
+    would raise on them, and the versions of w3lib differ in which they
+    refuse, so the rule is ours. Cached: menus repeat their links on every page.
     """
     if not url[:8].lower().startswith(("http://", "https://")):
         return False
-    if "[" in url or "]" in url:
-        try:
-            urlsplit(url)
-        except ValueError:
-            return False
-    return True
+    if plain := _PLAIN_HOST.match(url):
+        return plain.group(1) is None or int(plain.group(1)) <= 65535
+    return _has_usable_host(url)
+
+
+@lru_cache(maxsize=URL_CACHE)
+def _has_usable_host(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number or out of range
+    except ValueError:  # also "Invalid IPv6 URL"
+        return False
+    host = parts.hostname
+    if not host:
+        return False
+    if parts.netloc.rpartition("@")[2].startswith("["):
+        return True  # an IPv6 literal, which urlsplit has checked
+    return _FORBIDDEN_IN_HOST.search(unquote(host)) is None
 
 
 def port_of(url: str) -> int | None:

@@ -91,6 +91,42 @@ def test_only_http_is_followable(url: str, followable: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "followable"),
+    [
+        ("http://news.example.cn:8080/show.php?id=5", True),
+        ("http://编辑部.example.cn/a.html", True),  # an IDN host: w3lib encodes it
+        ("http://[::1]:8080/a.html", True),
+        ("http://user@news.example.cn/a.html", True),
+        ("http://\x02log.example.cn/a.html", False),  # a damaged byte in the host
+        ("http://news example.cn/", False),
+        ("http://news%2Fexample.cn/", False),  # an escaped delimiter
+        ("http://news.example.cn%00/", False),
+        ("http://news^example.cn/", False),
+        ("http://news.example.cn:99999/", False),
+        ("http://[bad/a.html", False),
+        ("http:///a.html", False),
+    ],
+)
+def test_a_link_is_followable_only_when_its_host_can_be_requested(
+    url: str, followable: bool
+) -> None:
+    assert urls.is_followable(url) is followable
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://news.example.cn:8080/show.php?id=5",
+        "http://编辑部.example.cn/a.html",
+        "http://[::1]:8080/a.html",
+        "http://user@news.example.cn/a.html",
+    ],
+)
+def test_a_followable_link_has_a_canonical_form(url: str) -> None:
+    assert urls.canonical_url(url).startswith("http://")
+
+
+@pytest.mark.parametrize(
     ("url", "canonical", "cms_id", "first"),
     [
         ("http://h/?news/12.html", "http://h/?news/12.html", "12", "http://h/?news/12.html"),
