@@ -1,10 +1,15 @@
 """Bytes -> text for HTML whose charset may be declared, conflicting or absent.
 
-w3lib's ``html_to_unicode`` follows the browser order (BOM, HTTP header, meta
-tag) and maps gb2312/gbk to gb18030. When nothing is declared: UTF-8 if the
-bytes decode strictly as UTF-8, else charset-normalizer chooses between
-GB18030 and Big5. A strict trial cannot choose: almost any Big5 text is also
-valid GB18030 (their double-byte ranges overlap), and reads as mojibake.
+We follow the browser order (BOM, HTTP header, meta tag) with w3lib's
+readers, and read every gb2312/gbk/gb18030 label as GB18030, as browsers do
+(w3lib 2.5 names it ``gb18030``, 2.6 ``gbk``; Python's ``gbk`` codec refuses
+GB18030's four-byte characters that such pages hold). When nothing is
+declared: UTF-8 if the bytes decode strictly as UTF-8, else charset-normalizer
+chooses between GB18030 and Big5. A strict trial cannot choose: almost any
+Big5 text is also valid GB18030 (their double-byte ranges overlap), and reads
+as mojibake. w3lib 2.6's own guess (by the URL's top-level domain) is not
+used: our pages' domains say little, and one rule for every w3lib version
+keeps the archive's encodings stable.
 """
 
 from __future__ import annotations
@@ -13,9 +18,26 @@ import codecs
 from typing import NamedTuple
 
 from charset_normalizer import from_bytes
-from w3lib.encoding import html_to_unicode, http_content_type_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    to_unicode,
+)
 
 _CHINESE_LEGACY = ["gb18030", "big5"]
+_GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030"})
+
+
+def _codec(label: str | None) -> str | None:
+    """The Python codec to read ``label`` with: GB18030 for the GB family, None if unknown."""
+    if label is None:
+        return None
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "gb18030" if name in _GB_FAMILY else name
 
 
 def _detect(body: bytes) -> str | None:
@@ -52,20 +74,20 @@ def decode_page(body: bytes, content_type: str | None = None) -> DecodedPage:
     decode the bytes strictly, we decide by the page itself (BOM, meta tag,
     then strict trials): the bytes win over a header that contradicts them.
     """
-    header_encoding = http_content_type_encoding(content_type)
+    header_encoding = _codec(http_content_type_encoding(content_type))
     if header_encoding is not None:
         try:
             text = body.decode(header_encoding)
-        except (UnicodeDecodeError, LookupError):
-            content_type = None
+        except UnicodeDecodeError:
+            pass
         else:
             if _is_utf8(header_encoding):
                 return DecodedPage(text, header_encoding, body)
             if (as_utf8 := _utf8_text(body)) is not None:
                 return DecodedPage(as_utf8, "utf-8", body)
             return DecodedPage(text, header_encoding, None)
-    # w3lib strips a BOM and replaces bad bytes: its text is not always the body's.
-    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_detect)
+    # A BOM is stripped and bad bytes are replaced: the text is not always the body's.
+    encoding, text = _decode_undeclared(body)
     if not _is_utf8(encoding):
         # A page declaring GB2312 whose bytes are UTF-8 (a template converted
         # to UTF-8, its meta tag left as it was): the bytes win. Legacy
@@ -84,6 +106,19 @@ def decode_page(body: bytes, content_type: str | None = None) -> DecodedPage:
         # so lxml may take the bytes (encoding the page again is spared).
         return DecodedPage(text, encoding, body.removeprefix(codecs.BOM_UTF8))
     return DecodedPage(text, encoding, None)
+
+
+def _decode_undeclared(body: bytes) -> tuple[str, str]:
+    """The encoding and text of a body whose header names no charset it honours.
+
+    A BOM first, then the page's meta tag, then detection, then UTF-8; bytes
+    the chosen codec cannot read become U+FFFD.
+    """
+    bom_label, bom = read_bom(body)
+    if bom_label is not None and bom is not None and (encoding := _codec(bom_label)):
+        return encoding, to_unicode(body[len(bom) :], encoding)
+    encoding = _codec(html_body_declared_encoding(body)) or _detect(body) or "utf-8"
+    return encoding, to_unicode(body, encoding)
 
 
 def _is_utf8(encoding: str) -> bool:

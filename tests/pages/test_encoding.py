@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from newscrawl.pages.encoding import decode_html, decode_page
@@ -108,3 +110,23 @@ def test_a_utf8_meta_tag_over_gbk_bytes_reads_the_bytes_as_gbk() -> None:
     text, encoding = decode_html(body)
     assert SIMPLIFIED in text
     assert encoding == "gb18030"
+
+
+def test_a_body_cut_off_inside_its_meta_tag_decodes() -> None:
+    """A download cut at ``<meta`` (w3lib 2.6's reader panics there; we hold it below 2.6)."""
+    body = page(SIMPLIFIED).encode()[:60] + b"<head>\n<meta"
+    text, encoding = decode_html(body, None)
+    assert text.endswith("<meta")
+    assert codecs.lookup(encoding).name == "utf-8"
+
+
+def test_a_gbk_label_reads_gb18030_four_byte_characters() -> None:
+    """Browsers read gb2312 and gbk labels as GB18030; Python's gbk codec cannot."""
+    text = SIMPLIFIED + "\u00e9\u20ac\U00020000"  # é and 𠀀 are four bytes in GB18030
+    for content_type, meta in (
+        ("text/html; charset=gbk", ""),
+        (None, '<meta charset="gb2312">'),
+    ):
+        decoded, encoding = decode_html(page(text, meta).encode("gb18030"), content_type)
+        assert text in decoded
+        assert encoding == "gb18030"
