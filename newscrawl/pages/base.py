@@ -206,8 +206,9 @@ class ArticlePage(PageDocument):
 
     @cached_property
     def _views_lines(self) -> list[Element]:
-        return self._own_text.elements(
-            labels.VIEWS_LABEL_ANY, ignore=NO_BYLINE, within=self._article_scope
+        scope = self._article_scope
+        return self._own_text_within(scope).elements(
+            labels.VIEWS_LABEL_ANY, ignore=NO_BYLINE, within=scope
         )
 
     def counter_url(self) -> str | None:
@@ -239,7 +240,8 @@ class ArticlePage(PageDocument):
         """Short lines around the article with a byline label (one scan for author and source)."""
         lines: list[str] = []
         within = self._article_scope
-        for el in self._own_text.elements(ANY_BYLINE_LABEL, ignore=NO_BYLINE, within=within):
+        own = self._own_text_within(within)
+        for el in own.elements(ANY_BYLINE_LABEL, ignore=NO_BYLINE, within=within):
             text = shown_text(el)
             if len(text) <= 120:
                 lines.append(text)

@@ -15,7 +15,7 @@ from lxml import etree
 
 from newscrawl.pages import labels
 from newscrawl.pages.bylines import is_name, is_name_shaped_account, read_credits
-from newscrawl.pages.dom import Element, text_of
+from newscrawl.pages.dom import Element, text_longer_than
 from newscrawl.pages.element_text import shown_text
 
 #: A byline label and its colon (作者： 来源: …): a line's own text that shows one.
@@ -46,8 +46,9 @@ def lines_beside(line: Element | None) -> list[str]:
         text
         for sibling in parent
         if sibling is not line and isinstance(sibling.tag, str)
-        # (the raw length first: a sibling may be the whole body)
-        if len(text_of(sibling)) <= 4 * _MAX_CREDIT_LINE
+        # (the raw length first, read only as far as the limit: a sibling may be the
+        # whole body)
+        if not text_longer_than(sibling, 4 * _MAX_CREDIT_LINE)
         if 0 < len(text := shown_text(sibling, sep=" ")) <= _MAX_CREDIT_LINE
     ]
 

@@ -50,6 +50,8 @@ class PageDocument:
         self.fetched_at = fetched_at
         self.utf8 = utf8
         self._family = family
+        #: The last own-text index of part of the page, with that part (``_own_text_within``).
+        self._part_own_text: tuple[Element, OwnText] | None = None
 
     @cached_property
     def root(self) -> Element:
@@ -58,8 +60,28 @@ class PageDocument:
 
     @cached_property
     def _own_text(self) -> OwnText:
-        """Every element's own text, searched for the date, counter and byline labels."""
+        """Every element's own text, searched for the date line's labels (and, once
+        built, for the counter and byline labels too)."""
         return OwnText(self.root)
+
+    def _own_text_within(self, scope: Element) -> OwnText:
+        """An own-text index that answers questions asked within ``scope``.
+
+        The page's whole index when the date line's search built it; else an
+        index of ``scope`` alone, kept for the next question about it. A family's
+        hint finds the date line without the whole index, and the counter and
+        the bylines are looked for in the article only: on the benchmark's pages
+        the article holds a third of the text pieces, and indexing the page's
+        menus, sidebars and footer for them cost as much as the lxml parse
+        (an index of a part answers as the whole one does: ``tests/pages/
+        test_speed_equivalence.py``).
+        """
+        if "_own_text" in self.__dict__ or scope is self.root:
+            return self._own_text
+        part = self._part_own_text
+        if part is None or part[0] is not scope:
+            part = self._part_own_text = (scope, OwnText(scope))
+        return part[1]
 
     @cached_property
     def elements(self) -> dict[str, list[Element]]:

@@ -119,6 +119,23 @@ def has_text(el: Element, min_chars: int) -> bool:
     return False
 
 
+def text_longer_than(el: Element, limit: int) -> bool:
+    """``len(text_of(el)) > limit``, reading no more text than it needs.
+
+    A line next to the date line is a credit only when short, and one of its
+    siblings is often the whole body: joining 5,000 characters to learn they
+    are more than 160 cost more than reading every credit on the page.
+    """
+    if not len(el):
+        return len(el.text or "") > limit
+    size = 0
+    for piece in cast("Iterator[str]", el.itertext()):  # the stubs allow bytes; HTML gives str
+        size += len(piece)
+        if size > limit:
+            return True
+    return False
+
+
 _TEXT_NODES = etree.XPath("descendant::text()", smart_strings=False)
 
 

@@ -30,6 +30,7 @@ from newscrawl.pages.dom import (
     has_text,
     parse_html,
     stripped_length,
+    text_longer_than,
     text_nodes,
     text_of,
 )
@@ -101,6 +102,14 @@ def test_has_text_equals_its_definition(path: Path | None) -> None:
         shown = len(text_of(el).strip())
         for min_chars in (1, 2, 20, 500):
             assert has_text(el, min_chars) is (shown >= min_chars)
+
+
+@ROOTS
+def test_text_longer_than_equals_its_definition(path: Path | None) -> None:
+    for el in _elements(_root(path)):
+        size = len(text_of(el))
+        for limit in (0, 1, 160, 5000):
+            assert text_longer_than(el, limit) is (size > limit)
 
 
 @ROOTS
@@ -203,6 +212,8 @@ def test_own_text_index_equals_scan_minus_chrome(
         assert index.elements(label, ignore={"li"}, within=scope) == [
             el for el in shown if el.tag != "li"
         ]
+        # An index of the scope alone answers questions asked within it the same way.
+        assert OwnText(scope).elements(label, within=scope) == shown
 
 
 def _looks_like_menu(container: Element, rows: list[Element]) -> bool:
