@@ -206,10 +206,7 @@ class ArticlePage(PageDocument):
 
     @cached_property
     def _views_lines(self) -> list[Element]:
-        scope = self._article_scope
-        return self._own_text_within(scope).elements(
-            labels.VIEWS_LABEL_ANY, ignore=NO_BYLINE, within=scope
-        )
+        return self._labelled_within(labels.VIEWS_LABEL_ANY, self._article_scope, ignore=NO_BYLINE)
 
     def counter_url(self) -> str | None:
         """The script endpoint that fills the counter (count.php, api.php?op=count, ViewClick)."""
@@ -239,9 +236,7 @@ class ArticlePage(PageDocument):
     def _byline_lines(self) -> list[str]:
         """Short lines around the article with a byline label (one scan for author and source)."""
         lines: list[str] = []
-        within = self._article_scope
-        own = self._own_text_within(within)
-        for el in own.elements(ANY_BYLINE_LABEL, ignore=NO_BYLINE, within=within):
+        for el in self._labelled_within(ANY_BYLINE_LABEL, self._article_scope, ignore=NO_BYLINE):
             text = shown_text(el)
             if len(text) <= 120:
                 lines.append(text)

@@ -8,6 +8,8 @@ element index, so each page is parsed and walked once.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
@@ -50,7 +52,7 @@ class PageDocument:
         self.fetched_at = fetched_at
         self.utf8 = utf8
         self._family = family
-        #: The last own-text index of part of the page, with that part (``_own_text_within``).
+        #: The last own-text index of part of the page, with that part (``_labelled_within``).
         self._part_own_text: tuple[Element, OwnText] | None = None
 
     @cached_property
@@ -64,8 +66,10 @@ class PageDocument:
         built, for the counter and byline labels too)."""
         return OwnText(self.root)
 
-    def _own_text_within(self, scope: Element) -> OwnText:
-        """An own-text index that answers questions asked within ``scope``.
+    def _labelled_within(
+        self, pattern: re.Pattern[str], scope: Element, *, ignore: Collection[str] = ()
+    ) -> list[Element]:
+        """:meth:`OwnText.elements` of ``pattern`` within ``scope``, from the cheapest index.
 
         The page's whole index when the date line's search built it; else an
         index of ``scope`` alone, kept for the next question about it. A family's
@@ -77,11 +81,13 @@ class PageDocument:
         test_speed_equivalence.py``).
         """
         if "_own_text" in self.__dict__ or scope is self.root:
-            return self._own_text
-        part = self._part_own_text
-        if part is None or part[0] is not scope:
-            part = self._part_own_text = (scope, OwnText(scope))
-        return part[1]
+            index = self._own_text
+        else:
+            part = self._part_own_text
+            if part is None or part[0] is not scope:
+                part = self._part_own_text = (scope, OwnText(scope))
+            index = part[1]
+        return index.elements(pattern, ignore=ignore, within=scope)
 
     @cached_property
     def elements(self) -> dict[str, list[Element]]:
